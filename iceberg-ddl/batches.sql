@@ -1,0 +1,42 @@
+-- One row per batch (one landing instance): accounting, per-reason quarantine counts and stage states.
+-- Each stage updates its own columns with one MERGE commit tagged clicklake.batch-id / clicklake.stage.
+create table if not exists ${catalog}.${namespace}.batches (
+  batch_id                   string    comment 'derived from the landing instance path (2026/11/27/15 -> 2026-11-27-15)',
+  instance_path              string    comment 'landing instance the batch came from',
+  staging_path               string    comment 'per-batch staging directory',
+  started_at                 timestamp comment 'when staging registered the batch',
+  finished_at                timestamp comment 'when the last stage finished',
+  status                     string    comment 'running | succeeded | failed',
+  files_total                int       comment 'files in the instance (done-flag excluded)',
+  files_loaded               int       comment 'files whose rows were read',
+  files_skipped              int       comment 'files skipped whole: same SHA-256 as a file already loaded',
+  files_rejected             int       comment 'files moved to the rejected area',
+  rows_read                  bigint    comment 'non-blank data lines of loaded files; = clean + quarantined + duplicate',
+  rows_clean                 bigint    comment 'rows written to events',
+  rows_quarantined           bigint    comment 'rows written to events_quarantine',
+  rows_duplicate             bigint    comment 'clean rows dropped as copies of an event already kept',
+  q_malformed_row            bigint    comment 'quarantined: malformed_row',
+  q_bad_event_time           bigint    comment 'quarantined: bad_event_time',
+  q_bad_event_type           bigint    comment 'quarantined: bad_event_type',
+  q_bad_product_id           bigint    comment 'quarantined: bad_product_id',
+  q_bad_category_id          bigint    comment 'quarantined: bad_category_id',
+  q_bad_price                bigint    comment 'quarantined: bad_price',
+  q_bad_user_id              bigint    comment 'quarantined: bad_user_id',
+  q_missing_session          bigint    comment 'quarantined: missing_session',
+  stage_status               string    comment 'staging stage: done | failed',
+  clean_status               string    comment 'cleaning stage: done | failed | NULL (not run)',
+  marts_status               string    comment 'star schema and marts: done | failed | NULL',
+  export_status              string    comment 'MySQL export: done | failed | NULL',
+  purge_status               string    comment 'purge of staged files: done | failed | NULL',
+  stage_at                   timestamp comment 'staging finished',
+  clean_at                   timestamp comment 'cleaning finished',
+  marts_at                   timestamp comment 'marts finished',
+  export_at                  timestamp comment 'export committed in MySQL',
+  purge_at                   timestamp comment 'purge finished',
+  rows_written               map<string, bigint> comment 'rows merged or written per table by the star/marts and export stages',
+  purged_files               int       comment 'staged files deleted by the purge',
+  purged_bytes               bigint    comment 'bytes of staged files deleted by the purge',
+  error_message              string    comment 'last error, if a stage failed'
+)
+using iceberg
+tblproperties ('format-version' = '2')

@@ -1,0 +1,15 @@
+-- Product dimension, SCD type 1: the key is the natural product_id; attributes are those of the
+-- product's latest event (a product seen with two brands keeps the latest; brand_changes counts changes seen).
+create table if not exists ${catalog}.${namespace}.dim_product (
+  product_key    bigint    comment '= product_id (natural key, already a stable positive bigint)',
+  product_id     bigint    comment 'product id from the source',
+  category_key   bigint    comment 'category of the latest event (NULL when unknown)',
+  brand_key      bigint    comment 'brand of the latest event (NULL when unknown)',
+  brand          string    comment 'brand of the latest event',
+  last_price     decimal(12,2) comment 'price of the latest event',
+  distinct_brands int      comment 'number of distinct non-NULL brands seen for the product',
+  first_seen_at  timestamp comment 'first event time',
+  last_seen_at   timestamp comment 'latest event time'
+)
+using iceberg
+tblproperties ('format-version' = '2')

@@ -1,0 +1,20 @@
+-- Clean, deduplicated events: one row per distinct event (all nine normalized fields).
+-- Written by CleanEventsJob, one append commit per batch tagged clicklake.batch-id.
+create table if not exists ${catalog}.${namespace}.events (
+  event_id      string        comment 'hex of the first 16 bytes of SHA-256 over the nine normalized fields; equal ids = duplicate events',
+  event_time    timestamp     comment 'event time, UTC',
+  event_type    string        comment 'view | cart | remove_from_cart | purchase (lower-cased)',
+  product_id    bigint        comment 'product, > 0',
+  category_id   bigint        comment 'category, NULL when empty in the source',
+  category_code string        comment 'dotted category path, lower-cased, NULL when empty',
+  brand         string        comment 'brand, lower-cased, NULL when empty',
+  price         decimal(12,2) comment 'price rounded HALF_UP to 2 decimals',
+  user_id       bigint        comment 'user, > 0',
+  user_session  string        comment 'session id, never empty',
+  batch_id      string        comment 'batch that first loaded the event',
+  source_file   string        comment 'file the kept copy came from',
+  line_number   bigint        comment 'physical line of the kept copy in its file (header = 1)'
+)
+using iceberg
+partitioned by (days(event_time))
+tblproperties ('format-version' = '2', 'write.parquet.compression-codec' = 'zstd')

@@ -1,0 +1,17 @@
+-- Mart: one row per user_id with at least one clean event (data contract 5). Cumulative over all batches.
+create table if not exists ${catalog}.${namespace}.mart_user_engagement (
+  user_id                bigint        comment 'the user',
+  total_views            int           comment 'view events',
+  total_add_to_cart      int           comment 'cart events',
+  total_purchases        int           comment 'purchase events',
+  view_to_cart_rate      double        comment 'total_add_to_cart / total_views; NULL when total_views = 0',
+  cart_to_purchase_rate  double        comment 'total_purchases / total_add_to_cart; NULL when total_add_to_cart = 0 (not capped)',
+  total_remove_from_cart int           comment 'remove_from_cart events (in none of the three counts above)',
+  total_revenue          decimal(14,2) comment 'sum of price over purchase events',
+  sessions               bigint        comment 'distinct sessions',
+  first_event_at         timestamp     comment 'first event time',
+  last_event_at          timestamp     comment 'last event time',
+  updated_batch_id       string        comment 'last batch that changed the row'
+)
+using iceberg
+tblproperties ('format-version' = '2')

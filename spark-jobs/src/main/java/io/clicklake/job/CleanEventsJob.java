@@ -1,0 +1,466 @@
+package io.clicklake.job;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.row_number;
+
+import io.clicklake.config.JobConfig;
+import io.clicklake.config.Keys;
+import io.clicklake.io.BatchIds;
+import io.clicklake.io.Chunk;
+import io.clicklake.io.ChunkLines;
+import io.clicklake.io.FileInspector;
+import io.clicklake.io.FileReport;
+import io.clicklake.io.SerializableConf;
+import io.clicklake.quality.ParsedRow;
+import io.clicklake.quality.Reason;
+import io.clicklake.quality.RowRules;
+import io.clicklake.table.BatchLedger;
+import io.clicklake.table.Lake;
+import io.clicklake.table.TableNames;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.fs.Path;
+import org.apache.spark.api.java.JavaRDD;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.storage.StorageLevel;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Cleans one staged batch into {@code events}, {@code events_quarantine}, {@code batch_files} and
+ * the {@code batches} row (data contract sections 1–4).
+ *
+ * <p>How: one Spark task per file streams it once ({@link FileInspector}: SHA-256, gzip, header,
+ * non-blank line count, chunk offsets); files already loaded by another batch (same SHA-256) are
+ * skipped whole, bad files rejected; then one task per chunk ({@code clicklake.clean.split-bytes},
+ * the setting that controls parallelism and memory) applies the row rules ({@link RowRules}). Clean
+ * rows are deduplicated within the batch (earliest file, then line, wins) and against the events of
+ * other batches over the batch's time range, then appended.
+ *
+ * <p>Exactly once: each table write is one commit tagged with the batch id; a retry skips the
+ * writes that already committed and recomputes the same counts, and a batch whose clean stage is
+ * done is not touched again. {@code rows_read = rows_clean + rows_quarantined + rows_duplicate} is
+ * checked for every file before the batch record is written.
+ */
+public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
+  private static final Logger LOG = LoggerFactory.getLogger(CleanEventsJob.class);
+  static final String STAGE = "clean";
+
+  static final StructType PARSED =
+      new StructType()
+          .add("file_index", DataTypes.IntegerType, false)
+          .add("source_file", DataTypes.StringType, false)
+          .add("line_number", DataTypes.LongType, false)
+          .add("reason", DataTypes.StringType)
+          .add("detail", DataTypes.StringType)
+          .add("raw_line", DataTypes.StringType)
+          .add("event_id", DataTypes.StringType)
+          .add("event_time", DataTypes.TimestampType)
+          .add("event_type", DataTypes.StringType)
+          .add("product_id", DataTypes.LongType)
+          .add("category_id", DataTypes.LongType)
+          .add("category_code", DataTypes.StringType)
+          .add("brand", DataTypes.StringType)
+          .add("price", DataTypes.createDecimalType(12, 2))
+          .add("user_id", DataTypes.LongType)
+          .add("user_session", DataTypes.StringType);
+
+  /** Accounting of one file. */
+  public static final class FileResult {
+    public final String fileName;
+    public final int fileIndex;
+    public final long bytes;
+    public final String sha256;
+    public final String status;
+    public final String reason;
+    public final long rowsRead;
+    public final long rowsClean;
+    public final long rowsQuarantined;
+    public final long rowsDuplicate;
+
+    FileResult(String fileName, int fileIndex, long bytes, String sha256, String status, String reason, long rowsRead, long rowsClean, long rowsQuarantined, long rowsDuplicate) {
+      this.fileName = fileName;
+      this.fileIndex = fileIndex;
+      this.bytes = bytes;
+      this.sha256 = sha256;
+      this.status = status;
+      this.reason = reason;
+      this.rowsRead = rowsRead;
+      this.rowsClean = rowsClean;
+      this.rowsQuarantined = rowsQuarantined;
+      this.rowsDuplicate = rowsDuplicate;
+    }
+
+    static FileResult of(Row r) {
+      return new FileResult(
+          r.getAs("file_name"), r.<Integer>getAs("file_index"), r.<Long>getAs("bytes"), r.getAs("sha256"), r.getAs("status"), r.getAs("reason"),
+          r.<Long>getAs("rows_read"), r.<Long>getAs("rows_clean"), r.<Long>getAs("rows_quarantined"), r.<Long>getAs("rows_duplicate"));
+    }
+
+    Row toRow(String batchId) {
+      return RowFactory.create(batchId, fileName, fileIndex, bytes, sha256, status, reason, rowsRead, rowsClean, rowsQuarantined, rowsDuplicate);
+    }
+
+    @Override
+    public String toString() {
+      return fileName + " " + status + (reason == null ? "" : " (" + reason + ")") + " read=" + rowsRead + " clean=" + rowsClean
+          + " quarantined=" + rowsQuarantined + " duplicate=" + rowsDuplicate;
+    }
+  }
+
+  /** Accounting of the batch. */
+  public static final class Result {
+    public final String batchId;
+    public final List<FileResult> files;
+    public final Map<String, Long> quarantinedByReason;
+    public final boolean alreadyDone;
+
+    Result(String batchId, List<FileResult> files, Map<String, Long> quarantinedByReason, boolean alreadyDone) {
+      this.batchId = batchId;
+      this.files = Collections.unmodifiableList(new ArrayList<>(files));
+      this.quarantinedByReason = Collections.unmodifiableMap(new TreeMap<>(quarantinedByReason));
+      this.alreadyDone = alreadyDone;
+    }
+
+    public long rowsRead() {
+      return files.stream().mapToLong(f -> f.rowsRead).sum();
+    }
+
+    public long rowsClean() {
+      return files.stream().mapToLong(f -> f.rowsClean).sum();
+    }
+
+    public long rowsQuarantined() {
+      return files.stream().mapToLong(f -> f.rowsQuarantined).sum();
+    }
+
+    public long rowsDuplicate() {
+      return files.stream().mapToLong(f -> f.rowsDuplicate).sum();
+    }
+
+    public long files(String status) {
+      return files.stream().filter(f -> f.status.equals(status)).count();
+    }
+
+    @Override
+    public String toString() {
+      return "CleanEventsJob.Result{batch=" + batchId + (alreadyDone ? " (already done)" : "") + ", files=" + files.size()
+          + " (loaded " + files("loaded") + ", skipped " + files("skipped_duplicate_file") + ", rejected " + files("rejected") + ")"
+          + ", read=" + rowsRead() + ", clean=" + rowsClean() + ", quarantined=" + rowsQuarantined() + ", duplicate=" + rowsDuplicate()
+          + ", byReason=" + quarantinedByReason + "}";
+    }
+  }
+
+  public static void main(String[] args) {
+    main(new CleanEventsJob(), args);
+  }
+
+  @Override
+  public Result run(SparkSession spark, JobConfig config) {
+    String batchId = BatchIds.of(config);
+    Lake lake = Lake.configure(spark, config);
+    lake.ensure(spark, TableNames.INGEST);
+    BatchLedger ledger = new BatchLedger(spark, lake);
+    Configuration hadoop = spark.sparkContext().hadoopConfiguration();
+    Path staging = StageLandingJob.stagingDir(config, batchId);
+
+    if (ledger.isDone(batchId, STAGE)) {
+      Result r = fromTables(spark, lake, batchId);
+      moveRejected(config, hadoop, batchId, staging, r.files);
+      LOG.info("batch {}: clean stage already done, nothing written", batchId);
+      return r;
+    }
+    if (ledger.read(batchId).isEmpty()) {
+      throw new InputException("batch " + batchId + " is not staged; run StageLandingJob for its instance first");
+    }
+
+    List<FileReport> reports = inspect(spark, hadoop, staging, config.getLong(Keys.SPLIT_BYTES));
+    List<String> shas = reports.stream().map(r -> r.sha256).collect(Collectors.toList());
+    Set<String> loadedElsewhere = loadedShas(spark, lake, batchId, shas);
+
+    List<FileReport> toParse = new ArrayList<>();
+    Map<String, String[]> status = new LinkedHashMap<>(); // name -> {status, reason}
+    Set<String> seen = new HashSet<>();
+    for (FileReport r : reports) {
+      if (!r.ok()) {
+        status.put(r.name, new String[] {"rejected", r.verdict + ": " + r.detail});
+      } else if (loadedElsewhere.contains(r.sha256) || !seen.add(r.sha256)) {
+        status.put(r.name, new String[] {"skipped_duplicate_file", "same SHA-256 as a file already loaded"});
+      } else {
+        status.put(r.name, new String[] {"loaded", null});
+        toParse.add(r);
+      }
+    }
+
+    Map<String, Long> parsedClean = new HashMap<>();
+    Map<String, Map<String, Long>> quarantined = new HashMap<>();
+    Map<String, Long> kept = new HashMap<>();
+    if (!toParse.isEmpty()) {
+      Dataset<Row> parsed = parse(spark, hadoop, reports, toParse).persist(StorageLevel.MEMORY_AND_DISK());
+      try {
+        for (Row r : parsed.groupBy("source_file", "reason").count().collectAsList()) {
+          String file = r.getString(0);
+          if (r.isNullAt(1)) {
+            parsedClean.put(file, r.getLong(2));
+          } else {
+            quarantined.computeIfAbsent(file, k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
+          }
+        }
+        if (!lake.committed(spark, TableNames.QUARANTINE, batchId, STAGE)) {
+          Dataset<Row> q =
+              parsed.where(col("reason").isNotNull())
+                  .selectExpr("'" + batchId + "' as batch_id", "source_file", "line_number", "raw_line", "reason", "detail");
+          Lake.tagged(batchId, STAGE, () -> { q.writeTo(lake.table(TableNames.QUARANTINE)).append(); return null; });
+        }
+        maybeFail(config, "quarantine");
+        if (!lake.committed(spark, TableNames.EVENTS, batchId, STAGE)) {
+          writeEvents(spark, lake, batchId, parsed.where(col("reason").isNull()));
+        }
+        maybeFail(config, "events");
+      } finally {
+        parsed.unpersist();
+      }
+      for (Row r :
+          spark.table(lake.table(TableNames.EVENTS)).where(col("batch_id").equalTo(batchId)).groupBy("source_file").count().collectAsList()) {
+        kept.put(r.getString(0), r.getLong(1));
+      }
+    }
+
+    List<FileResult> files = new ArrayList<>();
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Reason reason : Reason.values()) {
+      byReason.put(reason.code(), 0L);
+    }
+    for (int i = 0; i < reports.size(); i++) {
+      FileReport r = reports.get(i);
+      String[] st = status.get(r.name);
+      long clean = kept.getOrDefault(r.name, 0L);
+      Map<String, Long> q = quarantined.getOrDefault(r.name, Map.of());
+      long quarantinedRows = q.values().stream().mapToLong(Long::longValue).sum();
+      q.forEach((k, v) -> byReason.merge(k, v, Long::sum));
+      long read = st[0].equals("loaded") ? r.rowsRead : 0;
+      long duplicate = parsedClean.getOrDefault(r.name, 0L) - clean;
+      if (read != clean + quarantinedRows + duplicate) {
+        throw new IllegalStateException(
+            "accounting broken for " + r.name + " in batch " + batchId + ": rows_read " + read + " != clean " + clean
+                + " + quarantined " + quarantinedRows + " + duplicate " + duplicate);
+      }
+      files.add(new FileResult(r.name, i, r.bytes, r.sha256, st[0], st[1], read, clean, quarantinedRows, duplicate));
+    }
+
+    if (!lake.committed(spark, TableNames.BATCH_FILES, batchId, STAGE)) {
+      StructType schema = spark.table(lake.table(TableNames.BATCH_FILES)).schema();
+      List<Row> rows = files.stream().map(f -> f.toRow(batchId)).collect(Collectors.toList());
+      Dataset<Row> df = spark.createDataFrame(rows, schema);
+      Lake.tagged(batchId, STAGE, () -> { df.writeTo(lake.table(TableNames.BATCH_FILES)).append(); return null; });
+    }
+    maybeFail(config, "batch_files");
+
+    Result result = new Result(batchId, files, byReason, false);
+    Map<String, Object> changes = new LinkedHashMap<>();
+    changes.put("files_total", files.size());
+    changes.put("files_loaded", (int) result.files("loaded"));
+    changes.put("files_skipped", (int) result.files("skipped_duplicate_file"));
+    changes.put("files_rejected", (int) result.files("rejected"));
+    changes.put("rows_read", result.rowsRead());
+    changes.put("rows_clean", result.rowsClean());
+    changes.put("rows_quarantined", result.rowsQuarantined());
+    changes.put("rows_duplicate", result.rowsDuplicate());
+    byReason.forEach((k, v) -> changes.put("q_" + k, v));
+    changes.put("clean_status", BatchLedger.DONE);
+    changes.put("clean_at", BatchLedger.now());
+    ledger.update(batchId, STAGE, changes);
+
+    moveRejected(config, hadoop, batchId, staging, files);
+    LOG.info("{}", result);
+    return result;
+  }
+
+  private static void writeEvents(SparkSession spark, Lake lake, String batchId, Dataset<Row> clean) {
+    Row bounds = clean.agg(org.apache.spark.sql.functions.min("event_time"), org.apache.spark.sql.functions.max("event_time")).first();
+    Dataset<Row> firstCopies =
+        clean
+            .withColumn("rn", row_number().over(Window.partitionBy("event_id").orderBy("file_index", "line_number")))
+            .where(col("rn").equalTo(1));
+    Dataset<Row> fresh = firstCopies;
+    if (!bounds.isNullAt(0)) {
+      Dataset<Row> existing =
+          spark.table(lake.table(TableNames.EVENTS))
+              .where(col("batch_id").notEqual(batchId)
+                  .and(col("event_time").geq(bounds.getTimestamp(0)))
+                  .and(col("event_time").leq(bounds.getTimestamp(1))))
+              .select("event_id");
+      fresh = firstCopies.join(existing, firstCopies.col("event_id").equalTo(existing.col("event_id")), "left_anti");
+    }
+    Dataset<Row> out =
+        fresh.selectExpr(
+            "event_id", "event_time", "event_type", "product_id", "category_id", "category_code", "brand", "price",
+            "user_id", "user_session", "'" + batchId + "' as batch_id", "source_file", "line_number");
+    Lake.tagged(batchId, STAGE, () -> { out.writeTo(lake.table(TableNames.EVENTS)).append(); return null; });
+  }
+
+  /** One task per file: the streaming inspection. Reports are small (a few numbers per file). */
+  private static List<FileReport> inspect(SparkSession spark, Configuration hadoop, Path staging, long splitBytes) {
+    List<String> paths = new ArrayList<>();
+    try {
+      FileSystem fs = staging.getFileSystem(hadoop);
+      for (FileStatus f : StageLandingJob.dataFiles(fs, staging)) {
+        paths.add(f.getPath().toString());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot list " + staging, e);
+    }
+    if (paths.isEmpty()) {
+      return List.of();
+    }
+    SerializableConf conf = new SerializableConf(hadoop);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    spark.sparkContext().setJobDescription("inspect " + paths.size() + " file(s)");
+    List<FileReport> reports =
+        new ArrayList<>(
+            jsc.parallelize(paths, paths.size())
+                .map(p -> {
+                  Path path = new Path(p);
+                  return FileInspector.inspect(path.getFileSystem(conf.get()), path, splitBytes);
+                })
+                .collect());
+    reports.sort((a, b) -> a.name.compareTo(b.name));
+    return reports;
+  }
+
+  private static Dataset<Row> parse(SparkSession spark, Configuration hadoop, List<FileReport> all, List<FileReport> toParse) {
+    List<Chunk> chunks = new ArrayList<>();
+    for (FileReport r : toParse) {
+      chunks.addAll(Chunk.of(all.indexOf(r), r));
+    }
+    SerializableConf conf = new SerializableConf(hadoop);
+    JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    JavaRDD<Row> rows =
+        jsc.parallelize(chunks, chunks.size())
+            .flatMap(c -> new ParseIterator(c, new ChunkLines(c, conf.get())));
+    return spark.createDataFrame(rows, PARSED);
+  }
+
+  /** Lazily turns the lines of a chunk into parsed rows. */
+  private static final class ParseIterator implements Iterator<Row> {
+    private final Chunk chunk;
+    private final ChunkLines lines;
+
+    ParseIterator(Chunk chunk, ChunkLines lines) {
+      this.chunk = chunk;
+      this.lines = lines;
+    }
+
+    @Override
+    public boolean hasNext() {
+      boolean more = lines.hasNext();
+      if (!more) {
+        try {
+          lines.close();
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      }
+      return more;
+    }
+
+    @Override
+    public Row next() {
+      ChunkLines.Line l = lines.next();
+      ParsedRow p = RowRules.apply(l.text);
+      if (!p.isClean()) {
+        return RowFactory.create(chunk.fileIndex, chunk.fileName, l.number, p.reason.code(), p.detail, l.text,
+            null, null, null, null, null, null, null, null, null, null);
+      }
+      return RowFactory.create(chunk.fileIndex, chunk.fileName, l.number, null, null, null,
+          RowRules.eventId(p), Timestamp.from(p.eventTime.toInstant(ZoneOffset.UTC)), p.eventType, p.productId,
+          p.categoryId, p.categoryCode, p.brand, p.price, p.userId, p.userSession);
+    }
+  }
+
+  private static Set<String> loadedShas(SparkSession spark, Lake lake, String batchId, List<String> shas) {
+    if (shas.isEmpty()) {
+      return Set.of();
+    }
+    Dataset<Row> df =
+        spark.table(lake.table(TableNames.BATCH_FILES))
+            .where(col("status").equalTo("loaded").and(col("batch_id").notEqual(batchId)).and(col("sha256").isin(shas.toArray())))
+            .select("sha256");
+    Set<String> out = new HashSet<>();
+    for (Row r : df.collectAsList()) {
+      out.add(r.getString(0));
+    }
+    return out;
+  }
+
+  private static Result fromTables(SparkSession spark, Lake lake, String batchId) {
+    List<FileResult> files = new ArrayList<>();
+    for (Row r :
+        spark.table(lake.table(TableNames.BATCH_FILES)).where(col("batch_id").equalTo(batchId)).orderBy("file_index").collectAsList()) {
+      files.add(FileResult.of(r));
+    }
+    Map<String, Long> byReason = new TreeMap<>();
+    new BatchLedger(spark, lake).read(batchId).ifPresent(m -> {
+      for (Reason reason : Reason.values()) {
+        Object v = m.get("q_" + reason.code());
+        byReason.put(reason.code(), v == null ? 0L : ((Number) v).longValue());
+      }
+    });
+    return new Result(batchId, files, byReason, true);
+  }
+
+  /** Moves rejected files to {@code <rejected.root>/<batch>/} with a {@code .reason} file. Idempotent. */
+  private static void moveRejected(JobConfig config, Configuration hadoop, String batchId, Path staging, List<FileResult> files) {
+    List<FileResult> rejected = files.stream().filter(f -> f.status.equals("rejected")).collect(Collectors.toList());
+    if (rejected.isEmpty()) {
+      return;
+    }
+    Path target = new Path(config.require(Keys.REJECTED_ROOT), batchId);
+    try {
+      FileSystem fs = staging.getFileSystem(hadoop);
+      fs.mkdirs(target);
+      for (FileResult f : rejected) {
+        Path src = new Path(staging, f.fileName);
+        Path dst = new Path(target, f.fileName);
+        Path why = new Path(target, f.fileName + ".reason");
+        if (!fs.exists(why)) {
+          try (OutputStream out = fs.create(why, true)) {
+            out.write(("batch " + batchId + "\nfile " + f.fileName + "\nbytes " + f.bytes + "\nsha256 " + f.sha256 + "\nreason " + f.reason + "\n")
+                .getBytes(StandardCharsets.UTF_8));
+          }
+        }
+        if (fs.exists(src) && !fs.exists(dst) && !fs.rename(src, dst)) {
+          throw new IOException("rename failed: " + src + " -> " + dst);
+        }
+        LOG.warn("batch {}: rejected {} -> {} ({})", batchId, f.fileName, dst, f.reason);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot move rejected files to " + target, e);
+    }
+  }
+}

@@ -1,0 +1,80 @@
+package io.clicklake.job;
+
+import io.clicklake.config.ConfigException;
+import io.clicklake.config.JobConfig;
+import io.clicklake.config.Keys;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.Tuple2;
+
+/**
+ * Shared plumbing of the jobs: session creation with the Iceberg extensions, argument parsing into
+ * an immutable {@link JobConfig}, the sorted effective config in the log (secrets masked), and exit
+ * codes Oozie can act on: 0 success, 2 bad configuration or input, 1 anything else.
+ */
+public abstract class SparkJob<R> {
+  public static final String ICEBERG_EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
+  private static final Logger LOG = LoggerFactory.getLogger(SparkJob.class);
+
+  /** The job's work. Must be safe to rerun for the same batch. */
+  public abstract R run(SparkSession spark, JobConfig config);
+
+  /** A session for the jobs: Iceberg extensions, UTC, local[*] when no master is given. */
+  public static SparkSession session(String appName) {
+    SparkSession.Builder b =
+        SparkSession.builder()
+            .appName(appName)
+            .config("spark.sql.extensions", ICEBERG_EXTENSIONS)
+            .config("spark.sql.session.timeZone", "UTC");
+    if (System.getProperty("spark.master") == null) {
+      b.master("local[*]");
+    }
+    return b.getOrCreate();
+  }
+
+  /** Thin main shared by every job: parse, run, print the result, exit with a meaningful code. */
+  protected static void main(SparkJob<?> job, String[] args) {
+    int code;
+    try {
+      SparkSession spark = session("clicklake " + job.getClass().getSimpleName());
+      Map<String, String> sparkConf = new HashMap<>();
+      for (Tuple2<String, String> t : spark.sparkContext().getConf().getAll()) {
+        sparkConf.put(t._1, t._2);
+      }
+      JobConfig config = JobConfig.fromArgs(args, sparkConf);
+      LOG.info("{} effective config:\n  {}", job.getClass().getSimpleName(), String.join("\n  ", config.describe()));
+      Object result = job.run(spark, config);
+      System.out.println(result);
+      code = 0;
+    } catch (ConfigException | InputException e) {
+      System.err.println("error: " + e.getMessage());
+      code = 2;
+    } catch (RuntimeException e) {
+      LOG.error("{} failed", job.getClass().getSimpleName(), e);
+      System.err.println("error: " + e);
+      code = 1;
+    }
+    System.exit(code);
+  }
+
+  static String failAfter(JobConfig config) {
+    return config.get(Keys.FAIL_AFTER);
+  }
+
+  /** Fault injection for the exactly-once tests: throws when the configured step is reached. */
+  static void maybeFail(JobConfig config, String step) {
+    if (step.equals(failAfter(config))) {
+      throw new InjectedFailure("injected failure after step '" + step + "'");
+    }
+  }
+
+  /** Thrown by {@link #maybeFail}. */
+  public static final class InjectedFailure extends RuntimeException {
+    InjectedFailure(String m) {
+      super(m);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.clicklake.table;
+
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * The {@code batches} table: one row per batch, updated by each stage with one MERGE commit tagged
+ * with the batch id and stage. A stage reads the row, changes its own columns, writes it back whole.
+ * Only one workflow runs per batch (coordinator concurrency 1), so read-modify-write is safe.
+ */
+public final class BatchLedger {
+  public static final String DONE = "done";
+  public static final String FAILED = "failed";
+
+  private final SparkSession spark;
+  private final Lake lake;
+
+  public BatchLedger(SparkSession spark, Lake lake) {
+    this.spark = spark;
+    this.lake = lake;
+  }
+
+  /** The batch row as column → value (maps as java.util.Map), or empty. */
+  public Optional<Map<String, Object>> read(String batchId) {
+    Dataset<Row> df =
+        spark.table(lake.table(TableNames.BATCHES)).where("batch_id = '" + batchId.replace("'", "''") + "'");
+    List<Row> rows = df.collectAsList();
+    if (rows.isEmpty()) {
+      return Optional.empty();
+    }
+    Row r = rows.get(0);
+    Map<String, Object> m = new LinkedHashMap<>();
+    StructType schema = r.schema();
+    for (int i = 0; i < schema.fields().length; i++) {
+      StructField f = schema.fields()[i];
+      Object v = r.isNullAt(i) ? null : f.dataType() instanceof MapType ? new LinkedHashMap<>(r.getJavaMap(i)) : r.get(i);
+      m.put(f.name(), v);
+    }
+    return Optional.of(Collections.unmodifiableMap(m));
+  }
+
+  /** True when the batch row says the stage finished. */
+  public boolean isDone(String batchId, String stage) {
+    return read(batchId).map(m -> DONE.equals(m.get(stage + "_status"))).orElse(false);
+  }
+
+  /** Sets the given columns of the batch row (creating it when missing), in one tagged commit. */
+  public void update(String batchId, String stage, Map<String, Object> changes) {
+    StructType schema = spark.table(lake.table(TableNames.BATCHES)).schema();
+    Map<String, Object> row = new LinkedHashMap<>(read(batchId).orElse(Map.of()));
+    row.put("batch_id", batchId);
+    row.putAll(changes);
+    List<Object> values = new ArrayList<>();
+    for (StructField f : schema.fields()) {
+      values.add(row.get(f.name()));
+    }
+    for (String k : changes.keySet()) {
+      if (!java.util.Arrays.asList(schema.fieldNames()).contains(k)) {
+        throw new IllegalArgumentException("batches has no column " + k);
+      }
+    }
+    Dataset<Row> one = spark.createDataFrame(List.of(RowFactory.create(values.toArray())), schema);
+    String view = "clicklake_batch_update";
+    one.createOrReplaceTempView(view);
+    Lake.tagged(
+        batchId,
+        stage,
+        () ->
+            spark.sql(
+                "merge into " + lake.table(TableNames.BATCHES) + " t using " + view
+                    + " s on t.batch_id = s.batch_id when matched then update set * when not matched then insert *"));
+  }
+
+  public static Timestamp now() {
+    return Timestamp.from(Instant.now());
+  }
+}

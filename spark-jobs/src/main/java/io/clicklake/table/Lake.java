@@ -1,0 +1,121 @@
+package io.clicklake.table;
+
+import io.clicklake.config.ConfigException;
+import io.clicklake.config.JobConfig;
+import io.clicklake.config.Keys;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The lakehouse as the jobs see it: the catalog and namespace from configuration, qualified table
+ * names, creation of missing tables from iceberg-ddl/, and the batch tags on Iceberg commits that
+ * make retries safe.
+ */
+public final class Lake {
+  public static final String TAG_BATCH = "clicklake.batch-id";
+  public static final String TAG_STAGE = "clicklake.stage";
+
+  private final String catalog;
+  private final String namespace;
+
+  private Lake(String catalog, String namespace) {
+    this.catalog = catalog;
+    this.namespace = namespace;
+  }
+
+  /** Points the session's catalog at the configured warehouse (runtime conf; catalogs load lazily). */
+  public static Lake configure(SparkSession spark, JobConfig config) {
+    String name = config.require(Keys.CATALOG_NAME);
+    String type = config.require(Keys.CATALOG_TYPE);
+    String prefix = "spark.sql.catalog." + name;
+    boolean preset = spark.conf().contains(prefix);
+    if (config.isSet(Keys.CATALOG_WAREHOUSE) || config.isSet(Keys.CATALOG_URI) || !preset) {
+      spark.conf().set(prefix, "org.apache.iceberg.spark.SparkCatalog");
+      switch (type) {
+        case "hadoop":
+          spark.conf().set(prefix + ".type", "hadoop");
+          spark.conf().set(prefix + ".warehouse", config.require(Keys.CATALOG_WAREHOUSE));
+          break;
+        case "hive":
+          spark.conf().set(prefix + ".type", "hive");
+          if (config.isSet(Keys.CATALOG_URI)) {
+            spark.conf().set(prefix + ".uri", config.get(Keys.CATALOG_URI));
+          }
+          if (config.isSet(Keys.CATALOG_WAREHOUSE)) {
+            spark.conf().set(prefix + ".warehouse", config.get(Keys.CATALOG_WAREHOUSE));
+          }
+          break;
+        default:
+          throw new ConfigException(Keys.CATALOG_TYPE.name() + " expects hadoop or hive, found '" + type + "'");
+      }
+    }
+    spark.conf().set("spark.sql.session.timeZone", "UTC");
+    return new Lake(name, config.require(Keys.NAMESPACE));
+  }
+
+  public String table(String name) {
+    return catalog + "." + namespace + "." + name;
+  }
+
+  public String catalog() {
+    return catalog;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  /** Creates the namespace and every given table that is missing, from its DDL file. */
+  public void ensure(SparkSession spark, Iterable<String> tables) {
+    spark.sql("create namespace if not exists " + catalog + "." + namespace);
+    for (String t : tables) {
+      spark.sql(ddl(t));
+    }
+  }
+
+  /** The DDL of a table, placeholders filled. */
+  public String ddl(String table) {
+    String res = "iceberg-ddl/" + table + ".sql";
+    try (InputStream in = Lake.class.getClassLoader().getResourceAsStream(res)) {
+      if (in == null) {
+        throw new IllegalStateException("DDL resource " + res + " is missing from the classpath");
+      }
+      String sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      StringBuilder out = new StringBuilder();
+      for (String line : sql.split("\n")) {
+        if (!line.strip().startsWith("--")) {
+          out.append(line).append('\n');
+        }
+      }
+      return out.toString().replace("${catalog}", catalog).replace("${namespace}", namespace).trim();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + res, e);
+    }
+  }
+
+  /** True when the table has a snapshot tagged with this batch and stage (the write already committed). */
+  public boolean committed(SparkSession spark, String table, String batchId, String stage) {
+    return spark
+            .sql(
+                "select 1 from " + table(table) + ".snapshots where summary['" + TAG_BATCH + "'] = '"
+                    + batchId.replace("'", "''") + "' and summary['" + TAG_STAGE + "'] = '" + stage + "' limit 1")
+            .count()
+        > 0;
+  }
+
+  /** Runs a write whose Iceberg commits carry the batch id and stage in their snapshot summary. */
+  public static <T> T tagged(String batchId, String stage, Callable<T> write) {
+    try {
+      return CommitMetadata.withCommitProperties(Map.of(TAG_BATCH, batchId, TAG_STAGE, stage), write, Exception.class);
+    } catch (RuntimeException e) {
+      throw e;
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}
