@@ -5,4 +5,4 @@ create table if not exists ${catalog}.${namespace}.dim_brand (
   brand      string comment 'brand, lower-cased'
 )
 using iceberg
-tblproperties ('format-version' = '2')
+tblproperties ('format-version' = '2', 'write.merge.mode' = 'merge-on-read', 'write.update.mode' = 'merge-on-read', 'write.delete.mode' = 'merge-on-read')

@@ -11,4 +11,4 @@ create table if not exists ${catalog}.${namespace}.dim_date (
   is_weekend   boolean comment 'Saturday or Sunday'
 )
 using iceberg
-tblproperties ('format-version' = '2')
+tblproperties ('format-version' = '2', 'write.merge.mode' = 'merge-on-read', 'write.update.mode' = 'merge-on-read', 'write.delete.mode' = 'merge-on-read')

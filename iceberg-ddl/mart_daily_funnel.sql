@@ -13,4 +13,4 @@ create table if not exists ${catalog}.${namespace}.mart_daily_funnel (
   updated_batch_id     string        comment 'last batch that changed the row'
 )
 using iceberg
-tblproperties ('format-version' = '2')
+tblproperties ('format-version' = '2', 'write.merge.mode' = 'merge-on-read', 'write.update.mode' = 'merge-on-read', 'write.delete.mode' = 'merge-on-read')

@@ -8,10 +8,9 @@ create table if not exists ${catalog}.${namespace}.mart_user_engagement (
   cart_to_purchase_rate  double        comment 'total_purchases / total_add_to_cart; NULL when total_add_to_cart = 0 (not capped)',
   total_remove_from_cart int           comment 'remove_from_cart events (in none of the three counts above)',
   total_revenue          decimal(14,2) comment 'sum of price over purchase events',
-  sessions               bigint        comment 'distinct sessions',
   first_event_at         timestamp     comment 'first event time',
   last_event_at          timestamp     comment 'last event time',
   updated_batch_id       string        comment 'last batch that changed the row'
 )
 using iceberg
-tblproperties ('format-version' = '2')
+tblproperties ('format-version' = '2', 'write.merge.mode' = 'merge-on-read', 'write.update.mode' = 'merge-on-read', 'write.delete.mode' = 'merge-on-read')

@@ -1,6 +1,10 @@
 -- Published tables that Power BI reads. Runs on MySQL 8.0+ and MariaDB 10.11+.
--- The export job creates them when missing and stages into <table>__stage copies (CREATE TABLE ... LIKE).
+-- The export job (ExportMartsJob) creates them when missing, from this file, and copies each one's
+-- columns from the Iceberg table of the same name (mart_<name>; batches for pipeline_batches): a
+-- column added here must exist there. It stages into <table>__stage (incremental) or <table>__new
+-- (full refresh, swapped in with one RENAME TABLE), both CREATE TABLE ... LIKE the table.
 -- Columns up to cart_to_purchase_rate / total_revenue are exactly data contract section 5.
+-- Keys that are free text compare byte for byte (utf8mb4_bin): sessions 'A' and 'a' are two rows.
 
 create table if not exists user_engagement (
   user_id                bigint         not null,
@@ -11,7 +15,6 @@ create table if not exists user_engagement (
   cart_to_purchase_rate  double         null,
   total_remove_from_cart int            not null default 0,
   total_revenue          decimal(14,2)  not null default 0.00,
-  sessions               bigint         not null default 0,
   first_event_at         datetime       null,
   last_event_at          datetime       null,
   updated_batch_id       varchar(128)   null,
@@ -21,7 +24,7 @@ create table if not exists user_engagement (
 ) engine = InnoDB default charset = utf8mb4;
 
 create table if not exists session_revenue (
-  user_session      varchar(64)    not null,
+  user_session      varchar(64)    character set utf8mb4 collate utf8mb4_bin not null,
   total_revenue     decimal(14,2)  not null default 0.00,
   user_id           bigint         null,
   first_event_at    datetime       null,
@@ -53,7 +56,7 @@ create table if not exists daily_funnel (
 ) engine = InnoDB default charset = utf8mb4;
 
 create table if not exists pipeline_batches (
-  batch_id           varchar(128)  not null,
+  batch_id           varchar(128)  character set utf8mb4 collate utf8mb4_bin not null,
   instance_path      varchar(1024) null,
   started_at         datetime      null,
   finished_at        datetime      null,
@@ -84,6 +87,11 @@ create table if not exists pipeline_batches (
   marts_at           datetime      null,
   export_at          datetime      null,
   purge_at           datetime      null,
+  staging_path       varchar(1024) null,
+  purged_files       int           null,
+  purged_bytes       bigint        null,
+  rows_written       text          null comment 'JSON object: rows written per table by the marts and export stages',
+  error_message      varchar(2048) null comment 'last error of a failed stage',
   primary key (batch_id),
   key ix_pipeline_batches_finished (finished_at),
   key ix_pipeline_batches_export (export_at)

@@ -1,0 +1,98 @@
+package io.clicklake.job;
+
+import io.clicklake.config.JobConfig;
+import io.clicklake.config.Keys;
+import io.clicklake.io.BatchIds;
+import io.clicklake.mart.MartBuilder;
+import io.clicklake.table.BatchLedger;
+import io.clicklake.table.Lake;
+import io.clicklake.table.TableNames;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the star schema (fact_events, fact_sessions, dim_*) and the marts (mart_user_engagement,
+ * mart_session_revenue, mart_daily_funnel) current.
+ *
+ * <p>Incremental (default): only the batch's events are aggregated, and the result is merged into
+ * each table with one tagged MERGE (counts add, first/last take min/max, latest attributes win, the
+ * funnel days the batch touched are recomputed). Cost grows with the batch, not the history, except
+ * for the MERGE joins against the target tables. {@code --full-refresh} rebuilds every table from
+ * {@code events}; both give the same rows. A retried batch skips the tables already merged (their
+ * commits carry the batch id), so counts are never added twice.
+ */
+public final class BuildMartsJob extends SparkJob<BuildMartsJob.Result> {
+  private static final Logger LOG = LoggerFactory.getLogger(BuildMartsJob.class);
+  static final String STAGE = "marts";
+
+  /** Rows written per table. */
+  public static final class Result {
+    public final String batchId;
+    public final boolean fullRefresh;
+    public final boolean alreadyDone;
+    public final Map<String, Long> rowsWritten;
+
+    Result(String batchId, boolean fullRefresh, boolean alreadyDone, Map<String, Long> rowsWritten) {
+      this.batchId = batchId;
+      this.fullRefresh = fullRefresh;
+      this.alreadyDone = alreadyDone;
+      this.rowsWritten = Collections.unmodifiableMap(new TreeMap<>(rowsWritten));
+    }
+
+    @Override
+    public String toString() {
+      return "BuildMartsJob.Result{batch=" + batchId + (fullRefresh ? " (full refresh)" : "") + (alreadyDone ? " (already done)" : "")
+          + ", rowsWritten=" + rowsWritten + "}";
+    }
+  }
+
+  public static void main(String[] args) {
+    main(new BuildMartsJob(), args);
+  }
+
+  @Override
+  public Result run(SparkSession spark, JobConfig config) {
+    Lake lake = Lake.configure(spark, config);
+    lake.ensure(spark, TableNames.all());
+    BatchLedger ledger = new BatchLedger(spark, lake);
+    MartBuilder builder = new MartBuilder(spark, lake);
+    if (config.getBoolean(Keys.FULL_REFRESH)) {
+      String label = config.isSet(Keys.BATCH_ID) || config.instance() != null ? BatchIds.of(config) : "full-refresh";
+      Map<String, Long> rows = builder.fullRefresh(label);
+      LOG.info("full refresh of the star schema and marts: {}", rows);
+      return new Result(label, true, false, rows);
+    }
+    String batchId = BatchIds.of(config);
+    Map<String, Object> batch =
+        ledger.read(batchId).orElseThrow(() -> new InputException("batch " + batchId + " is unknown; stage and clean it first"));
+    if (!BatchLedger.DONE.equals(batch.get("clean_status"))) {
+      throw new InputException("batch " + batchId + " is not cleaned yet (clean_status=" + batch.get("clean_status") + "); run CleanEventsJob first");
+    }
+    if (BatchLedger.DONE.equals(batch.get("marts_status"))) {
+      @SuppressWarnings("unchecked")
+      Map<String, Long> written = (Map<String, Long>) batch.getOrDefault("rows_written", Map.of());
+      return new Result(batchId, false, true, written == null ? Map.of() : written);
+    }
+    Map<String, Long> rows = builder.incremental(batchId, step -> maybeFail(config, step));
+    Map<String, Long> written = new LinkedHashMap<>();
+    @SuppressWarnings("unchecked")
+    Map<String, Long> before = (Map<String, Long>) batch.get("rows_written");
+    if (before != null) {
+      written.putAll(before);
+    }
+    rows.forEach((t, n) -> written.put(t, n));
+    Map<String, Object> changes = new LinkedHashMap<>();
+    changes.put("marts_status", BatchLedger.DONE);
+    changes.put("marts_at", BatchLedger.now());
+    changes.put("rows_written", written);
+    ledger.update(batchId, STAGE, changes);
+    Result r = new Result(batchId, false, false, rows);
+    LOG.info("{}", r);
+    return r;
+  }
+}

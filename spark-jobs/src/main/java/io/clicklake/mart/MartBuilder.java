@@ -1,0 +1,90 @@
+package io.clicklake.mart;
+
+import io.clicklake.table.Lake;
+import io.clicklake.table.TableNames;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.storage.StorageLevel;
+
+/** Runs the {@link StarSchema} models incrementally for one batch, or as a full refresh. */
+public final class MartBuilder {
+  private static final String SRC = "src";
+  private static final String MERGE_SRC = "clicklake_merge_src";
+  private static final String STAGE = "marts";
+
+  private final SparkSession spark;
+  private final Lake lake;
+
+  public MartBuilder(SparkSession spark, Lake lake) {
+    this.spark = spark;
+    this.lake = lake;
+  }
+
+  /** Folds one batch's events into every table; returns rows merged per table. */
+  public Map<String, Long> incremental(String batchId, Consumer<String> afterTable) {
+    Dataset<Row> src =
+        spark.table(lake.table(TableNames.EVENTS)).where(functions.col("batch_id").equalTo(batchId)).persist(StorageLevel.MEMORY_AND_DISK());
+    Map<String, Long> rows = new LinkedHashMap<>();
+    try {
+      src.createOrReplaceTempView(SRC);
+      Row range = spark.sql("select date_format(min(event_time), 'yyyy-MM-dd'), date_format(date_add(max(event_time), 1), 'yyyy-MM-dd') from src").first();
+      String dayRange =
+          range.isNullAt(0)
+              ? "false"
+              : "event_time >= timestamp'" + range.getString(0) + " 00:00:00' and event_time < timestamp'" + range.getString(1) + " 00:00:00'";
+      for (Model m : StarSchema.models(lake.table(TableNames.EVENTS))) {
+        if (lake.committed(spark, m.table, batchId, STAGE)) {
+          afterTable.accept(m.table);
+          continue;
+        }
+        Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange)).persist(StorageLevel.MEMORY_AND_DISK());
+        try {
+          long n = rowsOfModel.count();
+          rows.put(m.table, n);
+          if (m.merge == null) {
+            Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.table)).append(); return null; });
+          } else {
+            rowsOfModel.createOrReplaceTempView(MERGE_SRC);
+            Lake.tagged(batchId, STAGE, () -> spark.sql("merge into " + lake.table(m.table) + " t using " + MERGE_SRC + " s " + m.merge));
+          }
+        } finally {
+          rowsOfModel.unpersist();
+        }
+        afterTable.accept(m.table);
+      }
+    } finally {
+      src.unpersist();
+    }
+    return rows;
+  }
+
+  /** Rebuilds every table from all events. */
+  public Map<String, Long> fullRefresh(String label) {
+    Map<String, Long> rows = new LinkedHashMap<>();
+    spark.table(lake.table(TableNames.EVENTS)).createOrReplaceTempView(SRC);
+    for (Model m : StarSchema.models(lake.table(TableNames.EVENTS))) {
+      Dataset<Row> df = spark.sql(sql(m, label, "true"));
+      Lake.tagged(label, STAGE + "-full", () -> { df.writeTo(lake.table(m.table)).overwrite(functions.lit(true)); return null; });
+      rows.put(m.table, spark.table(lake.table(m.table)).count());
+    }
+    return rows;
+  }
+
+  private String sql(Model m, String label, String dayRange) {
+    return m.select
+        .replace("${label}", label.replace("'", "''"))
+        .replace("${fact_sessions}", lake.table(TableNames.FACT_SESSIONS))
+        .replace("${day_range}", dayRange);
+  }
+
+  /** The tables this builder writes, in build order. */
+  public static List<String> tables() {
+    return StarSchema.models("events").stream().map(m -> m.table).collect(java.util.stream.Collectors.toList());
+  }
+}

@@ -1,0 +1,142 @@
+package io.clicklake.mart;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The SQL of the star schema and the marts, in build order. {@code src} is the view of the events to
+ * fold in; {@code events} is the whole events table (used where a mart needs more than the batch:
+ * the distinct counts of the daily funnel); {@code ${label}} is the batch id written to
+ * updated_batch_id.
+ *
+ * <p>Keys: product, category and user keys are their natural ids (stable positive bigints, so the
+ * fact can be written without dimension lookups and incremental runs agree with full refreshes);
+ * brand_key is xxhash64(brand); date_key is yyyymmdd. Dimensions are SCD type 1: the attributes of
+ * the latest event win, and fact_events keeps each event's own brand and category.
+ */
+final class StarSchema {
+  private StarSchema() {}
+
+  /** A column taken from s when s holds the later (time, id), else kept from t. */
+  private static String latest(String col, String time, String id) {
+    return col + " = case when struct(s." + time + ", s." + id + ") > struct(t." + time + ", t." + id + ") then s." + col + " else t." + col + " end";
+  }
+
+  private static final String VIEWS = "sum(case when event_type = 'view' then 1 else 0 end)";
+  private static final String CARTS = "sum(case when event_type = 'cart' then 1 else 0 end)";
+  private static final String REMOVES = "sum(case when event_type = 'remove_from_cart' then 1 else 0 end)";
+  private static final String PURCHASES = "sum(case when event_type = 'purchase' then 1 else 0 end)";
+  private static final String REVENUE = "cast(coalesce(sum(case when event_type = 'purchase' then price end), 0) as decimal(14,2))";
+
+  static String rate(String num, String den) {
+    return "case when " + den + " = 0 then cast(null as double) else cast(" + num + " as double) / cast(" + den + " as double) end";
+  }
+
+  static List<Model> models(String events) {
+    List<Model> m = new ArrayList<>();
+    m.add(Model.append("fact_events",
+        "select event_id, cast(date_format(event_time, 'yyyyMMdd') as int) as date_key, event_time, event_type,"
+            + " product_id as product_key, category_id as category_key,"
+            + " case when brand is null then cast(null as bigint) else xxhash64(brand) end as brand_key,"
+            + " user_id as user_key, user_session, price,"
+            + " case when event_type = 'purchase' then price else cast(0 as decimal(12,2)) end as revenue, batch_id"
+            + " from src"));
+
+    m.add(Model.insertMissing("dim_date", "date_key",
+        "with days as (select distinct to_date(event_time) as d from src),"
+            + " final as (select cast(date_format(d, 'yyyyMMdd') as int) as date_key, d as event_date, year(d) as year,"
+            + " quarter(d) as quarter, month(d) as month, dayofmonth(d) as day_of_month,"
+            + " (dayofweek(d) + 5) % 7 + 1 as day_of_week, date_format(d, 'EEEE') as day_name,"
+            + " dayofweek(d) in (1, 7) as is_weekend from days)"
+            + " select * from final"));
+
+    m.add(Model.insertMissing("dim_brand", "brand_key",
+        "with brands as (select distinct brand from src where brand is not null)"
+            + " select xxhash64(brand) as brand_key, brand from brands"));
+
+    String code = "s.category_code is not null and (t.category_code is null or struct(s.code_seen_at, s.category_code) > struct(t.code_seen_at, t.category_code))";
+    List<String> cat = new ArrayList<>();
+    for (String c : List.of("category_code", "code_seen_at", "level_1", "level_2", "level_3", "level_4")) {
+      cat.add(c + " = case when " + code + " then s." + c + " else t." + c + " end");
+    }
+    m.add(Model.combine("dim_category", "category_key",
+        "with coded as (select category_id, max(case when category_code is not null then struct(event_time, category_code) end) as c"
+            + " from src where category_id is not null group by category_id),"
+            + " final as (select category_id as category_key, category_id, c.category_code as category_code, c.event_time as code_seen_at,"
+            + " get(split(c.category_code, '[.]'), 0) as level_1, get(split(c.category_code, '[.]'), 1) as level_2,"
+            + " get(split(c.category_code, '[.]'), 2) as level_3, get(split(c.category_code, '[.]'), 3) as level_4 from coded)"
+            + " select category_key, category_id, category_code, code_seen_at, level_1, level_2, level_3, level_4 from final",
+        cat));
+
+    List<String> prod = new ArrayList<>();
+    for (String c : List.of("category_key", "brand_key", "brand", "last_price")) {
+      prod.add(latest(c, "last_seen_at", "last_event_id"));
+    }
+    prod.add("first_seen_at = least(t.first_seen_at, s.first_seen_at)");
+    prod.add("last_event_id = case when struct(s.last_seen_at, s.last_event_id) > struct(t.last_seen_at, t.last_event_id) then s.last_event_id else t.last_event_id end");
+    prod.add("last_seen_at = greatest(t.last_seen_at, s.last_seen_at)");
+    m.add(Model.combine("dim_product", "product_key",
+        "with per_product as (select product_id, max(struct(event_time, event_id, category_id, brand, price)) as latest,"
+            + " min(event_time) as first_seen_at from src group by product_id),"
+            + " final as (select product_id as product_key, product_id, latest.category_id as category_key,"
+            + " case when latest.brand is null then cast(null as bigint) else xxhash64(latest.brand) end as brand_key,"
+            + " latest.brand as brand, latest.price as last_price, latest.event_id as last_event_id,"
+            + " first_seen_at, latest.event_time as last_seen_at from per_product)"
+            + " select * from final",
+        prod));
+
+    m.add(Model.combine("dim_user", "user_key",
+        "select user_id as user_key, user_id, min(event_time) as first_seen_at, max(event_time) as last_seen_at, count(*) as events"
+            + " from src group by user_id",
+        List.of("first_seen_at = least(t.first_seen_at, s.first_seen_at)",
+            "last_seen_at = greatest(t.last_seen_at, s.last_seen_at)",
+            "events = t.events + s.events")));
+
+    m.add(Model.combine("fact_sessions", "user_session",
+        "select user_session, min(user_id) as user_key, min(event_time) as first_event_at, max(event_time) as last_event_at,"
+            + " count(*) as events, " + VIEWS + " as views, " + CARTS + " as carts, " + REMOVES + " as removes, "
+            + PURCHASES + " as purchases, " + REVENUE + " as revenue, '${label}' as updated_batch_id"
+            + " from src group by user_session",
+        List.of("user_key = least(t.user_key, s.user_key)",
+            "first_event_at = least(t.first_event_at, s.first_event_at)",
+            "last_event_at = greatest(t.last_event_at, s.last_event_at)",
+            "events = t.events + s.events", "views = t.views + s.views", "carts = t.carts + s.carts",
+            "removes = t.removes + s.removes", "purchases = t.purchases + s.purchases",
+            "revenue = t.revenue + s.revenue", "updated_batch_id = s.updated_batch_id")));
+
+    m.add(Model.combine("mart_user_engagement", "user_id",
+        "with per_user as (select user_id, " + VIEWS + " as v, " + CARTS + " as c, " + PURCHASES + " as p, " + REMOVES + " as r,"
+            + " " + REVENUE + " as revenue, min(event_time) as first_event_at, max(event_time) as last_event_at from src group by user_id),"
+            + " final as (select user_id, cast(v as int) as total_views, cast(c as int) as total_add_to_cart, cast(p as int) as total_purchases,"
+            + " " + rate("c", "v") + " as view_to_cart_rate, " + rate("p", "c") + " as cart_to_purchase_rate,"
+            + " cast(r as int) as total_remove_from_cart, revenue as total_revenue, first_event_at, last_event_at,"
+            + " '${label}' as updated_batch_id from per_user)"
+            + " select * from final",
+        List.of("total_views = t.total_views + s.total_views",
+            "total_add_to_cart = t.total_add_to_cart + s.total_add_to_cart",
+            "total_purchases = t.total_purchases + s.total_purchases",
+            "view_to_cart_rate = " + rate("(t.total_add_to_cart + s.total_add_to_cart)", "(t.total_views + s.total_views)"),
+            "cart_to_purchase_rate = " + rate("(t.total_purchases + s.total_purchases)", "(t.total_add_to_cart + s.total_add_to_cart)"),
+            "total_remove_from_cart = t.total_remove_from_cart + s.total_remove_from_cart",
+            "total_revenue = t.total_revenue + s.total_revenue",
+            "first_event_at = least(t.first_event_at, s.first_event_at)",
+            "last_event_at = greatest(t.last_event_at, s.last_event_at)",
+            "updated_batch_id = s.updated_batch_id")));
+
+    m.add(Model.replace("mart_session_revenue", "user_session",
+        "select user_session, revenue as total_revenue, user_key as user_id, first_event_at, last_event_at, events, views, carts,"
+            + " purchases, updated_batch_id from ${fact_sessions} where updated_batch_id = '${label}'"));
+
+    m.add(Model.replace("mart_daily_funnel", "event_date",
+        "with days as (select distinct to_date(event_time) as d from src),"
+            + " day_events as (select * from " + events + " where ${day_range} and to_date(event_time) in (select d from days)),"
+            + " final as (select to_date(event_time) as event_date, " + VIEWS + " as views, " + CARTS + " as carts, "
+            + REMOVES + " as removes, " + PURCHASES + " as purchases, " + REVENUE + " as revenue,"
+            + " count(distinct user_session) as sessions,"
+            + " count(distinct case when event_type = 'purchase' then user_session end) as purchasing_sessions,"
+            + " count(distinct case when event_type = 'purchase' then user_id end) as buyers,"
+            + " count(distinct user_id) as users, '${label}' as updated_batch_id from day_events group by to_date(event_time))"
+            + " select * from final"));
+    return m;
+  }
+}
