@@ -13,8 +13,9 @@ import org.w3c.dom.Node;
  */
 final class SparkToJavaWorkflow {
 
-  /** The launcher of the mini YARN cluster runs on Java 17 with Oozie's unshaded Hadoop. */
-  static final String LAUNCHER_JAVA_OPTS = "--add-opens=java.base/java.lang=ALL-UNNAMED -Xmx256m";
+  /** Java 17 opens for the launcher; C1 only and serial GC because each launcher JVM lives a few seconds. */
+  static final String LAUNCHER_JAVA_OPTS =
+      "--add-opens=java.base/java.lang=ALL-UNNAMED -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
   private SparkToJavaWorkflow() {}
 

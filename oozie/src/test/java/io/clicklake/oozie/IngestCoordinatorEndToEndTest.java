@@ -1,0 +1,310 @@
+package io.clicklake.oozie;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.OutputStream;
+import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileStatus;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.oozie.client.CoordinatorAction;
+import org.apache.oozie.client.CoordinatorJob;
+import org.apache.oozie.client.OozieClient;
+import org.apache.oozie.client.WorkflowAction;
+import org.apache.oozie.client.WorkflowJob;
+import org.apache.oozie.util.XConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The ingest coordinator on a real Oozie engine (LocalOozie over a MiniDFSCluster and a MiniYARNCluster), submitted
+ * with the real ingest/job.properties (only the cluster addresses and the schedule overridden). The coordinator and
+ * the workflow graph are the production ones; only each {@code <spark>} action is swapped for a {@code <java>}
+ * action running {@link RecordingMain}, because Spark cannot share this JVM's classpath with Oozie.
+ */
+class IngestCoordinatorEndToEndTest {
+
+  private static final Duration WORKFLOW_TIMEOUT = Duration.ofMinutes(5);
+  private static final List<String> STEPS = List.of("stage", "clean", "marts", "export", "purge");
+  private static final Map<String, String> JOB_CLASSES =
+      Map.of(
+          "stage", "io.clicklake.job.StageLandingJob",
+          "clean", "io.clicklake.job.CleanEventsJob",
+          "marts", "io.clicklake.job.BuildMartsJob",
+          "export", "io.clicklake.job.ExportMartsJob",
+          "purge", "io.clicklake.job.PurgeStagingJob");
+
+  @TempDir static Path base;
+  private static LocalOozieCluster cluster;
+  private static FileSystem fs;
+  private static String nameNode;
+
+  @BeforeAll
+  static void startOozieAndDeployTheApp() throws Exception {
+    cluster = new LocalOozieCluster(base);
+    fs = cluster.fs();
+    nameNode = cluster.nameNode();
+    String appRoot = resolved("appRoot");
+    copy(OozieApps.app("ingest").resolve("coordinator.xml"), appRoot + "/ingest/coordinator.xml");
+    write(
+        appRoot + "/ingest/workflow.xml",
+        SparkToJavaWorkflow.rewrite(OozieApps.read(OozieApps.app("ingest").resolve("workflow.xml"))));
+    fs.mkdirs(new org.apache.hadoop.fs.Path(appRoot + "/lib"));
+  }
+
+  @AfterAll
+  static void stop() {
+    if (cluster != null) {
+      cluster.close();
+    }
+  }
+
+  /** ingest/job.properties for this cluster: what an admin would edit, plus what only the test needs. */
+  private static Properties jobProperties(String start, String end, String recordRoot, String failClass)
+      throws Exception {
+    Properties props = OozieApps.jobProperties("ingest");
+    props.setProperty("nameNode", nameNode);
+    props.setProperty("resourceManager", cluster.resourceManager());
+    props.setProperty("queueName", "default");
+    props.setProperty("javaHome", System.getProperty("java.home"));
+    props.setProperty("start", start);
+    props.setProperty("end", end);
+    props.setProperty(OozieClient.USER_NAME, cluster.user);
+    // LocalOozie has no sharelib; the launchers get this JVM's classpath instead.
+    props.setProperty(OozieClient.USE_SYSTEM_LIBPATH, "false");
+    props.setProperty("testRecordRoot", recordRoot);
+    props.setProperty("testFailClass", failClass);
+    return props;
+  }
+
+  /** A property of ingest/job.properties, with ${...} resolved as Oozie resolves it, on this cluster. */
+  private static String resolved(String key) throws Exception {
+    Configuration conf = new Configuration(false);
+    Properties props = OozieApps.jobProperties("ingest");
+    props.stringPropertyNames().forEach(k -> conf.set(k, props.getProperty(k)));
+    conf.set("nameNode", nameNode);
+    return conf.get(key);
+  }
+
+  private static void copy(Path local, String target) throws Exception {
+    write(target, OozieApps.read(local));
+  }
+
+  private static void write(String target, String text) throws Exception {
+    try (OutputStream out = fs.create(new org.apache.hadoop.fs.Path(target), true)) {
+      out.write(text.getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static String landingInstance(String yyyyMmDdHh) throws Exception {
+    return resolved("landingRoot") + "/" + yyyyMmDdHh;
+  }
+
+  private static CoordinatorAction onlyAction(String coordId) throws Exception {
+    CoordinatorJob job = cluster.coordClient().getCoordJobInfo(coordId);
+    return job.getActions().isEmpty() ? null : job.getActions().get(0);
+  }
+
+  private static WorkflowJob workflowOf(String coordId) throws Exception {
+    CoordinatorAction action =
+        Poll.until(
+            "coordinator " + coordId + " to start a workflow",
+            Duration.ofSeconds(60),
+            () -> onlyAction(coordId),
+            a -> a.getExternalId() != null);
+    return cluster.workflowClient().getJobInfo(action.getExternalId());
+  }
+
+  private static WorkflowJob waitForEnd(String wfId) throws Exception {
+    OozieClient client = cluster.workflowClient();
+    return Poll.until(
+        "workflow " + wfId + " to end",
+        WORKFLOW_TIMEOUT,
+        () -> client.getJobInfo(wfId),
+        wf -> wf.getStatus() != WorkflowJob.Status.PREP
+            && wf.getStatus() != WorkflowJob.Status.RUNNING
+            && wf.getStatus() != WorkflowJob.Status.SUSPENDED);
+  }
+
+  private static String describe(WorkflowJob wf) {
+    return wf.getId() + " " + wf.getStatus() + " actions: "
+        + wf.getActions().stream()
+            .map(a -> a.getName() + "=" + a.getStatus() + (a.getErrorMessage() == null ? "" : " (" + a.getErrorCode()
+                + ": " + a.getErrorMessage() + ")"))
+            .collect(Collectors.joining(", "));
+  }
+
+  /** What RecordingMain recorded, oldest first. */
+  private static List<Properties> records(String recordRoot) throws Exception {
+    List<Properties> records = new ArrayList<>();
+    org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(recordRoot);
+    if (fs.exists(root)) {
+      for (FileStatus status : fs.listStatus(root)) {
+        records.add(RecordingMain.read(fs, status.getPath()));
+      }
+    }
+    records.sort(Comparator.comparingLong(p -> Long.parseLong(p.getProperty("time"))));
+    return records;
+  }
+
+  private static Map<String, String> workflowConf(WorkflowJob wf) throws Exception {
+    XConfiguration conf = new XConfiguration(new StringReader(wf.getConf()));
+    Map<String, String> result = new TreeMap<>();
+    conf.forEach(e -> result.put(e.getKey(), e.getValue()));
+    return result;
+  }
+
+  @Test
+  void theDoneFlagGatesTheWorkflowWhichRunsEveryStepOnTheInstance() throws Exception {
+    String instance = landingInstance("2026/11/27/14");
+    write(instance + "/events-0001.csv.gz", "not really gzip; the stand-in jobs do not read it");
+    String recordRoot = nameNode + "/test/records/happy";
+
+    String coordId =
+        cluster.coordClient().run(jobProperties("2026-11-27T14:00Z", "2026-11-27T15:00Z", recordRoot, "none"));
+
+    CoordinatorAction waiting =
+        Poll.until(
+            "the coordinator action to wait for its input",
+            Duration.ofSeconds(60),
+            () -> onlyAction(coordId),
+            a -> a.getStatus() == CoordinatorAction.Status.WAITING && a.getMissingDependencies() != null);
+    assertThat(waiting.getMissingDependencies())
+        .as("what the action waits for")
+        .contains(instance);
+    Poll.holds(
+        "the action to keep WAITING while the instance has files but no _READY",
+        Duration.ofSeconds(5),
+        () -> onlyAction(coordId),
+        a -> a.getStatus() == CoordinatorAction.Status.WAITING && a.getExternalId() == null);
+
+    write(instance + "/_READY", "");
+    WorkflowJob wf = waitForEnd(workflowOf(coordId).getId());
+    assertThat(wf.getStatus()).as(describe(wf)).isEqualTo(WorkflowJob.Status.SUCCEEDED);
+
+    Map<String, String> conf = workflowConf(wf);
+    assertThat(conf)
+        .as("what the coordinator passed to the workflow")
+        .containsEntry("instancePath", instance)
+        .containsEntry("nominalTime", "2026-11-27T14:00Z")
+        .containsEntry("batchId", "2026-11-27-14");
+
+    List<Properties> records = records(recordRoot);
+    assertThat(records).extracting(r -> r.getProperty("action")).as("steps run, in order").isEqualTo(STEPS);
+    for (Properties record : records) {
+      String action = record.getProperty("action");
+      assertThat(record.getProperty("class")).as("job class of %s", action).isEqualTo(JOB_CLASSES.get(action));
+      assertThat(record.getProperty("args")).as("arguments of %s", action).isEqualTo("--instance " + instance);
+      assertThat(record.getProperty("sparkOpts"))
+          .as("spark-opts of %s after EL", action)
+          .contains("--conf spark.clicklake.landing.root=" + resolved("landingRoot"))
+          .contains("--conf spark.clicklake.staging.root=" + resolved("stagingRoot"))
+          .contains("--conf spark.clicklake.catalog.warehouse=" + resolved("warehouse"))
+          .contains("--conf spark.clicklake.mysql.password.alias=clicklake.mysql.password")
+          .contains("--conf spark.hadoop.hadoop.security.credential.provider.path=" + resolved("credentialProviderPath"))
+          .contains("--conf spark.executorEnv.JAVA_HOME=" + System.getProperty("java.home"))
+          .doesNotContain("${");
+    }
+    assertThat(fs.exists(new org.apache.hadoop.fs.Path(resolved("stagingRoot"))))
+        .as("the stage action's <prepare> created the staging root")
+        .isTrue();
+    assertThat(fs.exists(new org.apache.hadoop.fs.Path(instance + "/events-0001.csv.gz")))
+        .as("the workflow itself deletes nothing from the landing instance")
+        .isTrue();
+  }
+
+  @Test
+  void aFailedStepKillsTheWorkflowAndARerunOfTheFailedNodesFinishesIt() throws Exception {
+    String instance = landingInstance("2026/11/27/16");
+    write(instance + "/events-0001.csv.gz", "x");
+    write(instance + "/_READY", "");
+    String recordRoot = nameNode + "/test/records/rerun";
+
+    String coordId =
+        cluster.coordClient()
+            .run(jobProperties("2026-11-27T16:00Z", "2026-11-27T17:00Z", recordRoot, JOB_CLASSES.get("marts")));
+    WorkflowJob failed = waitForEnd(workflowOf(coordId).getId());
+
+    assertThat(failed.getStatus()).as(describe(failed)).isEqualTo(WorkflowJob.Status.KILLED);
+    Map<String, WorkflowAction> actions =
+        failed.getActions().stream().collect(Collectors.toMap(WorkflowAction::getName, a -> a));
+    assertThat(actions.get("marts").getStatus()).as(describe(failed)).isEqualTo(WorkflowAction.Status.ERROR);
+    assertThat(actions).as("no step after the failed one ran").doesNotContainKeys("export", "purge");
+    assertThat(actions).as("no mail without notifyEmail").doesNotContainKey("notify-failure");
+    assertThat(actions.get("fail").getErrorMessage())
+        .as("the kill node's message")
+        .contains("clicklake ingest failed at [marts]");
+    assertThat(records(recordRoot)).extracting(r -> r.getProperty("action"))
+        .containsExactly("stage", "clean", "marts");
+
+    // The README's recipe: rerun only the failed nodes, once the cause is fixed.
+    Properties rerun = new Properties();
+    rerun.setProperty(OozieClient.RERUN_FAIL_NODES, "true");
+    rerun.setProperty("testFailClass", "none");
+    rerun.setProperty(OozieClient.APP_PATH, workflowConf(failed).get(OozieClient.APP_PATH));
+    rerun.setProperty(OozieClient.USER_NAME, cluster.user);
+    cluster.workflowClient().reRun(failed.getId(), rerun);
+    WorkflowJob rerunDone =
+        Poll.until(
+            "the rerun to end",
+            WORKFLOW_TIMEOUT,
+            () -> cluster.workflowClient().getJobInfo(failed.getId()),
+            wf -> wf.getStatus() == WorkflowJob.Status.SUCCEEDED
+                || wf.getStatus() == WorkflowJob.Status.KILLED && wf.getRun() > failed.getRun()
+                || wf.getStatus() == WorkflowJob.Status.FAILED);
+    assertThat(rerunDone.getStatus()).as(describe(rerunDone)).isEqualTo(WorkflowJob.Status.SUCCEEDED);
+    assertThat(records(recordRoot)).extracting(r -> r.getProperty("action"))
+        .as("stage and clean are not run again; marts is retried and the batch goes on")
+        .containsExactly("stage", "clean", "marts", "marts", "export", "purge");
+  }
+
+  @Test
+  void theBundleStartsBothCoordinatorsOnTheEngine() throws Exception {
+    String appRoot = resolved("appRoot");
+    copy(OozieApps.app("bundle").resolve("bundle.xml"), appRoot + "/bundle/bundle.xml");
+    copy(OozieApps.app("maintenance").resolve("coordinator.xml"), appRoot + "/maintenance/coordinator.xml");
+    copy(OozieApps.app("maintenance").resolve("workflow.xml"), appRoot + "/maintenance/workflow.xml");
+
+    Properties props = OozieApps.jobProperties("bundle");
+    props.setProperty("nameNode", nameNode);
+    props.setProperty("resourceManager", cluster.resourceManager());
+    props.setProperty(OozieClient.USER_NAME, cluster.user);
+    // In the future: the engine accepts and starts the coordinators, and no action runs during the test.
+    props.setProperty("start", "2099-01-01T00:00Z");
+    props.setProperty("maintenanceStart", "2099-01-01T03:00Z");
+    props.setProperty("end", "2099-02-01T00:00Z");
+
+    OozieClient bundles = cluster.bundleClient();
+    String bundleId = bundles.run(props);
+    org.apache.oozie.client.BundleJob bundle =
+        Poll.until(
+            "the bundle to submit its coordinators",
+            Duration.ofSeconds(60),
+            () -> bundles.getBundleJobInfo(bundleId),
+            b -> b.getCoordinators().size() == 2
+                && b.getCoordinators().stream().allMatch(c -> c.getId() != null));
+    assertThat(bundle.getCoordinators())
+        .extracting(CoordinatorJob::getAppName)
+        .containsExactlyInAnyOrder("clicklake-ingest", "clicklake-maintenance");
+    for (CoordinatorJob summary : bundle.getCoordinators()) {
+      CoordinatorJob coordinator = cluster.coordClient().getCoordJobInfo(summary.getId());
+      assertThat(coordinator.getStatus())
+          .as("status of %s", coordinator.getAppName())
+          .isIn(CoordinatorJob.Status.PREP, CoordinatorJob.Status.RUNNING);
+      assertThat(coordinator.getConcurrency()).as("concurrency of %s", coordinator.getAppName()).isEqualTo(1);
+    }
+    bundles.kill(bundleId);
+  }
+}
