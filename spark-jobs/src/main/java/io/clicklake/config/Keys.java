@@ -91,6 +91,8 @@ public final class Keys {
       key("clicklake.maintain.retain-last", "10", "Snapshots always kept per table.");
   public static final ConfigKey MAINT_ORPHAN_AGE_HOURS =
       key("clicklake.maintain.orphan-older-than-hours", "72", "Remove orphan files only older than this: longer than the longest write.");
+  public static final ConfigKey MAINT_TABLES =
+      key("clicklake.maintain.tables", "", "Comma-separated tables to maintain; empty = every table.");
   public static final ConfigKey MAINT_TARGET_FILE_BYTES =
       key("clicklake.maintain.target-file-bytes", "134217728", "Target size when rewriting small data files.");
 

@@ -43,19 +43,15 @@ public final class MartBuilder {
           afterTable.accept(m.table);
           continue;
         }
-        Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange)).persist(StorageLevel.MEMORY_AND_DISK());
-        try {
-          long n = rowsOfModel.count();
-          rows.put(m.table, n);
-          if (m.merge == null) {
-            Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.table)).append(); return null; });
-          } else {
-            rowsOfModel.createOrReplaceTempView(MERGE_SRC);
-            Lake.tagged(batchId, STAGE, () -> spark.sql("merge into " + lake.table(m.table) + " t using " + MERGE_SRC + " s " + m.merge));
-          }
-        } finally {
-          rowsOfModel.unpersist();
+        Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange));
+        if (m.merge == null) {
+          Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.table)).append(); return null; });
+        } else {
+          rowsOfModel.createOrReplaceTempView(MERGE_SRC);
+          Lake.tagged(batchId, STAGE, () -> spark.sql("merge into " + lake.table(m.table) + " t using " + MERGE_SRC + " s " + m.merge));
         }
+        // inserted + updated rows of this commit (each source row inserts or updates exactly one row)
+        rows.put(m.table, lake.addedRecords(spark, m.table, batchId, STAGE));
         afterTable.accept(m.table);
       }
     } finally {

@@ -8,7 +8,12 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.apache.iceberg.Snapshot;
+import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.CommitMetadata;
+import org.apache.iceberg.spark.Spark3Util;
+import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
+import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -98,14 +103,35 @@ public final class Lake {
     }
   }
 
+  /** The Iceberg table behind a name, refreshed (metadata only, no Spark job). */
+  public Table iceberg(SparkSession spark, String table) {
+    try {
+      Table t = Spark3Util.loadIcebergTable(spark, table(table));
+      t.refresh();
+      return t;
+    } catch (ParseException | NoSuchTableException e) {
+      throw new IllegalStateException("cannot load table " + table(table), e);
+    }
+  }
+
   /** True when the table has a snapshot tagged with this batch and stage (the write already committed). */
   public boolean committed(SparkSession spark, String table, String batchId, String stage) {
-    return spark
-            .sql(
-                "select 1 from " + table(table) + ".snapshots where summary['" + TAG_BATCH + "'] = '"
-                    + batchId.replace("'", "''") + "' and summary['" + TAG_STAGE + "'] = '" + stage + "' limit 1")
-            .count()
-        > 0;
+    for (Snapshot s : iceberg(spark, table).snapshots()) {
+      Map<String, String> summary = s.summary();
+      if (batchId.equals(summary.get(TAG_BATCH)) && stage.equals(summary.get(TAG_STAGE))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Records added by the table's latest commit if that commit is this batch's stage, else 0 (nothing was committed). */
+  public long addedRecords(SparkSession spark, String table, String batchId, String stage) {
+    Snapshot s = iceberg(spark, table).currentSnapshot();
+    if (s == null || !batchId.equals(s.summary().get(TAG_BATCH)) || !stage.equals(s.summary().get(TAG_STAGE))) {
+      return 0;
+    }
+    return Long.parseLong(s.summary().getOrDefault("added-records", "0"));
   }
 
   /** Runs a write whose Iceberg commits carry the batch id and stage in their snapshot summary. */
