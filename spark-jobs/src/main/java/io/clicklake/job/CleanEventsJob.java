@@ -48,6 +48,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
+import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -360,9 +361,11 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     }
     SerializableConf conf = new SerializableConf(hadoop);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+    // progress only (the local runner shows it); counts come from the data, never from this
+    LongAccumulator progress = spark.sparkContext().longAccumulator("clicklake.rows");
     JavaRDD<Row> rows =
         jsc.parallelize(chunks, chunks.size())
-            .flatMap(c -> new ParseIterator(c, new ChunkLines(c, conf.get())));
+            .flatMap(c -> new ParseIterator(c, new ChunkLines(c, conf.get()), progress));
     return spark.createDataFrame(rows, PARSED);
   }
 
@@ -370,15 +373,22 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
   private static final class ParseIterator implements Iterator<Row> {
     private final Chunk chunk;
     private final ChunkLines lines;
+    private final LongAccumulator progress;
+    private long pending;
 
-    ParseIterator(Chunk chunk, ChunkLines lines) {
+    ParseIterator(Chunk chunk, ChunkLines lines, LongAccumulator progress) {
       this.chunk = chunk;
       this.lines = lines;
+      this.progress = progress;
     }
 
     @Override
     public boolean hasNext() {
       boolean more = lines.hasNext();
+      if (!more || pending >= 100_000) {
+        progress.add(pending);
+        pending = 0;
+      }
       if (!more) {
         try {
           lines.close();
@@ -392,6 +402,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     @Override
     public Row next() {
       ChunkLines.Line l = lines.next();
+      pending++;
       ParsedRow p = RowRules.apply(l.text);
       if (!p.isClean()) {
         return RowFactory.create(chunk.fileIndex, chunk.fileName, l.number, p.reason.code(), p.detail, l.text,

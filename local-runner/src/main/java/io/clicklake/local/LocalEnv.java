@@ -1,0 +1,230 @@
+package io.clicklake.local;
+
+import io.clicklake.config.JobConfig;
+import io.clicklake.config.Keys;
+import io.clicklake.job.SparkJob;
+import java.io.File;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.FileSystem;
+import org.apache.hadoop.hdfs.MiniDFSCluster;
+import org.apache.logging.log4j.Level;
+import org.apache.logging.log4j.core.config.Configurator;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * The embedded defaults of the local runner: a working directory holding landing, staging,
+ * rejected, the warehouse and the MariaDB data (or a MiniDFSCluster with {@code --hdfs}), and a
+ * Spark local[*] session. Every default can be replaced by an option, a config file or {@code
+ * --conf}; with {@code --mysql-url} no embedded database is started.
+ *
+ * <p>Precedence, lowest first: these defaults &lt; {@code --config FILE} &lt; {@code --conf k=v}
+ * &lt; dedicated options ({@code --landing}, {@code --warehouse}, {@code --mysql-url}, ...).
+ */
+final class LocalEnv implements AutoCloseable {
+  static final String[] VALUED = {
+    "--workdir", "--landing", "--warehouse", "--mysql-url", "--mysql-user", "--mysql-password", "--mysql-port", "--config"
+  };
+  static final String[] FLAGS = {"--hdfs", "--verbose"};
+
+  final Path workdir;
+  final JobConfig config;
+  final boolean verbose;
+  private final Console console;
+  private SparkSession spark;
+  private EmbeddedMariaDb db;
+  private MiniDFSCluster hdfs;
+  private final Args args;
+  private final Map<String, String> base = new LinkedHashMap<>();
+
+  private LocalEnv(Args args, Path workdir, Console console, boolean startHdfs) {
+    this.args = args;
+    this.workdir = workdir;
+    this.console = console;
+    this.verbose = args.has("--verbose");
+    quietLogs(verbose);
+    String fsRoot = "file://" + workdir.toAbsolutePath();
+    if (startHdfs) {
+      hdfs = startHdfs(workdir.resolve("hdfs"));
+      fsRoot = hdfs.getURI().toString() + "/clicklake";
+    }
+    base.put(Keys.LANDING_ROOT.name(), fsRoot + "/landing");
+    base.put(Keys.STAGING_ROOT.name(), fsRoot + "/staging");
+    base.put(Keys.REJECTED_ROOT.name(), fsRoot + "/rejected");
+    base.put(Keys.CATALOG_WAREHOUSE.name(), fsRoot + "/warehouse");
+    if (args.has("--config")) {
+      base.putAll(JobConfig.readProperties(args.get("--config", null)));
+    }
+    for (String kv : args.conf) {
+      int eq = kv.indexOf('=');
+      if (eq <= 0) {
+        throw new CliException("--conf expects key=value, found '" + kv + "'");
+      }
+      base.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
+    }
+    if (args.has("--landing")) {
+      String landing = toUri(args.get("--landing", null));
+      base.put(Keys.LANDING_ROOT.name(), landing);
+    }
+    if (args.has("--warehouse")) {
+      base.put(Keys.CATALOG_WAREHOUSE.name(), toUri(args.get("--warehouse", null)));
+    }
+    if (args.has("--mysql-url")) {
+      base.put(Keys.MYSQL_URL.name(), args.get("--mysql-url", null));
+    }
+    String user = args.get("--mysql-user", System.getenv("CLICKLAKE_MYSQL_USER"));
+    if (user != null) {
+      base.put(Keys.MYSQL_USER.name(), user);
+    }
+    if (args.has("--mysql-password")) {
+      base.put(Keys.MYSQL_PASSWORD.name(), args.get("--mysql-password", null));
+    }
+    try {
+      this.config = JobConfig.builder().putAll(base).build();
+    } catch (io.clicklake.config.ConfigException e) {
+      throw new CliException(e.getMessage());
+    }
+  }
+
+  static LocalEnv open(Args args, Console console) {
+    Path workdir = Path.of(args.get("--workdir", "work")).toAbsolutePath().normalize();
+    try {
+      Files.createDirectories(workdir);
+    } catch (IOException e) {
+      throw new CliException("cannot create the working directory " + workdir + ": " + e.getMessage());
+    }
+    return new LocalEnv(args, workdir, console, args.has("--hdfs"));
+  }
+
+  private static String toUri(String p) {
+    return p.contains("://") ? p : "file://" + Path.of(p).toAbsolutePath().normalize();
+  }
+
+  static void quietLogs(boolean verbose) {
+    Configurator.setRootLevel(verbose ? Level.INFO : Level.ERROR);
+    Configurator.setLevel("io.clicklake", verbose ? Level.INFO : Level.ERROR);
+  }
+
+  SparkSession spark() {
+    if (spark == null) {
+      SparkSession.Builder b =
+          SparkSession.builder()
+              .master(System.getProperty("clicklake.spark.master", "local[*]"))
+              .appName("clicklake pipeline")
+              .config("spark.sql.extensions", SparkJob.ICEBERG_EXTENSIONS)
+              .config("spark.sql.session.timeZone", "UTC")
+              .config("spark.ui.enabled", "false")
+              .config("spark.driver.host", "127.0.0.1")
+              .config("spark.sql.shuffle.partitions", String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())))
+              .config("spark.sql.adaptive.enabled", "true");
+      if (hdfs != null) {
+        b.config("spark.hadoop.fs.defaultFS", hdfs.getURI().toString());
+      }
+      spark = b.getOrCreate();
+      quietLogs(verbose);
+      console.attach(spark.sparkContext());
+    }
+    return spark;
+  }
+
+  Configuration hadoopConf() {
+    return spark().sparkContext().hadoopConfiguration();
+  }
+
+  FileSystem fs(String uri) {
+    try {
+      return FileSystem.get(URI.create(uri), hadoop());
+    } catch (IOException e) {
+      throw new CliException("cannot open filesystem of " + uri + ": " + e.getMessage());
+    }
+  }
+
+  private Configuration hadoop() {
+    if (spark != null) {
+      return spark.sparkContext().hadoopConfiguration();
+    }
+    Configuration c = new Configuration();
+    if (hdfs != null) {
+      c.set("fs.defaultFS", hdfs.getURI().toString());
+    }
+    return c;
+  }
+
+  /** Config with the MySQL connection: the given server (checked reachable), or the embedded one. */
+  JobConfig withDatabase() {
+    if (config.isSet(Keys.MYSQL_URL)) {
+      checkReachable(config.get(Keys.MYSQL_URL));
+      return config;
+    }
+    if (db == null) {
+      int port = (int) args.getLong("--mysql-port", 3307);
+      Console.say("starting embedded MariaDB on 127.0.0.1:%d (data in %s)", port, workdir.resolve("mariadb"));
+      db = EmbeddedMariaDb.start(workdir.resolve("mariadb"), port);
+    }
+    return config.with(Map.of(Keys.MYSQL_URL.name(), db.url(), Keys.MYSQL_USER.name(), "root"));
+  }
+
+  /** One clear error naming host and port when nothing answers there. */
+  static void checkReachable(String jdbcUrl) {
+    String rest = jdbcUrl.replaceFirst("^jdbc:(mysql|mariadb)://", "");
+    if (rest.equals(jdbcUrl)) {
+      throw new CliException("expected a JDBC URL like jdbc:mysql://host:3306/clickstream, found '" + jdbcUrl + "'");
+    }
+    String hostPort = rest.split("[/?]", 2)[0];
+    String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.lastIndexOf(':')) : hostPort;
+    int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)) : 3306;
+    try (Socket s = new Socket()) {
+      s.connect(new InetSocketAddress(host, port), 5000);
+    } catch (IOException e) {
+      throw new CliException("cannot reach MySQL at " + host + ":" + port + " (" + e.getMessage() + "); check --mysql-url and that the server is running");
+    }
+  }
+
+  String describeDatabase() {
+    if (db != null) {
+      return "embedded MariaDB: mysql -h 127.0.0.1 -P " + db.port() + " -u root " + EmbeddedMariaDb.DATABASE
+          + "   (JDBC " + db.url().replaceAll("\\?.*", "") + ")";
+    }
+    return "MySQL: " + config.get(Keys.MYSQL_URL).replaceAll("\\?.*", "");
+  }
+
+  private static MiniDFSCluster startHdfs(Path dir) {
+    try {
+      Configuration conf = new Configuration();
+      conf.set(MiniDFSCluster.HDFS_MINIDFS_BASEDIR, dir.toAbsolutePath().toString());
+      conf.set("dfs.namenode.rpc-bind-host", "127.0.0.1");
+      conf.set("dfs.datanode.address", "127.0.0.1:0");
+      conf.set("dfs.datanode.http.address", "127.0.0.1:0");
+      conf.set("dfs.datanode.ipc.address", "127.0.0.1:0");
+      conf.set("dfs.namenode.http-address", "127.0.0.1:0");
+      conf.setBoolean("dfs.permissions.enabled", false);
+      boolean exists = new File(dir.toFile(), "data").exists();
+      MiniDFSCluster c = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(!exists).manageNameDfsDirs(true).build();
+      c.waitActive();
+      Console.say("started MiniDFSCluster at %s (data in %s)", c.getURI(), dir);
+      return c;
+    } catch (IOException e) {
+      throw new CliException("cannot start the MiniDFSCluster in " + dir + ": " + e.getMessage());
+    }
+  }
+
+  @Override
+  public void close() {
+    if (spark != null) {
+      spark.stop();
+    }
+    if (db != null) {
+      db.close();
+    }
+    if (hdfs != null) {
+      hdfs.shutdown();
+    }
+  }
+}
