@@ -16,11 +16,15 @@ import scala.collection.Iterator;
  * {@code clicklake.rows} accumulator, and plain tables for summaries.
  */
 final class Console {
-  static final PrintStream OUT = System.out;
   private final AtomicLong rows = new AtomicLong();
   private volatile String stage;
   private volatile long stageStart;
   private Thread ticker;
+
+  /** Resolved at each call, so a caller (or a test) may redirect System.out. */
+  static PrintStream out() {
+    return System.out;
+  }
 
   void attach(SparkContext sc) {
     sc.addSparkListener(
@@ -82,12 +86,12 @@ final class Console {
     long n = rows.get();
     String line = String.format(Locale.ROOT, "  %-8s %s%6.1f s", stage,
         n > 0 ? String.format(Locale.ROOT, "%,12d rows  %,10.0f rows/s  ", n, n / Math.max(s, 0.001)) : "", s);
-    OUT.print((TTY ? "\r" : "") + line + (last ? "\n" : ""));
-    OUT.flush();
+    out().print((TTY ? "\r" : "") + line + (last ? "\n" : ""));
+    out().flush();
   }
 
   static void say(String fmt, Object... args) {
-    OUT.println(String.format(Locale.ROOT, fmt, args));
+    out().println(String.format(Locale.ROOT, fmt, args));
   }
 
   /** A plain text table. */
@@ -111,14 +115,14 @@ final class Console {
     for (int i = 0; i < header.size(); i++) {
       sb.append(String.format("%-" + w.get(i) + "s  ", header.get(i)));
     }
-    OUT.println("  " + sb.toString().stripTrailing());
+    out().println("  " + sb.toString().stripTrailing());
     for (List<String> c : cells) {
       sb.setLength(0);
       for (int i = 0; i < c.size(); i++) {
         boolean num = !c.get(i).isEmpty() && c.get(i).matches("[-0-9.,]+");
         sb.append(String.format("%" + (num ? "" : "-") + w.get(i) + "s  ", c.get(i)));
       }
-      OUT.println("  " + sb.toString().stripTrailing());
+      out().println("  " + sb.toString().stripTrailing());
     }
   }
 }

@@ -1,0 +1,318 @@
+package io.clicklake.local.dashboard;
+
+import io.clicklake.local.dashboard.MartsSnapshot.Batch;
+import io.clicklake.local.dashboard.MartsSnapshot.Day;
+import io.clicklake.local.dashboard.MartsSnapshot.Freshness;
+import io.clicklake.local.dashboard.MartsSnapshot.RateHistogram;
+import io.clicklake.local.dashboard.MartsSnapshot.TopSession;
+import io.clicklake.local.dashboard.MartsSnapshot.Totals;
+import io.clicklake.quality.Reason;
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a {@link MartsSnapshot} from the published MySQL tables of {@code sql/01_tables.sql}. Every
+ * aggregate is computed by the database (a handful of small result sets, whatever the data size):
+ * the cost is one scan of user_engagement per histogram and one of session_revenue.
+ */
+final class MartsReader {
+  /** How many sessions the "top sessions by revenue" table lists. */
+  static final int TOP_SESSIONS = 10;
+  /** How many of the newest batches the freshness table lists. */
+  static final int RECENT_BATCHES = 20;
+  /** Stages whose *_status columns the batch table shows, in pipeline order. */
+  static final List<String> STAGES = List.of("stage", "clean", "marts", "export", "purge");
+
+  static final String SUCCEEDED = "succeeded";
+  static final String FAILED = "failed";
+  static final String DONE = "done";
+
+  private final Connection connection;
+
+  MartsReader(Connection connection) {
+    this.connection = connection;
+  }
+
+  /** The q_ column of pipeline_batches that counts one quarantine reason. */
+  static String quarantineColumn(Reason reason) {
+    return "q_" + reason.code();
+  }
+
+  MartsSnapshot read(LocalDateTime generatedAt) throws SQLException {
+    return new MartsSnapshot(
+        connection.getCatalog(),
+        generatedAt,
+        totals(),
+        days(),
+        histogram("view_to_cart_rate"),
+        histogram("cart_to_purchase_rate"),
+        topSessions(),
+        freshness(),
+        recentBatches());
+  }
+
+  private Totals totals() throws SQLException {
+    long views, carts, removes, purchases, users, sessions, purchasingSessions;
+    BigDecimal revenue, sessionRevenue;
+    try (Query q =
+        query(
+            "daily_funnel",
+            "select coalesce(sum(views), 0), coalesce(sum(carts), 0), coalesce(sum(removes), 0),"
+                + " coalesce(sum(purchases), 0), coalesce(sum(revenue), 0) from daily_funnel")) {
+      ResultSet rs = q.single();
+      views = rs.getLong(1);
+      carts = rs.getLong(2);
+      removes = rs.getLong(3);
+      purchases = rs.getLong(4);
+      revenue = money(rs.getBigDecimal(5));
+    }
+    try (Query q = query("user_engagement", "select count(*) from user_engagement")) {
+      users = q.single().getLong(1);
+    }
+    try (Query q =
+        query(
+            "session_revenue",
+            "select count(*), coalesce(sum(case when purchases > 0 then 1 else 0 end), 0),"
+                + " coalesce(sum(total_revenue), 0) from session_revenue")) {
+      ResultSet rs = q.single();
+      sessions = rs.getLong(1);
+      purchasingSessions = rs.getLong(2);
+      sessionRevenue = money(rs.getBigDecimal(3));
+    }
+    return new Totals(views, carts, removes, purchases, revenue, users, sessions, purchasingSessions, sessionRevenue);
+  }
+
+  private List<Day> days() throws SQLException {
+    List<Day> days = new ArrayList<>();
+    try (Query q =
+        query(
+            "daily_funnel",
+            "select event_date, views, carts, removes, purchases, revenue, sessions, purchasing_sessions,"
+                + " buyers, users from daily_funnel order by event_date")) {
+      ResultSet rs = q.all();
+      while (rs.next()) {
+        days.add(
+            new Day(
+                rs.getObject(1, LocalDate.class),
+                rs.getLong(2),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                money(rs.getBigDecimal(6)),
+                rs.getLong(7),
+                rs.getLong(8),
+                rs.getLong(9),
+                rs.getLong(10)));
+      }
+    }
+    return days;
+  }
+
+  private RateHistogram histogram(String rateColumn) throws SQLException {
+    long[] counts = new long[RateBins.BINS.size()];
+    long nulls = 0;
+    try (Query q =
+        query(
+            "user_engagement",
+            "select bin, count(*) from (select "
+                + RateBins.caseExpression(rateColumn)
+                + " as bin from user_engagement) binned group by bin")) {
+      ResultSet rs = q.all();
+      while (rs.next()) {
+        int bin = rs.getInt(1);
+        boolean isNull = rs.wasNull();
+        long n = rs.getLong(2);
+        if (isNull) {
+          nulls += n;
+        } else if (bin < 0) {
+          throw new DashboardException(
+              "user_engagement." + rateColumn + " has " + n + " negative value(s); a rate is a ratio of counts and"
+                  + " cannot be negative: check the marts job");
+        } else {
+          counts[bin] += n;
+        }
+      }
+    }
+    List<Long> list = new ArrayList<>();
+    for (long c : counts) {
+      list.add(c);
+    }
+    return new RateHistogram(rateColumn, RateBins.BINS, list, nulls);
+  }
+
+  private List<TopSession> topSessions() throws SQLException {
+    List<TopSession> sessions = new ArrayList<>();
+    try (Query q =
+        query(
+            "session_revenue",
+            "select user_session, user_id, total_revenue, purchases, events, first_event_at, last_event_at"
+                + " from session_revenue where total_revenue > 0"
+                + " order by total_revenue desc, user_session limit " + TOP_SESSIONS)) {
+      ResultSet rs = q.all();
+      while (rs.next()) {
+        Long userId = nullableLong(rs, 2);
+        sessions.add(
+            new TopSession(
+                rs.getString(1),
+                userId,
+                money(rs.getBigDecimal(3)),
+                rs.getLong(4),
+                rs.getLong(5),
+                rs.getObject(6, LocalDateTime.class),
+                rs.getObject(7, LocalDateTime.class)));
+      }
+    }
+    return sessions;
+  }
+
+  private Freshness freshness() throws SQLException {
+    StringBuilder sql =
+        new StringBuilder("select")
+            .append(" max(case when lower(status) = '" + SUCCEEDED + "' then finished_at end),")
+            .append(" max(case when lower(export_status) = '" + DONE + "' then export_at end),")
+            .append(" count(*),")
+            .append(" coalesce(sum(case when lower(status) = '" + FAILED + "' then 1 else 0 end), 0)");
+    for (Reason r : Reason.values()) {
+      sql.append(", coalesce(sum(").append(quarantineColumn(r)).append("), 0)");
+    }
+    sql.append(" from pipeline_batches");
+    try (Query q = query("pipeline_batches", sql.toString())) {
+      ResultSet rs = q.single();
+      Map<String, Long> byReason = new LinkedHashMap<>();
+      int col = 5;
+      for (Reason r : Reason.values()) {
+        byReason.put(r.code(), rs.getLong(col++));
+      }
+      return new Freshness(
+          rs.getObject(1, LocalDateTime.class), rs.getObject(2, LocalDateTime.class), rs.getLong(3), rs.getLong(4), byReason);
+    }
+  }
+
+  private List<Batch> recentBatches() throws SQLException {
+    StringBuilder sql =
+        new StringBuilder(
+            "select batch_id, status, started_at, finished_at, rows_read, rows_clean, rows_quarantined, rows_duplicate");
+    for (Reason r : Reason.values()) {
+      sql.append(", ").append(quarantineColumn(r));
+    }
+    for (String stage : STAGES) {
+      sql.append(", ").append(stage).append("_status");
+    }
+    sql.append(", error_message");
+    // newest first; a batch that never started sorts last
+    sql.append(" from pipeline_batches order by started_at is null, started_at desc, batch_id desc limit ")
+        .append(RECENT_BATCHES);
+    List<Batch> batches = new ArrayList<>();
+    try (Query q = query("pipeline_batches", sql.toString())) {
+      ResultSet rs = q.all();
+      while (rs.next()) {
+        int col = 9;
+        Map<String, Long> byReason = new LinkedHashMap<>();
+        for (Reason r : Reason.values()) {
+          byReason.put(r.code(), nullableLong(rs, col++));
+        }
+        Map<String, String> stages = new LinkedHashMap<>();
+        for (String stage : STAGES) {
+          stages.put(stage, rs.getString(col++));
+        }
+        batches.add(
+            new Batch(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getObject(3, LocalDateTime.class),
+                rs.getObject(4, LocalDateTime.class),
+                nullableLong(rs, 5),
+                nullableLong(rs, 6),
+                nullableLong(rs, 7),
+                nullableLong(rs, 8),
+                byReason,
+                stages,
+                rs.getString(col)));
+      }
+    }
+    return batches;
+  }
+
+  private static Long nullableLong(ResultSet rs, int col) throws SQLException {
+    long v = rs.getLong(col);
+    return rs.wasNull() ? null : v;
+  }
+
+  private static BigDecimal money(BigDecimal d) {
+    return d == null ? null : d.setScale(2, RoundingMode.HALF_UP);
+  }
+
+  private Query query(String table, String sql) throws SQLException {
+    return new Query(table, sql);
+  }
+
+  /** One statement and its result set; turns "no such table/column" into a message a user can act on. */
+  private final class Query implements AutoCloseable {
+    private final String table;
+    private final String sql;
+    private final PreparedStatement statement;
+    private ResultSet rs;
+
+    Query(String table, String sql) throws SQLException {
+      this.table = table;
+      this.sql = sql;
+      this.statement = connection.prepareStatement(sql);
+    }
+
+    ResultSet all() throws SQLException {
+      try {
+        rs = statement.executeQuery();
+        return rs;
+      } catch (SQLException e) {
+        throw explain(e);
+      }
+    }
+
+    ResultSet single() throws SQLException {
+      ResultSet r = all();
+      if (!r.next()) {
+        throw new SQLException("no row from: " + sql);
+      }
+      return r;
+    }
+
+    private SQLException explain(SQLException e) throws SQLException {
+      String state = e.getSQLState() == null ? "" : e.getSQLState();
+      String database = connection.getCatalog();
+      if ("42S02".equals(state) || e.getErrorCode() == 1146) {
+        throw new DashboardException(
+            "table " + table + " not found in database " + database + ": create the published tables with"
+                + " sql/01_tables.sql and run the export before writing the dashboard (" + e.getMessage() + ")",
+            e);
+      }
+      if ("42S22".equals(state) || e.getErrorCode() == 1054) {
+        throw new DashboardException(
+            "table " + table + " in database " + database + " lacks a column the dashboard reads; it must match"
+                + " sql/01_tables.sql (" + e.getMessage() + ")",
+            e);
+      }
+      return e;
+    }
+
+    @Override
+    public void close() throws SQLException {
+      try {
+        if (rs != null) {
+          rs.close();
+        }
+      } finally {
+        statement.close();
+      }
+    }
+  }
+}
