@@ -319,6 +319,12 @@ public final class Pipeline {
   static void printMarts(JobConfig cfg, LocalEnv env) throws SQLException {
     try (Connection c = connect(cfg, env); Statement s = c.createStatement()) {
       Console.say("");
+      try (ResultSet r = c.getMetaData().getTables(c.getCatalog(), null, "session_revenue", null)) {
+        if (!r.next()) {
+          Console.say("no marts in MySQL yet (nothing exported)");
+          return;
+        }
+      }
       Console.say("marts in MySQL:");
       List<List<Object>> rows = new ArrayList<>();
       try (ResultSet r = s.executeQuery("select count(*), coalesce(sum(total_views),0), coalesce(sum(total_add_to_cart),0), coalesce(sum(total_purchases),0),"

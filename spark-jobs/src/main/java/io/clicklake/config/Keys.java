@@ -98,7 +98,7 @@ public final class Keys {
 
   // ---- testing hooks ----
   public static final ConfigKey FAIL_AFTER =
-      key("clicklake.test.fail-after", "", "Fault injection for tests: throw after the named step (e.g. events, quarantine, stage-load-half, publish). Never set in production.");
+      key("clicklake.test.fail-after", "", "Fault injection for tests: throw after the named step (e.g. events, quarantine, export-stage-half, export-publish). Never set in production.");
 
   private Keys() {}
 

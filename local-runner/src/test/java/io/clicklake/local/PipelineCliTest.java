@@ -1,0 +1,195 @@
+package io.clicklake.local;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.clicklake.testing.MariaDbTestServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code pipeline} CLI end to end on generated and golden data, against a real MariaDB and a
+ * local warehouse: what a user types and what a user sees.
+ */
+class PipelineCliTest {
+  static MariaDbTestServer db;
+  @TempDir static Path tmp;
+
+  @BeforeAll
+  static void startDatabase() {
+    db = MariaDbTestServer.start();
+  }
+
+  @AfterAll
+  static void stopDatabase() {
+    db.close();
+  }
+
+  /** Result of one CLI invocation. */
+  record Run(int code, String out, String err) {}
+
+  static Run cli(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    try {
+      int code = Pipeline.run(args);
+      return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  static String[] args(Object... parts) {
+    return Arrays.stream(parts).map(String::valueOf).toArray(String[]::new);
+  }
+
+  static Path resourceFile(String resource, Path dir, String name) throws IOException {
+    try (InputStream in = PipelineCliTest.class.getClassLoader().getResourceAsStream(resource)) {
+      Path p = dir.resolve(name);
+      Files.createDirectories(dir);
+      Files.write(p, in.readAllBytes());
+      return p;
+    }
+  }
+
+  static List<String> expected(String resource) throws IOException {
+    try (InputStream in = PipelineCliTest.class.getClassLoader().getResourceAsStream(resource)) {
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8).lines()
+          .filter(l -> !l.isBlank() && !l.startsWith("#")).collect(Collectors.toList());
+    }
+  }
+
+  static int freePort() throws IOException {
+    try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      return s.getLocalPort();
+    }
+  }
+
+  @Test
+  void generateLandRunAgainstAnExistingWarehouseAndMySql() throws IOException {
+    Path work = tmp.resolve("existing");
+    Path landing = work.resolve("landing");
+    Path files = work.resolve("in");
+    String url = db.url("cli_existing");
+    Path a = resourceFile("clean/shop-a.csv", files, "shop-a.csv");
+    Path b = resourceFile("clean/shop-b.csv", files, "shop-b.csv");
+    Path gen = files.resolve("gen.csv.gz");
+
+    Run g = cli(args("generate", "--rows", 2000, "--faults", 0.02, "--seed", 5, "--start", "2019-10-03T00:00", "--out", gen));
+    assertThat(g.code()).as(g.err()).isZero();
+    assertThat(g.out()).contains("rows=2000");
+
+    assertThat(cli(args("land", a, b, "--instance", "2019/10/01/00", "--landing", landing, "--workdir", work)).code()).isZero();
+    Run landed = cli(args("land", gen, "--instance", "2019/10/03/00", "--landing", landing, "--workdir", work));
+    assertThat(landed.code()).as(landed.err()).isZero();
+    assertThat(landed.out()).contains("landed 1 file(s)").contains("done-flag _READY written last");
+    assertThat(landing.resolve("2019/10/03/00/_READY")).exists();
+
+    Run run = cli(args("run", "--landing", landing, "--warehouse", work.resolve("wh"), "--mysql-url", url, "--workdir", work));
+    assertThat(run.code()).as(run.out() + run.err()).isZero();
+    assertThat(run.out()).contains("2019-10-01-00").contains("2019-10-03-00").contains("marts in MySQL");
+
+    // the golden marts of the first batch (generated users are 500000000 + a small pool)
+    assertThat(db.rows("cli_existing", "select user_id, total_views, total_add_to_cart, total_purchases, view_to_cart_rate, cart_to_purchase_rate"
+            + " from user_engagement where user_id not between 500000000 and 500999999 order by user_id"))
+        .as("user_engagement of the golden fixture").containsExactlyElementsOf(expected("marts/expected_user_engagement.txt"));
+    assertThat(db.rows("cli_existing", "select user_session, total_revenue from session_revenue where user_session in"
+            + " ('72d76fde-8bb3-4e00-8c23-a032dfed738c','7c90fc70-0e80-4590-96f3-ad4e2a4ab6f2','8187d148-3c41-46d4-b0c0-9c08cd9dc564',"
+            + "'9333dfbd-b87a-4708-9857-6336556b0fcc','c6bd7419','e2456c1a','s') order by user_session"))
+        .as("session_revenue of the golden fixture").containsExactlyElementsOf(expected("marts/expected_session_revenue.txt"));
+    assertThat(db.rows("cli_existing", "select batch_id, rows_read, rows_clean + rows_quarantined + rows_duplicate, export_status, purge_status"
+            + " from pipeline_batches order by batch_id"))
+        .as("both batches exported, purged and balanced")
+        .containsExactly("2019-10-01-00|38|38|done|done", "2019-10-03-00|2000|2000|done|done");
+    assertThat(landing.resolve("2019/10/03/00")).as("landing instance removed by the purge").doesNotExist();
+
+    Run status = cli(args("status", "--warehouse", work.resolve("wh"), "--workdir", work));
+    assertThat(status.code()).as(status.err()).isZero();
+    assertThat(status.out()).contains("2019-10-03-00").contains("succeeded");
+
+    // a rerun finds nothing new and changes nothing
+    List<String> before = db.rows("cli_existing", "select * from session_revenue order by user_session");
+    Run again = cli(args("run", "--landing", landing, "--warehouse", work.resolve("wh"), "--mysql-url", url, "--workdir", work));
+    assertThat(again.code()).isZero();
+    assertThat(again.out()).contains("no complete landing instance to process");
+    assertThat(db.rows("cli_existing", "select * from session_revenue order by user_session")).isEqualTo(before);
+  }
+
+  @Test
+  void demoRunsEveryStageAndPrintsTheMarts() throws IOException {
+    Path work = tmp.resolve("demo");
+    Run demo = cli(args("demo", "--rows", 3000, "--workdir", work, "--mysql-port", freePort()));
+    assertThat(demo.code()).as(demo.out() + demo.err()).isZero();
+    assertThat(demo.out())
+        .contains("2019-10-01-00", "2019-10-01-01", "2019-10-01-02")
+        .contains("rejected legacy-export.csv")
+        .contains("marts in MySQL", "user_engagement", "session_revenue", "top sessions by revenue")
+        .contains("dashboard:", "database:   embedded MariaDB", "warehouse:");
+    assertThat(work.resolve("dashboard.html")).exists();
+    assertThat(work.resolve("rejected/2019-10-01-01/legacy-export.csv.reason")).exists();
+  }
+
+  @Test
+  void errorsAUserCanActOn() throws IOException {
+    Path work = tmp.resolve("errors");
+    Path landing = work.resolve("landing");
+    Files.createDirectories(landing);
+
+    Run missing = cli(args("run", "--landing", work.resolve("nope"), "--mysql-url", db.url("cli_errors"), "--workdir", work));
+    assertThat(missing.code()).isEqualTo(2);
+    assertThat(missing.err()).contains("landing directory file://" + work.resolve("nope") + " does not exist");
+
+    Run unreachable = cli(args("run", "--landing", landing, "--mysql-url", "jdbc:mysql://127.0.0.1:1/clickstream", "--workdir", work));
+    assertThat(unreachable.code()).isEqualTo(2);
+    assertThat(unreachable.err()).contains("cannot reach MySQL at 127.0.0.1:1");
+
+    try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      Run port = cli(args("run", "--landing", landing, "--mysql-port", busy.getLocalPort(), "--workdir", work));
+      assertThat(port.code()).isEqualTo(2);
+      assertThat(port.err()).contains("port " + busy.getLocalPort() + " on 127.0.0.1 is busy");
+    }
+
+    Run typo = cli(args("run", "--landing", landing, "--conf", "clicklake.landing.rot=/x", "--workdir", work));
+    assertThat(typo.code()).isEqualTo(2);
+    assertThat(typo.err()).contains("unknown config key 'clicklake.landing.rot' (did you mean 'clicklake.landing.root'?)");
+
+    Path in = work.resolve("in");
+    Path f = resourceFile("clean/shop-b.csv", in, "b.csv");
+    Files.createDirectories(landing.resolve("2019/10/09/00"));
+    Files.copy(f, landing.resolve("2019/10/09/00/b.csv"));
+    Run noFlag = cli(args("run", "--landing", landing, "--mysql-url", db.url("cli_errors"), "--workdir", work));
+    assertThat(noFlag.code()).as(noFlag.err()).isZero();
+    assertThat(noFlag.out().split("no done-flag _READY yet", -1)).as("said once").hasSize(2);
+    assertThat(landing.resolve("2019/10/09/00/b.csv")).as("never touched").exists();
+
+    Run unknown = cli(args("frobnicate"));
+    assertThat(unknown.code()).isEqualTo(2);
+    assertThat(unknown.out()).contains("unknown command 'frobnicate'");
+    List<String> help = new ArrayList<>();
+    for (String c : List.of("demo", "generate", "land", "run", "watch", "status", "export", "maintain", "dashboard", "bench")) {
+      Run h = cli(c, "--help");
+      assertThat(h.code()).isZero();
+      help.add(h.out());
+    }
+    assertThat(help).allSatisfy(h -> assertThat(h).startsWith("usage: bin/pipeline"));
+  }
+}
