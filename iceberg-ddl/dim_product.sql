@@ -7,7 +7,7 @@ create table if not exists ${catalog}.${namespace}.dim_product (
   category_key   bigint    comment 'category of the latest event (NULL when unknown)',
   brand_key      bigint    comment 'brand of the latest event (NULL when unknown)',
   brand          string    comment 'brand of the latest event',
-  last_price     decimal(12,2) comment 'price of the latest event',
+  last_price     decimal(13,2) comment 'price of the latest event',
   last_event_id  string    comment 'event_id of the latest event: breaks ties between events at the same second',
   first_seen_at  timestamp comment 'first event time',
   last_seen_at   timestamp comment 'latest event time'

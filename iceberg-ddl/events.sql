@@ -8,7 +8,7 @@ create table if not exists ${catalog}.${namespace}.events (
   category_id   bigint        comment 'category, NULL when empty in the source',
   category_code string        comment 'dotted category path, lower-cased, NULL when empty',
   brand         string        comment 'brand, lower-cased, NULL when empty',
-  price         decimal(12,2) comment 'price rounded HALF_UP to 2 decimals',
+  price         decimal(13,2) comment 'price rounded HALF_UP to 2 decimals; below 10^10 before rounding, so up to 10000000000.00',
   user_id       bigint        comment 'user, > 0',
   user_session  string        comment 'session id, never empty',
   batch_id      string        comment 'batch that first loaded the event',

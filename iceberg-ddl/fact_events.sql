@@ -9,8 +9,8 @@ create table if not exists ${catalog}.${namespace}.fact_events (
   brand_key     bigint        comment 'dim_brand.brand_key (NULL when the event had no brand)',
   user_key      bigint        comment 'dim_user.user_key',
   user_session  string        comment 'session id (degenerate dimension; fact_sessions is keyed by it)',
-  price         decimal(12,2) comment 'listed price',
-  revenue       decimal(12,2) comment 'price for purchase events, 0.00 otherwise',
+  price         decimal(13,2) comment 'listed price',
+  revenue       decimal(13,2) comment 'price for purchase events, 0.00 otherwise',
   batch_id      string        comment 'batch that loaded the event'
 )
 using iceberg

@@ -6,6 +6,7 @@ import io.clicklake.job.BuildMartsJob;
 import io.clicklake.job.CleanEventsJob;
 import io.clicklake.job.ExportMartsJob;
 import io.clicklake.job.PurgeStagingJob;
+import io.clicklake.job.SparkJob;
 import io.clicklake.job.StageLandingJob;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -59,21 +60,12 @@ final class Runner {
   void process(JobConfig config) {
     SparkSession spark = env.spark();
     Console.say("batch from %s", config.instance());
-    console.begin("stage");
-    StageLandingJob.Result staged = new StageLandingJob().run(spark, config);
-    console.end();
-    console.begin("clean");
-    CleanEventsJob.Result clean = new CleanEventsJob().run(spark, config);
-    double cleanSeconds = console.end();
-    console.begin("marts");
-    BuildMartsJob.Result marts = new BuildMartsJob().run(spark, config);
-    console.end();
-    console.begin("export");
-    ExportMartsJob.Result export = new ExportMartsJob().run(spark, config);
-    console.end();
-    console.begin("purge");
-    new PurgeStagingJob().run(spark, config);
-    console.end();
+    StageLandingJob.Result staged = step(spark, config, new StageLandingJob());
+    CleanEventsJob.Result clean = step(spark, config, new CleanEventsJob());
+    double cleanSeconds = lastSeconds;
+    BuildMartsJob.Result marts = step(spark, config, new BuildMartsJob());
+    ExportMartsJob.Result export = step(spark, config, new ExportMartsJob());
+    step(spark, config, new PurgeStagingJob());
     Console.say("  %s: files %d (loaded %d, skipped %d, rejected %d); read %,d = clean %,d + quarantined %,d + duplicate %,d%s",
         clean.batchId, clean.files.size(), clean.files("loaded"), clean.files("skipped_duplicate_file"), clean.files("rejected"),
         clean.rowsRead(), clean.rowsClean(), clean.rowsQuarantined(), clean.rowsDuplicate(), clean.alreadyDone ? " (already done)" : "");
@@ -92,6 +84,23 @@ final class Runner {
         String.format(java.util.Locale.ROOT, "%.1f", cleanSeconds), exported, staged.filesMoved));
     if (marts.rowsWritten.isEmpty() && !marts.alreadyDone) {
       Console.say("  (no new events)");
+    }
+  }
+
+  private double lastSeconds;
+
+  /** Runs one job with its progress line; a failure is recorded in the batch row before it propagates. */
+  private <R> R step(SparkSession spark, JobConfig config, SparkJob<R> job) {
+    String name = job.stage();
+    console.begin(name);
+    try {
+      return job.run(spark, config);
+    } catch (RuntimeException e) {
+      console.end();
+      SparkJob.recordFailure(spark, config, name, e);
+      throw e;
+    } finally {
+      lastSeconds = console.end();
     }
   }
 

@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * Every configuration key the jobs read, with its default and documentation. This class is the one
- * place keys are defined; docs/configuration.md is generated from it ({@code pipeline config --docs})
+ * place keys are defined (docs/configuration.md lists them; KeysDocTest fails when it misses one),
  * and an unknown {@code clicklake.*} key is an error.
  */
 public final class Keys {

@@ -22,7 +22,7 @@ import java.util.zip.GZIPOutputStream;
  * reason code in turn), an exact duplicate of an earlier row, or a valid but odd row (upper-case
  * event type, quoted field with a comma, no " UTC", three-decimal price). Deterministic for a seed;
  * the user and product pools depend only on the seed and pool sizes, so files written for several
- * hours share users, and sessions continue across files when {@code sessionCarryOver} is set.
+ * hours share users. Prices of normal rows run from 1.00 to 2600.00 (log-uniform).
  */
 public final class EventGenerator {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");

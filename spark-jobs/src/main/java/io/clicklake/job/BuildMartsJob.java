@@ -56,6 +56,11 @@ public final class BuildMartsJob extends SparkJob<BuildMartsJob.Result> {
   }
 
   @Override
+  public String stage() {
+    return "marts";
+  }
+
+  @Override
   public Result run(SparkSession spark, JobConfig config) {
     Lake lake = Lake.configure(spark, config);
     lake.ensure(spark, TableNames.all());
@@ -88,6 +93,8 @@ public final class BuildMartsJob extends SparkJob<BuildMartsJob.Result> {
     rows.forEach((t, n) -> written.put(t, n));
     Map<String, Object> changes = new LinkedHashMap<>();
     changes.put("marts_status", BatchLedger.DONE);
+    changes.put("status", "running");
+    changes.put("error_message", null);
     changes.put("marts_at", BatchLedger.now());
     changes.put("rows_written", written);
     ledger.update(batchId, STAGE, changes);

@@ -87,7 +87,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
           .add("category_id", DataTypes.LongType)
           .add("category_code", DataTypes.StringType)
           .add("brand", DataTypes.StringType)
-          .add("price", DataTypes.createDecimalType(12, 2))
+          .add("price", DataTypes.createDecimalType(13, 2))
           .add("user_id", DataTypes.LongType)
           .add("user_session", DataTypes.StringType);
 
@@ -179,6 +179,11 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
 
   public static void main(String[] args) {
     main(new CleanEventsJob(), args);
+  }
+
+  @Override
+  public String stage() {
+    return "clean";
   }
 
   @Override
@@ -294,6 +299,8 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     changes.put("rows_duplicate", result.rowsDuplicate());
     byReason.forEach((k, v) -> changes.put("q_" + k, v));
     changes.put("clean_status", BatchLedger.DONE);
+    changes.put("status", "running");
+    changes.put("error_message", null);
     changes.put("clean_at", BatchLedger.now());
     ledger.update(batchId, STAGE, changes);
 

@@ -3,6 +3,10 @@ package io.clicklake.job;
 import io.clicklake.config.ConfigException;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
+import io.clicklake.io.BatchIds;
+import io.clicklake.table.BatchLedger;
+import io.clicklake.table.Lake;
+import java.util.LinkedHashMap;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.spark.sql.SparkSession;
@@ -21,6 +25,36 @@ public abstract class SparkJob<R> {
 
   /** The job's work. Must be safe to rerun for the same batch. */
   public abstract R run(SparkSession spark, JobConfig config);
+
+  /** The batch stage this job is (its {@code <stage>_status} column in batches), or null for jobs outside a batch. */
+  public String stage() {
+    return null;
+  }
+
+  /**
+   * Records a failed stage in the batch row (status failed, {@code <stage>_status} failed, the error
+   * message), best effort: a failure to record must never hide the original error.
+   */
+  public static void recordFailure(SparkSession spark, JobConfig config, String stage, Throwable error) {
+    if (stage == null) {
+      return;
+    }
+    try {
+      String batchId = BatchIds.of(config);
+      BatchLedger ledger = new BatchLedger(spark, Lake.configure(spark, config));
+      if (ledger.read(batchId).isEmpty()) {
+        return;
+      }
+      String message = String.valueOf(error.getMessage());
+      Map<String, Object> changes = new LinkedHashMap<>();
+      changes.put(stage + "_status", BatchLedger.FAILED);
+      changes.put("status", BatchLedger.FAILED);
+      changes.put("error_message", stage + ": " + (message.length() > 2000 ? message.substring(0, 2000) : message));
+      ledger.update(batchId, stage + "-failed", changes);
+    } catch (RuntimeException e) {
+      LOG.warn("could not record the failure of stage {} in the batch record: {}", stage, e.toString());
+    }
+  }
 
   /** A session for the jobs: Iceberg extensions, UTC, local[*] when no master is given. */
   public static SparkSession session(String appName) {
@@ -46,8 +80,13 @@ public abstract class SparkJob<R> {
       }
       JobConfig config = JobConfig.fromArgs(args, sparkConf);
       LOG.info("{} effective config:\n  {}", job.getClass().getSimpleName(), String.join("\n  ", config.describe()));
-      Object result = job.run(spark, config);
-      System.out.println(result);
+      try {
+        Object result = job.run(spark, config);
+        System.out.println(result);
+      } catch (RuntimeException e) {
+        recordFailure(spark, config, job.stage(), e);
+        throw e;
+      }
       code = 0;
     } catch (ConfigException | InputException e) {
       System.err.println("error: " + e.getMessage());

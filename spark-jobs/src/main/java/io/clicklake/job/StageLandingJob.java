@@ -60,6 +60,11 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
   }
 
   @Override
+  public String stage() {
+    return "stage";
+  }
+
+  @Override
   public Result run(SparkSession spark, JobConfig config) {
     String batchId = BatchIds.of(config);
     Path instance = new Path(config.requireInstance());
@@ -118,6 +123,7 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
         changes.put("instance_path", instance.toString());
         changes.put("staging_path", staging.toString());
         changes.put("status", "running");
+        changes.put("error_message", null);
         changes.put("files_total", staged);
         changes.put("stage_status", BatchLedger.DONE);
         changes.put("stage_at", BatchLedger.now());

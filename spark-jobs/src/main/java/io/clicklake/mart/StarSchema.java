@@ -39,7 +39,7 @@ final class StarSchema {
             + " product_id as product_key, category_id as category_key,"
             + " case when brand is null then cast(null as bigint) else xxhash64(brand) end as brand_key,"
             + " user_id as user_key, user_session, price,"
-            + " case when event_type = 'purchase' then price else cast(0 as decimal(12,2)) end as revenue, batch_id"
+            + " case when event_type = 'purchase' then price else cast(0 as decimal(13,2)) end as revenue, batch_id"
             + " from src"));
 
     m.add(Model.insertMissing("dim_date", "date_key",

@@ -60,6 +60,9 @@ public final class Lake {
       }
     }
     spark.conf().set("spark.sql.session.timeZone", "UTC");
+    if (config.isSet(Keys.SHUFFLE_PARTITIONS)) {
+      spark.conf().set("spark.sql.shuffle.partitions", config.get(Keys.SHUFFLE_PARTITIONS));
+    }
     return new Lake(name, config.require(Keys.NAMESPACE));
   }
 

@@ -27,7 +27,7 @@ import java.util.Map;
  * marts whatever their size; the page holds only aggregates, the {@value MartsReader#TOP_SESSIONS}
  * top sessions and the {@value MartsReader#RECENT_BATCHES} newest batches.
  *
- * <p>Command line ({@code bin/pipeline dashboard}): {@code --jdbc-url URL [--user U] --out FILE},
+ * <p>Its own command line: {@code --jdbc-url URL [--user U] --out FILE}; {@code bin/pipeline dashboard} calls {@link #write} with the CLI's --mysql-url instead,
  * password from the environment variable {@value #PASSWORD_ENV}. Exit codes: 0 written, 2 bad
  * arguments or missing tables (the message says what to do), 1 anything else.
  */

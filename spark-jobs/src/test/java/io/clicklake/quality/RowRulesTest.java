@@ -1,0 +1,59 @@
+package io.clicklake.quality;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import org.junit.jupiter.api.Test;
+
+/** The row rules without Spark: edge cases the golden file does not show line by line. */
+class RowRulesTest {
+  private static final String OK = "2019-10-01 00:00:00 UTC,view,1,2,a.b,brand,%s,3,s";
+
+  static ParsedRow price(String p) {
+    return RowRules.apply(String.format(OK, p));
+  }
+
+  @Test
+  void priceLimitIsCheckedBeforeRoundingAndTheRoundedValueFits() {
+    assertThat(price("9999999999.995").price).as("rounds up to 10^10 and is kept").isEqualByComparingTo(new BigDecimal("10000000000.00"));
+    assertThat(price("9999999999.99").price).isEqualByComparingTo(new BigDecimal("9999999999.99"));
+    assertThat(price("10000000000.00").reason).isEqualTo(Reason.BAD_PRICE);
+    assertThat(price("0").price).isEqualByComparingTo(BigDecimal.ZERO);
+    assertThat(price("1.005").price).as("HALF_UP").isEqualByComparingTo(new BigDecimal("1.01"));
+    assertThat(price("+1").reason).isEqualTo(Reason.BAD_PRICE);
+    assertThat(price("1,5").reason).as("an extra comma is an extra field").isEqualTo(Reason.MALFORMED_ROW);
+    assertThat(price("\"1.5\"").price).as("a quoted price is still a price").isEqualByComparingTo(new BigDecimal("1.50"));
+  }
+
+  @Test
+  void quotesFollowRfc4180() {
+    assertThat(CsvLine.split("a,\"b,c\",\"d \"\"e\"\"\"")).containsExactly("a", "b,c", "d \"e\"");
+    assertThat(CsvLine.split("a,\"b\" ,c")).as("whitespace after a closing quote").containsExactly("a", "b", "c");
+    assertThat(CsvLine.split("a,\"b\"x,c")).as("text after a closing quote").isNull();
+    assertThat(CsvLine.split("a,b\"c")).as("quote inside an unquoted field").isNull();
+    assertThat(CsvLine.split("a,\"b")).as("unterminated quote").isNull();
+    assertThat(CsvLine.split("a,,")).containsExactly("a", "", "");
+  }
+
+  @Test
+  void timesAndIds() {
+    assertThat(RowRules.parseTime("2020-02-29 23:59:59")).isNotNull();
+    assertThat(RowRules.parseTime("2019-02-29 00:00:00")).isNull();
+    assertThat(RowRules.parseTime("2019-10-01 00:00:60")).isNull();
+    assertThat(RowRules.parseTime("2019-10-01 00:00:00 UTC ")).isNull();
+    assertThat(RowRules.parseTime("2019-1-01 00:00:00")).isNull();
+    assertThat(RowRules.parseId("9223372036854775807")).isEqualTo(Long.MAX_VALUE);
+    assertThat(RowRules.parseId("9223372036854775808")).isEqualTo(-1);
+    assertThat(RowRules.parseId("000000000000000000000042")).isEqualTo(42);
+    assertThat(RowRules.parseId("00")).isEqualTo(-1);
+    assertThat(RowRules.parseId("１２")).as("only ASCII digits").isEqualTo(-1);
+  }
+
+  @Test
+  void eventIdIsTheIdentityOfTheNormalizedFields() {
+    ParsedRow a = RowRules.apply("2019-10-01 00:00:00 UTC,VIEW,01,,,Brand,1.5,7,s");
+    ParsedRow b = RowRules.apply(" 2019-10-01 00:00:00 , view ,1,, ,BRAND,1.50,007,s");
+    ParsedRow c = RowRules.apply("2019-10-01 00:00:00 UTC,view,1,,,brand,1.50,7,S");
+    assertThat(RowRules.eventId(a)).isEqualTo(RowRules.eventId(b)).isNotEqualTo(RowRules.eventId(c));
+  }
+}
