@@ -1,14 +1,252 @@
 package io.clicklake.local;
 
+import io.clicklake.config.JobConfig;
+import io.clicklake.config.Keys;
+import io.clicklake.generate.EventGenerator;
+import io.clicklake.job.BuildMartsJob;
+import io.clicklake.job.CleanEventsJob;
+import io.clicklake.job.ExportMartsJob;
+import io.clicklake.job.PurgeStagingJob;
+import io.clicklake.job.SparkJob;
+import io.clicklake.job.StageLandingJob;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.SQLException;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.function.Supplier;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SaveMode;
+import org.apache.spark.sql.SparkSession;
 
-/** {@code bin/pipeline bench}: see docs/benchmarks.md. */
+/**
+ * {@code bin/pipeline bench}: generates data (not timed), runs the full pipeline on the embedded
+ * defaults and, on the same data, a tutorial-style baseline (CSV with inferSchema, dropDuplicates,
+ * groupBy marts, Spark's default JDBC overwrite); prints per-stage wall time, rows/s, MB/s and peak
+ * heap, and appends the run to docs/benchmarks.md.
+ */
 final class Bench {
-  static final String HELP = "usage: bin/pipeline bench --rows N [--faults F] [--batches B]";
+  static final String HELP =
+      "usage: bin/pipeline bench --rows N [--faults F (default 0.01)] [--batches B (default 1)] [--incremental-rows M]\n"
+          + "                          [--no-baseline] [--report FILE (default docs/benchmarks.md)] [--workdir DIR (default ./work/bench)]\n"
+          + "Generates N rows in B hourly files (not timed), runs landing → stage → clean → marts → MySQL → purge and times each stage;\n"
+          + "with --incremental-rows, then times one more batch of M rows on top. The baseline runs on the same files.";
 
   private Bench() {}
 
-  static int run(List<String> rest) {
-    throw new CliException("bench is not available yet");
+  /** One timed stage. */
+  static final class Timing {
+    final String stage;
+    final double seconds;
+    final long rows;
+    final long bytes;
+    final long peakHeap;
+
+    Timing(String stage, double seconds, long rows, long bytes, long peakHeap) {
+      this.stage = stage;
+      this.seconds = seconds;
+      this.rows = rows;
+      this.bytes = bytes;
+      this.peakHeap = peakHeap;
+    }
+
+    List<Object> row() {
+      return List.of(stage, String.format(Locale.ROOT, "%.1f", seconds), rows,
+          String.format(Locale.ROOT, "%,.0f", rows / Math.max(seconds, 1e-3)),
+          String.format(Locale.ROOT, "%.1f", bytes / 1e6 / Math.max(seconds, 1e-3)), String.format(Locale.ROOT, "%.0f", peakHeap / 1e6));
+    }
+  }
+
+  static void resetPeaks() {
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        p.resetPeakUsage();
+      }
+    }
+  }
+
+  static long peakHeap() {
+    long sum = 0;
+    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
+      if (p.getType() == MemoryType.HEAP) {
+        sum += p.getPeakUsage().getUsed();
+      }
+    }
+    return sum;
+  }
+
+  static <T> T timed(List<Timing> out, String stage, long rows, long bytes, Supplier<T> work) {
+    System.gc();
+    resetPeaks();
+    long t0 = System.nanoTime();
+    T r = work.get();
+    Timing t = new Timing(stage, (System.nanoTime() - t0) / 1e9, rows, bytes, peakHeap());
+    out.add(t);
+    Console.say("  %-10s %8.1f s  %,14d rows  %,12.0f rows/s  peak heap %,6.0f MB", stage, t.seconds, rows, rows / Math.max(t.seconds, 1e-3), t.peakHeap / 1e6);
+    return r;
+  }
+
+  static int run(List<String> rest) throws IOException, SQLException {
+    List<String> args = new ArrayList<>(rest);
+    if (!args.contains("--workdir")) {
+      args.add("--workdir");
+      args.add("work/bench");
+    }
+    Args a = Args.parse(args, Pipeline.set(LocalEnv.VALUED, new String[] {"--rows", "--faults", "--batches", "--incremental-rows", "--report"}),
+        Pipeline.set(LocalEnv.FLAGS, new String[] {"--no-baseline"}));
+    if (!a.has("--rows")) {
+      throw new CliException("bench needs --rows N");
+    }
+    long rows = a.getLong("--rows", 0);
+    double faults = a.getDouble("--faults", 0.01);
+    int batches = (int) a.getLong("--batches", 1);
+    long incRows = a.getLong("--incremental-rows", 0);
+    Path workdir = Path.of(a.get("--workdir", null)).toAbsolutePath().normalize();
+    Pipeline.deleteTree(workdir);
+    Console console = new Console();
+    try (LocalEnv env = LocalEnv.open(a, console)) {
+      Path incoming = env.workdir.resolve("incoming");
+      long users = Math.max(1, (rows + incRows) / 14);
+      List<List<Path>> files = new ArrayList<>();
+      long t0 = System.nanoTime();
+      for (int b = 0; b < batches + (incRows > 0 ? 1 : 0); b++) {
+        long n = b < batches ? rows / batches + (b < rows % batches ? 1 : 0) : incRows;
+        Path f = incoming.resolve(String.format("events-%02d.csv", b));
+        EventGenerator.write(f, new EventGenerator.Options().rows(n).faultRate(faults).seed(7).users(users)
+            .start(LocalDateTime.of(2019, 10, 1, 0, 0).plusHours(b)).minutes(60));
+        files.add(List.of(f));
+      }
+      Console.say("generated %,d rows in %d file(s) in %.0f s (not timed)", rows + incRows, files.size(), (System.nanoTime() - t0) / 1e9);
+      JobConfig cfg = env.withDatabase();
+      SparkSession spark = env.spark();
+      List<Timing> main = new ArrayList<>();
+      long bytes = 0;
+      for (int b = 0; b < batches; b++) {
+        bytes += Files.size(files.get(b).get(0));
+      }
+      double total = pipeline(env, cfg, spark, files.subList(0, batches), rows, bytes, main, 0);
+      List<Timing> inc = new ArrayList<>();
+      double incTotal = 0;
+      if (incRows > 0) {
+        long incBytes = Files.size(files.get(batches).get(0));
+        Console.say("incremental batch of %,d rows on top of %,d:", incRows, rows);
+        incTotal = pipeline(env, cfg, spark, files.subList(batches, batches + 1), incRows, incBytes, inc, batches);
+      }
+      double baseline = 0;
+      List<Timing> base = new ArrayList<>();
+      if (!a.has("--no-baseline")) {
+        List<String> paths = new ArrayList<>();
+        for (int b = 0; b < batches; b++) {
+          paths.add(files.get(b).get(0).toUri().toString());
+        }
+        timed(base, "baseline", rows, bytes, () -> {
+          baseline(spark, cfg, paths);
+          return null;
+        });
+        baseline = base.get(0).seconds;
+      }
+      Console.say("");
+      Console.table(List.of("stage", "seconds", "rows", "rows/s", "MB/s", "peak heap MB"), toRows(main));
+      Console.say("  pipeline end to end: %.1f s (%,.0f rows/s)%s", total, rows / total,
+          baseline > 0 ? String.format(Locale.ROOT, "; baseline %.1f s; pipeline is %.2fx the baseline's speed", baseline, baseline / total) : "");
+      if (incRows > 0) {
+        Console.table(List.of("incremental", "seconds", "rows", "rows/s", "MB/s", "peak heap MB"), toRows(inc));
+        Console.say("  incremental batch end to end: %.1f s", incTotal);
+      }
+      report(Path.of(a.get("--report", "docs/benchmarks.md")), rows, faults, batches, incRows, main, total, inc, incTotal, baseline, env);
+      return 0;
+    }
+  }
+
+  private static List<List<Object>> toRows(List<Timing> ts) {
+    List<List<Object>> out = new ArrayList<>();
+    for (Timing t : ts) {
+      out.add(t.row());
+    }
+    return out;
+  }
+
+  /** Lands and runs the batches; returns the end-to-end seconds (landing included). */
+  private static double pipeline(LocalEnv env, JobConfig cfg, SparkSession spark, List<List<Path>> files, long rows, long bytes, List<Timing> out, int hourOffset) {
+    String landing = cfg.require(Keys.LANDING_ROOT);
+    List<String> instances = new ArrayList<>();
+    timed(out, "landing", rows, bytes, () -> {
+      for (int i = 0; i < files.size(); i++) {
+        String inst = String.format("2019/10/01/%02d", hourOffset + i);
+        try {
+          instances.add(Landing.land(env.fs(landing), landing, inst, files.get(i), cfg.get(Keys.DONE_FLAG)).toString());
+        } catch (IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+      return null;
+    });
+    List<Supplier<SparkJob<?>>> jobs = List.of(StageLandingJob::new, CleanEventsJob::new, BuildMartsJob::new, ExportMartsJob::new, PurgeStagingJob::new);
+    for (Supplier<SparkJob<?>> j : jobs) {
+      String stage = j.get().stage();
+      timed(out, stage, rows, bytes, () -> {
+        for (String inst : instances) {
+          j.get().run(spark, cfg.withInstance(inst));
+        }
+        return null;
+      });
+    }
+    return out.stream().mapToDouble(t -> t.seconds).sum();
+  }
+
+  /** What tutorials do: inferSchema, dropDuplicates, groupBy, JDBC overwrite. */
+  static void baseline(SparkSession spark, JobConfig cfg, List<String> paths) {
+    Dataset<Row> raw = spark.read().option("header", "true").option("inferSchema", "true").csv(paths.toArray(new String[0]));
+    Dataset<Row> clean = raw.na().drop().dropDuplicates();
+    clean.createOrReplaceTempView("baseline_events");
+    Dataset<Row> users = spark.sql("select user_id, sum(case when event_type = 'view' then 1 else 0 end) as total_views,"
+        + " sum(case when event_type = 'cart' then 1 else 0 end) as total_add_to_cart, sum(case when event_type = 'purchase' then 1 else 0 end) as total_purchases"
+        + " from baseline_events group by user_id")
+        .selectExpr("*", "total_add_to_cart / nullif(total_views, 0) as view_to_cart_rate", "total_purchases / nullif(total_add_to_cart, 0) as cart_to_purchase_rate");
+    Dataset<Row> sessions = spark.sql("select user_session, sum(case when event_type = 'purchase' then price else 0 end) as total_revenue from baseline_events group by user_session");
+    Properties p = new Properties();
+    p.setProperty("user", cfg.get(Keys.MYSQL_USER));
+    p.setProperty("password", io.clicklake.config.Secrets.mysqlPassword(cfg, new org.apache.hadoop.conf.Configuration()));
+    p.setProperty("driver", "com.mysql.cj.jdbc.Driver");
+    String url = cfg.require(Keys.MYSQL_URL).replace("rewriteBatchedStatements=true", "rewriteBatchedStatements=false");
+    users.write().mode(SaveMode.Overwrite).jdbc(url, "baseline_user_engagement", p);
+    sessions.write().mode(SaveMode.Overwrite).jdbc(url, "baseline_session_revenue", p);
+  }
+
+  private static void report(Path file, long rows, double faults, int batches, long incRows, List<Timing> main, double total,
+      List<Timing> inc, double incTotal, double baseline, LocalEnv env) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    if (!Files.exists(file)) {
+      sb.append("# Benchmarks\n\nRows appended by `bin/pipeline bench` (one row per run). Stage seconds are wall time; ")
+          .append("rows/s = input rows / end-to-end seconds; peak heap is the driver JVM's (local mode: driver and executors share it).\n\n")
+          .append("| date | machine | versions | rows | faults | batches | landing s | stage s | clean s | marts s | export s | purge s | end-to-end s | rows/s | peak heap MB | baseline s | speed-up | incremental rows | incremental s |\n")
+          .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+    }
+    String machine = Runtime.getRuntime().availableProcessors() + " cores, " + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap";
+    String versions = "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Iceberg " + org.apache.iceberg.IcebergBuild.version().split(" ")[0]
+        + ", Java " + System.getProperty("java.version");
+    sb.append("| ").append(LocalDate.now()).append(" | ").append(machine).append(" | ").append(versions).append(" | ")
+        .append(String.format(Locale.ROOT, "%,d", rows)).append(" | ").append(faults).append(" | ").append(batches);
+    for (Timing t : main) {
+      sb.append(" | ").append(String.format(Locale.ROOT, "%.1f", t.seconds));
+    }
+    long peak = main.stream().mapToLong(t -> t.peakHeap).max().orElse(0);
+    sb.append(String.format(Locale.ROOT, " | %.1f | %,.0f | %,.0f | %s | %s | %s | %s |\n", total, rows / total, peak / 1e6,
+        baseline > 0 ? String.format(Locale.ROOT, "%.1f", baseline) : "-", baseline > 0 ? String.format(Locale.ROOT, "%.2fx", baseline / total) : "-",
+        incRows > 0 ? String.format(Locale.ROOT, "%,d", incRows) : "-", incRows > 0 ? String.format(Locale.ROOT, "%.1f", incTotal) : "-"));
+    Files.createDirectories(file.toAbsolutePath().getParent());
+    Files.writeString(file, sb.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+    Console.say("appended to %s", file);
   }
 }

@@ -38,26 +38,71 @@ public final class MartBuilder {
           range.isNullAt(0)
               ? "false"
               : "event_time >= timestamp'" + range.getString(0) + " 00:00:00' and event_time < timestamp'" + range.getString(1) + " 00:00:00'";
-      for (Model m : StarSchema.models(lake.table(TableNames.EVENTS))) {
-        if (lake.committed(spark, m.table, batchId, STAGE)) {
+      // Tables are independent except mart_session_revenue, which reads fact_sessions: merge the
+      // others concurrently (small MERGEs are latency-bound: planning, commit), then that one.
+      List<Model> models = StarSchema.models(lake.table(TableNames.EVENTS));
+      List<Model> first = new java.util.ArrayList<>();
+      List<Model> second = new java.util.ArrayList<>();
+      for (Model m : models) {
+        (m.table.equals(TableNames.MART_SESSION_REVENUE) ? second : first).add(m);
+      }
+      Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
+      for (List<Model> wave : List.of(first, second)) {
+        runConcurrently(wave, m -> {
+          if (!lake.committed(spark, m.table, batchId, STAGE)) {
+            Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange));
+            if (m.merge == null) {
+              Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.table)).append(); return null; });
+            } else {
+              String view = MERGE_SRC + "_" + m.table;
+              rowsOfModel.createOrReplaceTempView(view);
+              Lake.tagged(batchId, STAGE, () -> spark.sql("merge into " + lake.table(m.table) + " t using " + view + " s " + m.merge));
+            }
+            // inserted + updated rows of this commit (each source row inserts or updates exactly one row)
+            written.put(m.table, lake.addedRecords(spark, m.table, batchId, STAGE));
+          }
           afterTable.accept(m.table);
-          continue;
+        });
+      }
+      for (Model m : models) {
+        if (written.containsKey(m.table)) {
+          rows.put(m.table, written.get(m.table));
         }
-        Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange));
-        if (m.merge == null) {
-          Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.table)).append(); return null; });
-        } else {
-          rowsOfModel.createOrReplaceTempView(MERGE_SRC);
-          Lake.tagged(batchId, STAGE, () -> spark.sql("merge into " + lake.table(m.table) + " t using " + MERGE_SRC + " s " + m.merge));
-        }
-        // inserted + updated rows of this commit (each source row inserts or updates exactly one row)
-        rows.put(m.table, lake.addedRecords(spark, m.table, batchId, STAGE));
-        afterTable.accept(m.table);
       }
     } finally {
       src.unpersist();
     }
     return rows;
+  }
+
+  private static final int MERGE_THREADS = 3;
+
+  private static void runConcurrently(List<Model> models, Consumer<Model> work) {
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(MERGE_THREADS, models.size()));
+    try {
+      List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
+      for (Model m : models) {
+        futures.add(pool.submit(() -> work.accept(m)));
+      }
+      RuntimeException failure = null;
+      for (java.util.concurrent.Future<?> f : futures) {
+        try {
+          f.get();
+        } catch (java.util.concurrent.ExecutionException e) {
+          if (failure == null) {
+            failure = e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
+          }
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while merging", e);
+        }
+      }
+      if (failure != null) {
+        throw failure;
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   /** Rebuilds every table from all events. */
