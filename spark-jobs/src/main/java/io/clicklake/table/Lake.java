@@ -78,11 +78,19 @@ public final class Lake {
     return namespace;
   }
 
+  /** Tables this JVM already created or found, per session: checked once, not at every stage. */
+  private static final java.util.Set<String> ENSURED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
   /** Creates the namespace and every given table that is missing, from its DDL file. */
   public void ensure(SparkSession spark, Iterable<String> tables) {
-    spark.sql("create namespace if not exists " + catalog + "." + namespace);
+    String session = Integer.toHexString(System.identityHashCode(spark.sparkContext())) + ":" + spark.conf().get("spark.sql.catalog." + catalog + ".warehouse", "");
+    if (ENSURED.add(session + ":" + catalog + "." + namespace)) {
+      spark.sql("create namespace if not exists " + catalog + "." + namespace);
+    }
     for (String t : tables) {
-      spark.sql(ddl(t));
+      if (ENSURED.add(session + ":" + table(t))) {
+        spark.sql(ddl(t));
+      }
     }
   }
 
