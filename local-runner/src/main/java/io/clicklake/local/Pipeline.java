@@ -278,6 +278,17 @@ public final class Pipeline {
     }
     try (LocalEnv env = LocalEnv.open(a, new Console())) {
       JobConfig cfg = env.withDatabase().with(Map.of(Keys.FULL_REFRESH.name(), "true"));
+      if (!cfg.isSet(Keys.BATCH_ID)) {
+        // a full refresh publishes everything; it is recorded on the latest batch whose marts are built
+        Lake lake = Lake.configure(env.spark(), cfg);
+        lake.ensure(env.spark(), TableNames.INGEST);
+        List<Row> latest = env.spark().sql("select batch_id from " + lake.table(TableNames.BATCHES)
+            + " where marts_status = 'done' order by started_at desc, batch_id desc limit 1").collectAsList();
+        if (latest.isEmpty()) {
+          throw new CliException("nothing to export: no batch has its marts built yet in " + cfg.get(Keys.CATALOG_WAREHOUSE) + "; run bin/pipeline run first");
+        }
+        cfg = cfg.with(Map.of(Keys.BATCH_ID.name(), latest.get(0).getString(0)));
+      }
       ExportMartsJob.Result r = new ExportMartsJob().run(env.spark(), cfg);
       Console.say("%s", r);
       printMarts(cfg, env);

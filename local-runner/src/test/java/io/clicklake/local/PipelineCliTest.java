@@ -132,6 +132,13 @@ class PipelineCliTest {
     assertThat(again.code()).isZero();
     assertThat(again.out()).contains("no complete landing instance to process");
     assertThat(db.rows("cli_existing", "select * from session_revenue order by user_session")).isEqualTo(before);
+
+    // a full-refresh export swaps in the same rows
+    String cols = "select user_session, total_revenue, user_id, first_event_at, last_event_at, events, views, carts, purchases from session_revenue order by user_session";
+    List<String> published = db.rows("cli_existing", cols);
+    Run full = cli(args("export", "--full-refresh", "--warehouse", work.resolve("wh"), "--mysql-url", url, "--workdir", work));
+    assertThat(full.code()).as(full.out() + full.err()).isZero();
+    assertThat(db.rows("cli_existing", cols)).as("full refresh equals the incremental exports").isEqualTo(published).hasSize(before.size());
   }
 
   @Test
