@@ -51,7 +51,8 @@ public final class MartBuilder {
         runConcurrently(wave, m -> {
           if (!lake.committed(spark, m.table, batchId, STAGE)) {
             Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange));
-            if (m.merge == null) {
+            // the first batch meets empty tables: appending equals merging and skips the join
+            if (m.merge == null || lake.iceberg(spark, m.table).currentSnapshot() == null) {
               Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.table)).append(); return null; });
             } else {
               String view = MERGE_SRC + "_" + m.table;
