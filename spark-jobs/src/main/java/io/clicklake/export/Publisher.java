@@ -1,0 +1,232 @@
+package io.clicklake.export;
+
+import static io.clicklake.export.MySqlSchema.columnList;
+import static io.clicklake.export.MySqlSchema.q;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Properties;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The staging tables and the atomic publish of one export, Sqoop style.
+ *
+ * <ul>
+ *   <li>Incremental: rows go to {@code <table>__stage} (like the table, without its secondary
+ *       indexes), then one transaction upserts every table from its staging table ({@code insert
+ *       ... select ... on duplicate key update c = s.c}) and commits. A reader sees all tables
+ *       before or all after.
+ *   <li>Full refresh: rows go to {@code <table>__new} (like the table; its secondary indexes are
+ *       built after the load, a sorted build being faster than row-by-row upkeep), then one
+ *       multi-table {@code rename table t to t__old, t__new to t, ...} swaps every table at once
+ *       and the old copies are dropped. Grants must be on the database (as {@code
+ *       02_reporting_user.sql} does), since table grants do not follow a rename.
+ * </ul>
+ *
+ * A failure before the commit (or the rename) leaves the published tables untouched; staging
+ * tables are rebuilt by the next run. Work is retried as a whole after a lost connection: the upsert
+ * is idempotent and the swap checks whether it already happened.
+ */
+public final class Publisher {
+  private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
+  public static final String PUBLISH_STEP = "export-publish";
+
+  private final MySqlTarget target;
+  private final List<MySqlSchema.Shape> shapes;
+  private final boolean fullRefresh;
+
+  public Publisher(MySqlTarget target, List<MySqlSchema.Shape> shapes, boolean fullRefresh) {
+    this.target = target;
+    this.shapes = Collections.unmodifiableList(new ArrayList<>(shapes));
+    this.fullRefresh = fullRefresh;
+  }
+
+  /** Where the rows of a table are loaded before the publish. */
+  public String stagingTable(String table) {
+    return table + (fullRefresh ? "__new" : "__stage");
+  }
+
+  private static String oldTable(String table) {
+    return table + "__old";
+  }
+
+  /** Drops leftovers of earlier runs and creates empty staging tables shaped like the published ones. */
+  public void prepare() {
+    run("preparing the staging tables", c -> {
+      try (Statement s = c.createStatement()) {
+        for (MySqlSchema.Shape t : shapes) {
+          // leftovers of any earlier run, full or incremental: only one export runs at a time
+          s.execute("drop table if exists " + q(t.table + "__stage") + ", " + q(t.table + "__new") + ", " + q(oldTable(t.table)));
+          String stage = stagingTable(t.table);
+          s.execute("create table " + q(stage) + " like " + q(t.table));
+          // an upsert source needs only its primary key; a full copy gets its indexes after the load
+          if (!t.secondaryIndexes.isEmpty() && (!fullRefresh || !t.deferrableIndexes.isEmpty())) {
+            List<String> drops = new ArrayList<>();
+            for (String ix : t.secondaryIndexes) {
+              drops.add("drop index " + q(ix));
+            }
+            s.execute("alter table " + q(stage) + " " + String.join(", ", drops));
+          }
+        }
+      }
+      return null;
+    });
+  }
+
+  /** Rows now in a table's staging table. */
+  public long stagedRows(String table) {
+    return run("counting " + stagingTable(table), c -> {
+      try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery("select count(*) from " + q(stagingTable(table)))) {
+        rs.next();
+        return rs.getLong(1);
+      }
+    });
+  }
+
+  /** Publishes every staged table at once; {@code failPoint} is told {@value #PUBLISH_STEP} just before the commit. */
+  public void publish(FailPoint failPoint) {
+    if (fullRefresh) {
+      buildDeferredIndexes();
+      swap(failPoint);
+    } else {
+      upsert(failPoint);
+    }
+  }
+
+  private void upsert(FailPoint failPoint) {
+    run("publishing (one transaction)", c -> {
+      c.setAutoCommit(false);
+      try (Statement s = c.createStatement()) {
+        for (MySqlSchema.Shape t : shapes) {
+          int n = s.executeUpdate(upsertSql(t));
+          LOG.info("publish {}: {} row change(s) pending commit", t.table, n);
+        }
+        failPoint.reached(PUBLISH_STEP);
+        c.commit();
+      } catch (SQLException | RuntimeException e) {
+        rollbackQuietly(c);
+        throw e;
+      }
+      return null;
+    });
+  }
+
+  /** A full copy was loaded with its primary key only: its other indexes are built now, one sorted pass each. */
+  private void buildDeferredIndexes() {
+    for (MySqlSchema.Shape t : shapes) {
+      if (!t.deferrableIndexes.isEmpty()) {
+        String stage = stagingTable(t.table);
+        run("indexing " + stage, c -> {
+          if (!hasIndex(c, stage, t.secondaryIndexes.get(0))) { // an earlier attempt may have built them
+            try (Statement s = c.createStatement()) {
+              s.execute("alter table " + q(stage) + " " + String.join(", ", t.deferrableIndexes));
+            }
+          }
+          return null;
+        });
+      }
+    }
+  }
+
+  private static boolean hasIndex(Connection c, String table, String index) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement(
+            "select count(*) from information_schema.statistics where table_schema = database() and table_name = ? and index_name = ?")) {
+      ps.setString(1, table);
+      ps.setString(2, index);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    }
+  }
+
+  String upsertSql(MySqlSchema.Shape t) {
+    List<String> sets = new ArrayList<>();
+    for (String col : t.valueColumns()) {
+      sets.add(q(col) + " = s." + q(col));
+    }
+    if (sets.isEmpty()) {
+      sets.add(q(t.key.get(0)) + " = s." + q(t.key.get(0)));
+    }
+    return "insert into " + q(t.table) + " (" + columnList(t.columns) + ") select " + columnList(t.columns) + " from "
+        + q(stagingTable(t.table)) + " s on duplicate key update " + String.join(", ", sets);
+  }
+
+  private void swap(FailPoint failPoint) {
+    run("swapping the tables (one rename)", c -> {
+      String firstNew = stagingTable(shapes.get(0).table);
+      if (!exists(c, firstNew) && exists(c, oldTable(shapes.get(0).table))) {
+        LOG.info("tables already swapped by an earlier attempt");
+        return null;
+      }
+      List<String> pairs = new ArrayList<>();
+      for (MySqlSchema.Shape t : shapes) {
+        pairs.add(q(t.table) + " to " + q(oldTable(t.table)));
+        pairs.add(q(stagingTable(t.table)) + " to " + q(t.table));
+      }
+      failPoint.reached(PUBLISH_STEP);
+      try (Statement s = c.createStatement()) {
+        s.execute("rename table " + String.join(", ", pairs));
+      }
+      return null;
+    });
+  }
+
+  /** Drops the staging tables (incremental) or the swapped-out copies (full refresh) once published. */
+  public void cleanUp() {
+    dropAll(fullRefresh);
+  }
+
+  private void dropAll(boolean old) {
+    run("dropping " + (old ? "the old copies" : "the staging tables"), c -> {
+      List<String> names = new ArrayList<>();
+      for (MySqlSchema.Shape t : shapes) {
+        names.add(q(old ? oldTable(t.table) : stagingTable(t.table)));
+      }
+      try (Statement s = c.createStatement()) {
+        s.execute("drop table if exists " + String.join(", ", names));
+      }
+      return null;
+    });
+  }
+
+  private static boolean exists(Connection c, String table) throws SQLException {
+    try (PreparedStatement ps =
+        c.prepareStatement("select count(*) from information_schema.tables where table_schema = database() and table_name = ?")) {
+      ps.setString(1, table);
+      try (ResultSet rs = ps.executeQuery()) {
+        rs.next();
+        return rs.getLong(1) > 0;
+      }
+    }
+  }
+
+  /** Work on a fresh connection, retried whole after a connection loss. */
+  interface ConnectionWork<T> {
+    T run(Connection c) throws SQLException;
+  }
+
+  private <T> T run(String what, ConnectionWork<T> work) {
+    return target.retry(what, () -> {
+      try (Connection c = target.connectOnce(new Properties())) {
+        return work.run(c);
+      }
+    });
+  }
+
+  private static void rollbackQuietly(Connection c) {
+    try {
+      c.rollback();
+    } catch (SQLException ignored) {
+      // the connection is closed next; the server rolls back an unfinished transaction anyway
+    }
+  }
+}

@@ -1,0 +1,392 @@
+package io.clicklake.job;
+
+import static org.apache.spark.sql.functions.array;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.date_format;
+import static org.apache.spark.sql.functions.expr;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.map_from_arrays;
+import static org.apache.spark.sql.functions.to_json;
+import static org.apache.spark.sql.functions.when;
+
+import io.clicklake.config.ConfigException;
+import io.clicklake.config.JobConfig;
+import io.clicklake.config.Keys;
+import io.clicklake.export.FailPoint;
+import io.clicklake.export.MySqlException;
+import io.clicklake.export.MySqlSchema;
+import io.clicklake.export.MySqlTarget;
+import io.clicklake.export.MySqlUnavailableException;
+import io.clicklake.export.Publisher;
+import io.clicklake.export.StagingLoader;
+import io.clicklake.io.BatchIds;
+import io.clicklake.table.BatchLedger;
+import io.clicklake.table.Lake;
+import io.clicklake.table.TableNames;
+import java.sql.Connection;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.functions;
+import org.apache.spark.sql.types.ArrayType;
+import org.apache.spark.sql.types.BooleanType;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DateType;
+import org.apache.spark.sql.types.MapType;
+import org.apache.spark.sql.types.StructType;
+import org.apache.spark.util.LongAccumulator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Exports the marts and the batch records to MySQL for Power BI, published atomically (data
+ * contract section 7): {@code user_engagement}, {@code session_revenue}, {@code daily_funnel} from
+ * the Iceberg marts and {@code pipeline_batches} from {@code batches}.
+ *
+ * <p>How: only the rows this batch changed ({@code updated_batch_id = <batch>}, and the batch's own
+ * record), or everything with {@code --full-refresh}. The columns are those of the MySQL tables
+ * ({@code sql/01_tables.sql}, created when missing). Each mart is loaded into a staging table by
+ * {@code clicklake.export.parallelism} Spark tasks, each with its own connection, by {@code
+ * clicklake.export.method} ({@link StagingLoader}) in chunks of {@code clicklake.export.batch-size}
+ * rows; those three settings control the cost. Each task gets one range of the primary key, in key
+ * order, so InnoDB appends rather than inserts at random. The batch records (one row per batch) are loaded
+ * from the driver. Every staged row count is checked against the rows sent. Then {@link Publisher}
+ * publishes all four tables in one transaction (incremental upsert) or one {@code RENAME TABLE}
+ * (full refresh); the batch's {@code pipeline_batches} row says {@code export_status = done},
+ * with the mart row counts, in that same commit. Only after it is the Iceberg {@code batches} row
+ * updated (export_status, export_at, rows_written {@code mysql.<mart>}).
+ *
+ * <p>A failure anywhere before the commit leaves the published tables as they were (the caller,
+ * {@code SparkJob.main} or the local runner, marks the export failed in the batch row); a rerun
+ * redoes it and clears the error. A rerun after success publishes the same values again. The
+ * password reaches the tasks only inside the loader's closure ({@link MySqlTarget}).
+ */
+public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
+  private static final Logger LOG = LoggerFactory.getLogger(ExportMartsJob.class);
+  static final String STAGE = "export";
+
+  /** One published table: its MySQL name, its Iceberg source and the column that names the batch of a row. */
+  static final class Source {
+    final String mysqlTable;
+    final String icebergTable;
+    final String batchColumn;
+
+    Source(String mysqlTable, String icebergTable, String batchColumn) {
+      this.mysqlTable = mysqlTable;
+      this.icebergTable = icebergTable;
+      this.batchColumn = batchColumn;
+    }
+  }
+
+  /** In load order; pipeline_batches last, as its row reports the counts of the others. */
+  static final List<Source> SOURCES =
+      List.of(
+          new Source("user_engagement", TableNames.MART_USER_ENGAGEMENT, "updated_batch_id"),
+          new Source("session_revenue", TableNames.MART_SESSION_REVENUE, "updated_batch_id"),
+          new Source("daily_funnel", TableNames.MART_DAILY_FUNNEL, "updated_batch_id"),
+          new Source("pipeline_batches", TableNames.BATCHES, "batch_id"));
+
+  /** What one export did. */
+  public static final class Result {
+    public final String batchId;
+    public final String method;
+    public final boolean fullRefresh;
+    /** MySQL table → rows exported (staged and published). */
+    public final Map<String, Long> rows;
+    /** MySQL table → milliseconds its staging load took. */
+    public final Map<String, Long> loadMillis;
+    /** From the start to all tables staged (table creation, staging loads, checks). */
+    public final long stageMillis;
+    /** The publishing transaction or rename. */
+    public final long publishMillis;
+
+    Result(String batchId, String method, boolean fullRefresh, Map<String, Long> rows, Map<String, Long> loadMillis, long stageMillis,
+        long publishMillis) {
+      this.batchId = batchId;
+      this.method = method;
+      this.fullRefresh = fullRefresh;
+      this.rows = Collections.unmodifiableMap(new LinkedHashMap<>(rows));
+      this.loadMillis = Collections.unmodifiableMap(new LinkedHashMap<>(loadMillis));
+      this.stageMillis = stageMillis;
+      this.publishMillis = publishMillis;
+    }
+
+    @Override
+    public String toString() {
+      return "ExportMartsJob.Result{batch=" + batchId + ", " + (fullRefresh ? "full refresh" : "incremental") + ", method=" + method
+          + ", rows=" + rows + ", load ms=" + loadMillis + ", stage=" + stageMillis + " ms, publish=" + publishMillis + " ms}";
+    }
+  }
+
+  public static void main(String[] args) {
+    main(new ExportMartsJob(), args);
+  }
+
+  @Override
+  public String stage() {
+    return STAGE;
+  }
+
+  @Override
+  public Result run(SparkSession spark, JobConfig config) {
+    String batchId = BatchIds.of(config);
+    boolean full = config.getBoolean(Keys.FULL_REFRESH);
+    StagingLoader.Method method = StagingLoader.Method.of(config.get(Keys.EXPORT_METHOD));
+    int parallelism = positive(config, Keys.EXPORT_PARALLELISM);
+    int batchSize = positive(config, Keys.EXPORT_BATCH_SIZE);
+    MySqlTarget target = MySqlTarget.from(config, spark.sparkContext().hadoopConfiguration());
+
+    Lake lake = Lake.configure(spark, config);
+    lake.ensure(spark, TableNames.INGEST);
+    BatchLedger ledger = new BatchLedger(spark, lake);
+    Map<String, Object> batch =
+        ledger.read(batchId).orElseThrow(() -> new InputException("batch " + batchId + " is unknown; stage, clean and build its marts first"));
+    if (!BatchLedger.DONE.equals(batch.get("marts_status"))) {
+      throw new InputException(
+          "batch " + batchId + ": the marts stage is not done (marts_status=" + batch.get("marts_status") + "); run BuildMartsJob for it first");
+    }
+    String failStep = failAfter(config);
+    FailPoint failPoint =
+        step -> {
+          if (step.equals(failStep)) {
+            throw new InjectedFailure("injected failure after step '" + step + "'");
+          }
+        };
+    Export export = new Export(spark, lake, batchId, batch, full, method, parallelism, batchSize, target, failStep, failPoint);
+    try {
+      return export.run(ledger);
+    } catch (Exception e) { // a failed Spark job throws the checked SparkException; callers record the failure
+      throw unwrap(e);
+    }
+  }
+
+  /** One run: its settings and the steps, in order. */
+  private static final class Export {
+    final SparkSession spark;
+    final Lake lake;
+    final String batchId;
+    final Map<String, Object> batch;
+    final boolean full;
+    final StagingLoader.Method method;
+    final int parallelism;
+    final int batchSize;
+    final MySqlTarget target;
+    final String failStep;
+    final FailPoint failPoint;
+    Publisher publisher;
+    final Map<String, Long> loadMillis = new LinkedHashMap<>();
+    /** Fault injection only: a task fails once the rows loaded so far reach half of these. */
+    long half = -1;
+    long loadedBefore;
+
+    Export(SparkSession spark, Lake lake, String batchId, Map<String, Object> batch, boolean full, StagingLoader.Method method, int parallelism,
+        int batchSize, MySqlTarget target, String failStep, FailPoint failPoint) {
+      this.spark = spark;
+      this.lake = lake;
+      this.batchId = batchId;
+      this.batch = batch;
+      this.full = full;
+      this.method = method;
+      this.parallelism = parallelism;
+      this.batchSize = batchSize;
+      this.target = target;
+      this.failStep = failStep;
+      this.failPoint = failPoint;
+    }
+
+    Result run(BatchLedger ledger) throws Exception {
+      long t0 = System.nanoTime();
+      List<MySqlSchema.Shape> shapes =
+          target.retry("creating the tables", () -> {
+            try (Connection c = target.connectOnce(new Properties())) {
+              MySqlSchema.ensureTables(c);
+              List<MySqlSchema.Shape> out = new ArrayList<>();
+              for (Source s : SOURCES) {
+                out.add(MySqlSchema.shape(c, s.mysqlTable));
+              }
+              return out;
+            }
+          });
+      publisher = new Publisher(target, shapes, full);
+      publisher.prepare();
+      if (StagingLoader.HALF_STEP.equals(failStep)) {
+        long total = 0;
+        for (Source s : SOURCES) {
+          total += selected(s).count();
+        }
+        half = (total + 1) / 2;
+      }
+
+      Map<String, Long> counts = new LinkedHashMap<>();
+      List<Source> marts = SOURCES.subList(0, SOURCES.size() - 1);
+      for (int i = 0; i < marts.size(); i++) {
+        Source s = marts.get(i);
+        // each task loads one key range in key order: InnoDB appends instead of inserting at random (2x for UUID keys)
+        Column[] key = shapes.get(i).key.stream().map(functions::col).toArray(Column[]::new);
+        Dataset<Row> rows = render(selected(s), shapes.get(i).columns, s.icebergTable).repartitionByRange(parallelism, key).sortWithinPartitions(key);
+        counts.put(s.mysqlTable, stage(s, shapes.get(i), loader -> rows.foreachPartition(loader)));
+      }
+
+      // the batch's own row says export done, with the counts above; the table is small: loaded from the driver
+      boolean wasDone = BatchLedger.DONE.equals(batch.get("export_status"));
+      Timestamp exportAt =
+          wasDone && batch.get("export_at") != null ? (Timestamp) batch.get("export_at") : Timestamp.from(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+      @SuppressWarnings("unchecked")
+      Map<String, Long> before = batch.get("rows_written") == null ? Map.of() : (Map<String, Long>) batch.get("rows_written");
+      Map<String, Long> rowsWritten = new LinkedHashMap<>(before);
+      counts.forEach((t, n) -> rowsWritten.put("mysql." + t, n));
+      boolean clearError = BatchLedger.FAILED.equals(batch.get("export_status"));
+      Source records = SOURCES.get(SOURCES.size() - 1);
+      MySqlSchema.Shape recordShape = shapes.get(SOURCES.size() - 1);
+      List<Row> recordRows =
+          render(thisBatchExported(selected(records), batchId, exportAt, rowsWritten, clearError), recordShape.columns, records.icebergTable)
+              .collectAsList();
+      counts.put(records.mysqlTable, stage(records, recordShape, loader -> loader.call(recordRows.iterator())));
+      long stageMillis = (System.nanoTime() - t0) / 1_000_000;
+
+      long t1 = System.nanoTime();
+      publisher.publish(failPoint);
+      long publishMillis = (System.nanoTime() - t1) / 1_000_000;
+      publisher.cleanUp();
+      LOG.info("batch {}: published {} ({}) in {} ms", batchId, counts, full ? "full refresh, one rename" : "one transaction", publishMillis);
+
+      if (!wasDone || !rowsWritten.equals(before)) {
+        Map<String, Object> changes = new LinkedHashMap<>();
+        changes.put("export_status", BatchLedger.DONE);
+        changes.put("export_at", exportAt);
+        changes.put("rows_written", rowsWritten);
+        if (clearError) {
+          changes.put("error_message", null);
+        }
+        ledger.update(batchId, STAGE, changes);
+      }
+      Result r = new Result(batchId, method.configName, full, counts, loadMillis, stageMillis, publishMillis);
+      LOG.info("{}", r);
+      return r;
+    }
+
+    /** The rows of a source this export takes: the batch's, or all of them. */
+    Dataset<Row> selected(Source s) {
+      Dataset<Row> src = spark.table(lake.table(s.icebergTable));
+      return full ? src : src.where(col(s.batchColumn).equalTo(lit(batchId)));
+    }
+
+    interface Run {
+      void accept(StagingLoader loader) throws Exception;
+    }
+
+    /** Loads one table's staging table and checks its row count against the rows sent. */
+    long stage(Source s, MySqlSchema.Shape shape, Run run) throws Exception {
+      String stage = publisher.stagingTable(s.mysqlTable);
+      long failAfterRows = -1;
+      if (half > 0 && loadedBefore < half) {
+        failAfterRows = Math.max(1, (half - loadedBefore + parallelism - 1) / parallelism);
+      }
+      long t = System.nanoTime();
+      LongAccumulator sent = spark.sparkContext().longAccumulator("rows sent to " + stage);
+      run.accept(new StagingLoader(target, stage, shape.columns, method, batchSize, sent, failAfterRows, failPoint));
+      long n = sent.value();
+      long ms = (System.nanoTime() - t) / 1_000_000;
+      loadMillis.put(s.mysqlTable, ms);
+      LOG.info("batch {}: {} rows into {} by {} in {} ms", batchId, n, stage, method.configName, ms);
+      loadedBefore += n;
+      if (half > 0 && loadedBefore >= half) {
+        failPoint.reached(StagingLoader.HALF_STEP); // in case no task reached its share
+      }
+      long staged = publisher.stagedRows(s.mysqlTable);
+      if (staged != n) {
+        throw new MySqlException(
+            "staged " + staged + " rows into " + stage + " but sent " + n + " from the Iceberg table " + s.icebergTable
+                + (staged < n ? ": it holds rows with the same primary key " + shape.key : ""));
+      }
+      return n;
+    }
+  }
+
+  /** The batch's own record as MySQL gets it: export done, at exportAt, with the export's counts. */
+  private static Dataset<Row> thisBatchExported(Dataset<Row> batches, String batchId, Timestamp exportAt, Map<String, Long> rowsWritten,
+      boolean clearError) {
+    Column me = col("batch_id").equalTo(lit(batchId));
+    List<Column> keys = new ArrayList<>();
+    List<Column> values = new ArrayList<>();
+    rowsWritten.forEach((k, v) -> {
+      keys.add(lit(k));
+      values.add(lit(v));
+    });
+    Dataset<Row> out =
+        batches
+            .withColumn("export_status", when(me, lit(BatchLedger.DONE)).otherwise(col("export_status")))
+            .withColumn("export_at", when(me, lit(exportAt)).otherwise(col("export_at")))
+            .withColumn(
+                "rows_written",
+                when(me, map_from_arrays(array(keys.toArray(new Column[0])), array(values.toArray(new Column[0]))))
+                    .otherwise(col("rows_written")));
+    if (clearError) {
+      out = out.withColumn("error_message", when(me, lit(null).cast("string")).otherwise(col("error_message")));
+    }
+    return out;
+  }
+
+  /**
+   * The MySQL columns, in order, rendered so both load methods send the same text: times as UTC
+   * {@code yyyy-MM-dd HH:mm:ss}, dates as {@code yyyy-MM-dd}, maps (keys sorted) and structs as
+   * JSON, booleans as 0/1; numbers and strings unchanged.
+   */
+  static Dataset<Row> render(Dataset<Row> src, List<String> columns, String icebergTable) {
+    StructType schema = src.schema();
+    List<String> have = Arrays.asList(schema.fieldNames());
+    List<Column> out = new ArrayList<>();
+    for (String c : columns) {
+      if (!have.contains(c)) {
+        throw new MySqlException(
+            "MySQL column " + c + " has no column of that name in the Iceberg table " + icebergTable + " (found " + have
+                + "); align sql/01_tables.sql with iceberg-ddl/");
+      }
+      DataType t = schema.apply(c).dataType();
+      Column x = col(c);
+      if (t.typeName().startsWith("timestamp")) {
+        x = date_format(x, "yyyy-MM-dd HH:mm:ss");
+      } else if (t instanceof DateType) {
+        x = date_format(x, "yyyy-MM-dd");
+      } else if (t instanceof MapType) {
+        // keys sorted: Spark keeps no order for maps read back, and the published text must not change
+        x = expr("to_json(map_from_entries(array_sort(map_entries(`" + c + "`))))");
+      } else if (t instanceof StructType || t instanceof ArrayType) {
+        x = to_json(x);
+      } else if (t instanceof BooleanType) {
+        x = x.cast("int");
+      }
+      out.add(x.as(c));
+    }
+    return src.select(out.toArray(new Column[0]));
+  }
+
+  private static int positive(JobConfig config, io.clicklake.config.ConfigKey key) {
+    int v = config.getInt(key);
+    if (v < 1) {
+      throw new ConfigException(key.name() + " expects a number >= 1, found " + v);
+    }
+    return v;
+  }
+
+  /** The meaningful exception inside Spark's wrapping of a failed task. */
+  static RuntimeException unwrap(Exception e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof InjectedFailure || t instanceof MySqlUnavailableException || t instanceof MySqlException) {
+        return (RuntimeException) t;
+      }
+    }
+    return e instanceof RuntimeException ? (RuntimeException) e : new IllegalStateException(e.getMessage(), e);
+  }
+}
