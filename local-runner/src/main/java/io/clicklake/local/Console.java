@@ -26,9 +26,18 @@ final class Console {
     return System.out;
   }
 
+  private SparkListener listener;
+
+  void detach(SparkContext sc) {
+    if (listener != null) {
+      sc.removeSparkListener(listener);
+      listener = null;
+    }
+  }
+
   void attach(SparkContext sc) {
     sc.addSparkListener(
-        new SparkListener() {
+        listener = new SparkListener() {
           @Override
           public void onTaskEnd(SparkListenerTaskEnd end) {
             if (end.taskInfo() == null) {

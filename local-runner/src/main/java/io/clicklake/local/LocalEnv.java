@@ -112,6 +112,11 @@ final class LocalEnv implements AutoCloseable {
     Configurator.setLevel("io.clicklake", verbose ? Level.INFO : Level.ERROR);
   }
 
+  /**
+   * This command's session. The SparkContext behind it is shared by every command run in one JVM and
+   * never stopped before the JVM exits (stopping and restarting contexts in one JVM is fragile on
+   * Spark 4); each command gets a new session over it, so its catalogs and settings are its own.
+   */
   SparkSession spark() {
     if (spark == null) {
       SparkSession.Builder b =
@@ -119,15 +124,20 @@ final class LocalEnv implements AutoCloseable {
               .master(System.getProperty("clicklake.spark.master", "local[*]"))
               .appName("clicklake pipeline")
               .config("spark.sql.extensions", SparkJob.ICEBERG_EXTENSIONS)
-              .config("spark.sql.session.timeZone", "UTC")
               .config("spark.ui.enabled", "false")
               .config("spark.driver.host", "127.0.0.1")
-              .config("spark.sql.shuffle.partitions", String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())))
               .config("spark.sql.adaptive.enabled", "true");
       if (hdfs != null) {
         b.config("spark.hadoop.fs.defaultFS", hdfs.getURI().toString());
       }
-      spark = b.getOrCreate();
+      spark = b.getOrCreate().newSession();
+      SparkSession.setActiveSession(spark);
+      SparkSession.setDefaultSession(spark);
+      spark.conf().set("spark.sql.session.timeZone", "UTC");
+      spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
+      if (hdfs != null) {
+        spark.sparkContext().hadoopConfiguration().set("fs.defaultFS", hdfs.getURI().toString());
+      }
       quietLogs(verbose);
       console.attach(spark.sparkContext());
     }
@@ -218,7 +228,8 @@ final class LocalEnv implements AutoCloseable {
   @Override
   public void close() {
     if (spark != null) {
-      spark.stop();
+      console.detach(spark.sparkContext());
+      SparkSession.clearActiveSession();
     }
     if (db != null) {
       db.close();

@@ -132,12 +132,7 @@ public final class ChunkLines implements Iterator<ChunkLines.Line>, Closeable {
   }
 
   private static boolean isBlank(byte[] b, int len) {
-    for (int i = 0; i < len; i++) {
-      if (!FileInspector.isBlankByte(b[i])) {
-        return false;
-      }
-    }
-    return true;
+    return io.clicklake.quality.Text.isBlankLine(b, 0, len);
   }
 
   @Override

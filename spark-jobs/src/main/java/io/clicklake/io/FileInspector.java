@@ -28,7 +28,6 @@ import org.apache.hadoop.fs.Path;
 public final class FileInspector {
   public static final List<String> HEADER =
       List.of("event_time", "event_type", "product_id", "category_id", "category_code", "brand", "price", "user_id", "user_session");
-  private static final int TEXT_PROBE_BYTES = 64 * 1024;
   private static final int MAX_HEADER_BYTES = 64 * 1024;
 
   private FileInspector() {}
@@ -72,7 +71,7 @@ public final class FileInspector {
       if (verdict.equals(FileReport.OK)) {
         if (scan.notText) {
           verdict = "not_text";
-          detail = "expected UTF-8 text, found binary content (NUL bytes or invalid UTF-8 in the header)";
+          detail = "expected UTF-8 text, found binary content (a NUL byte or an invalid UTF-8 sequence)";
         } else if (scan.headerLine == 0) {
           verdict = "empty_file";
           detail = "expected the header line, found " + (scan.contentBytes == 0 ? "an empty file" : "only blank lines");
@@ -110,9 +109,9 @@ public final class FileInspector {
     return sb.toString();
   }
 
-  /** Whitespace as the blank-line rule sees it; the parser uses the same test. */
+  /** ASCII whitespace as the blank-line rule sees it (non-ASCII lines go through {@link io.clicklake.quality.Text#isBlankLine}). */
   static boolean isBlankByte(byte b) {
-    return b == ' ' || b == '\t' || b == '\r' || b == '\f' || b == 0x0B;
+    return b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
   }
 
   /** Checks a header line (bytes without the newline). Null when it is the expected header. */
@@ -134,7 +133,7 @@ public final class FileInspector {
     List<String> found = new ArrayList<>();
     if (names != null) {
       for (String n : names) {
-        found.add(n.strip().toLowerCase(Locale.ROOT));
+        found.add(io.clicklake.quality.Text.strip(n).toLowerCase(Locale.ROOT));
       }
     }
     if (HEADER.equals(found)) {
@@ -160,6 +159,9 @@ public final class FileInspector {
     byte[] header = new byte[256];
     int headerLen = 0;
     boolean headerOverflow;
+    final io.clicklake.quality.Text.Utf8Validator utf8 = new io.clicklake.quality.Text.Utf8Validator();
+    final byte[] pending = new byte[io.clicklake.quality.Text.MAX_NON_ASCII_IN_BLANK];
+    int pendingLen;
 
     Scan(long splitBytes) {
       this.splitBytes = Math.max(1, splitBytes);
@@ -170,12 +172,14 @@ public final class FileInspector {
       int n;
       long pos = 0;
       while ((n = in.read(buf)) > 0) {
+        utf8.feed(buf, 0, n);
         for (int i = 0; i < n; i++, pos++) {
           byte b = buf[i];
           if (atLineStart) {
             lineNo++;
             atLineStart = false;
             nonBlank = false;
+            pendingLen = 0;
             if (pos >= nextBoundary) {
               chunks.add(new long[] {pos, lineNo});
               while (nextBoundary <= pos) {
@@ -188,11 +192,20 @@ public final class FileInspector {
             atLineStart = true;
             continue;
           }
-          if (b == 0 && pos < TEXT_PROBE_BYTES) {
+          if (b == 0) {
             notText = true;
           }
-          if (!nonBlank && !isBlankByte(b)) {
-            nonBlank = true;
+          if (!nonBlank) {
+            if (b < 0) {
+              // non-ASCII in a line that has shown only whitespace so far: keep its bytes to decide at its end
+              if (pendingLen < pending.length) {
+                pending[pendingLen++] = b;
+              } else {
+                nonBlank = true;
+              }
+            } else if (!isBlankByte(b)) {
+              nonBlank = true;
+            }
           }
           if (headerLine == 0) {
             appendHeader(b);
@@ -202,6 +215,9 @@ public final class FileInspector {
       contentBytes = pos;
       if (!atLineStart) {
         endLine();
+      }
+      if (!utf8.valid()) {
+        notText = true;
       }
     }
 
@@ -217,6 +233,9 @@ public final class FileInspector {
     }
 
     private void endLine() {
+      if (!nonBlank && pendingLen > 0 && !io.clicklake.quality.Text.isBlankLine(pending, 0, pendingLen)) {
+        nonBlank = true;
+      }
       if (!nonBlank) {
         if (headerLine == 0) {
           headerLen = 0;

@@ -51,7 +51,7 @@ public abstract class SparkJob<R> {
       changes.put("status", BatchLedger.FAILED);
       changes.put("error_message", stage + ": " + (message.length() > 2000 ? message.substring(0, 2000) : message));
       ledger.update(batchId, stage + "-failed", changes);
-    } catch (RuntimeException e) {
+    } catch (Exception e) { // Spark may throw its checked SparkException from Scala code
       LOG.warn("could not record the failure of stage {} in the batch record: {}", stage, e.toString());
     }
   }

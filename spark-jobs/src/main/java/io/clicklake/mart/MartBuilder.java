@@ -48,7 +48,7 @@ public final class MartBuilder {
       }
       Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
       for (List<Model> wave : List.of(first, second)) {
-        runConcurrently(wave, m -> {
+        runConcurrently(spark, wave, m -> {
           if (!lake.committed(spark, m.table, batchId, STAGE)) {
             Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange));
             // the first batch meets empty tables: appending equals merging and skips the join
@@ -78,12 +78,16 @@ public final class MartBuilder {
 
   private static final int MERGE_THREADS = 3;
 
-  private static void runConcurrently(List<Model> models, Consumer<Model> work) {
+  private static void runConcurrently(SparkSession spark, List<Model> models, Consumer<Model> work) {
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(MERGE_THREADS, models.size()));
     try {
       List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
       for (Model m : models) {
-        futures.add(pool.submit(() -> work.accept(m)));
+        futures.add(pool.submit(() -> {
+          // Iceberg resolves SparkSession.active() while planning: make it this session, not the JVM default
+          SparkSession.setActiveSession(spark);
+          work.accept(m);
+        }));
       }
       RuntimeException failure = null;
       for (java.util.concurrent.Future<?> f : futures) {

@@ -43,7 +43,7 @@ public final class CsvLine {
           return null;
         }
         while (i < n && line.charAt(i) != ',') {
-          if (!Character.isWhitespace(line.charAt(i))) {
+          if (!Text.isSpace(line.charAt(i))) {
             return null;
           }
           i++;

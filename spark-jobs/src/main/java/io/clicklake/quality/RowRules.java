@@ -33,7 +33,7 @@ public final class RowRules {
     }
     String[] f = new String[FIELD_COUNT];
     for (int i = 0; i < FIELD_COUNT; i++) {
-      f[i] = raw.get(i).strip();
+      f[i] = Text.strip(raw.get(i));
     }
 
     LocalDateTime time = parseTime(f[0]);

@@ -83,7 +83,7 @@ public final class Lake {
 
   /** Creates the namespace and every given table that is missing, from its DDL file. */
   public void ensure(SparkSession spark, Iterable<String> tables) {
-    String session = Integer.toHexString(System.identityHashCode(spark.sparkContext())) + ":" + spark.conf().get("spark.sql.catalog." + catalog + ".warehouse", "");
+    String session = Integer.toHexString(System.identityHashCode(spark)) + ":" + spark.conf().get("spark.sql.catalog." + catalog + ".warehouse", "");
     if (ENSURED.add(session + ":" + catalog + "." + namespace)) {
       spark.sql("create namespace if not exists " + catalog + "." + namespace);
     }

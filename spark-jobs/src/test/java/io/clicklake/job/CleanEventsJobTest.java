@@ -57,6 +57,8 @@ class CleanEventsJobTest extends LakehouseTestBase {
     byte[] garbage = new byte[3000];
     new java.util.Random(7).nextBytes(garbage);
     garbage[10] = 0;
+    byte[] latin1 = ("event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session\n"
+        + "2019-10-01 00:00:00 UTC,view,1,,,caf\u00e9,1.00,1,s\n").getBytes(StandardCharsets.ISO_8859_1);
     Path inst =
         env.instance("2019/10/01/00", true,
             "shop-a.csv", shopA,
@@ -67,6 +69,7 @@ class CleanEventsJobTest extends LakehouseTestBase {
             "truncated.csv.gz", truncated,
             "garbage.csv", garbage,
             "notes.txt", "not a data file\n",
+            "latin1.csv", latin1,
             "shop-z-copy.csv", shopA);
     CleanEventsJob.Result r = ingest(env.config(inst.toString()));
 
@@ -87,6 +90,7 @@ class CleanEventsJobTest extends LakehouseTestBase {
             "empty.csv|rejected|empty_file|0|0|0|0",
             "garbage.csv|rejected|not_text|0|0|0|0",
             "header-only.csv|loaded|<null>|0|0|0|0",
+            "latin1.csv|rejected|not_text|0|0|0|0",
             "notes.txt|rejected|bad_file_name|0|0|0|0",
             "shop-a.csv|loaded|<null>|35|8|25|2",
             "shop-b.csv.gz|loaded|<null>|3|2|0|1",
@@ -98,10 +102,10 @@ class CleanEventsJobTest extends LakehouseTestBase {
         .containsEntry("bad_product_id", 3L).containsEntry("bad_category_id", 3L).containsEntry("bad_price", 6L)
         .containsEntry("bad_user_id", 2L).containsEntry("missing_session", 2L);
     assertThat(rows("select q_bad_price, files_loaded, files_skipped, files_rejected, clean_status from " + env.table("batches")))
-        .containsExactly("6|3|1|5|done");
+        .containsExactly("6|3|1|6|done");
     assertAccounting(env, r);
 
-    for (String bad : List.of("bad-header.csv", "empty.csv", "garbage.csv", "notes.txt", "truncated.csv.gz")) {
+    for (String bad : List.of("bad-header.csv", "empty.csv", "garbage.csv", "latin1.csv", "notes.txt", "truncated.csv.gz")) {
       Path moved = new Path(env.rejected, "2019-10-01-00/" + bad);
       assertThat(fs.exists(moved)).as("%s kept in the rejected area", bad).isTrue();
       String why = new String(fs.open(new Path(moved + ".reason")).readAllBytes(), StandardCharsets.UTF_8);

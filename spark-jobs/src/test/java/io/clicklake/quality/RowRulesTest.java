@@ -50,6 +50,32 @@ class RowRulesTest {
   }
 
   @Test
+  void unicodeWhitespaceIsTrimmedAndBlankLinesAreUnicodeAware() {
+    ParsedRow r = RowRules.apply("2019-10-01 00:00:00 UTC,view\u00a0,1,,,\u3000Brand\u2007,1,3,s\u00a0");
+    assertThat(r.reason).as("no-break spaces are whitespace").isNull();
+    assertThat(r.brand).isEqualTo("brand");
+    assertThat(r.userSession).isEqualTo("s");
+    byte[] nbsp = " \u00a0\t\u3000\r".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(Text.isBlankLine(nbsp, 0, nbsp.length)).isTrue();
+    byte[] bom = "\uFEFF".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertThat(Text.isBlankLine(bom, 0, bom.length)).as("a BOM is not whitespace").isFalse();
+  }
+
+  @Test
+  void utf8Validation() {
+    Text.Utf8Validator ok = new Text.Utf8Validator();
+    byte[] good = "caf\u00e9 \u20ac \uD83D\uDE00".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    ok.feed(good, 0, 5);
+    ok.feed(good, 5, good.length - 5);
+    assertThat(ok.valid()).isTrue();
+    for (byte[] bad : new byte[][] {{(byte) 0xE9}, {(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}}) {
+      Text.Utf8Validator v = new Text.Utf8Validator();
+      v.feed(bad, 0, bad.length);
+      assertThat(v.valid()).as("invalid: %s", java.util.Arrays.toString(bad)).isFalse();
+    }
+  }
+
+  @Test
   void eventIdIsTheIdentityOfTheNormalizedFields() {
     ParsedRow a = RowRules.apply("2019-10-01 00:00:00 UTC,VIEW,01,,,Brand,1.5,7,s");
     ParsedRow b = RowRules.apply(" 2019-10-01 00:00:00 , view ,1,, ,BRAND,1.50,007,s");
