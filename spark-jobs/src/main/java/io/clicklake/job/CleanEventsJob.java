@@ -195,13 +195,14 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path staging = StageLandingJob.stagingDir(config, batchId);
 
-    if (ledger.isDone(batchId, STAGE)) {
+    java.util.Optional<Map<String, Object>> batch = ledger.read(batchId);
+    if (batch.map(m -> BatchLedger.DONE.equals(m.get(STAGE + "_status"))).orElse(false)) {
       Result r = fromTables(spark, lake, batchId);
       moveRejected(config, hadoop, batchId, staging, r.files);
       LOG.info("batch {}: clean stage already done, nothing written", batchId);
       return r;
     }
-    if (ledger.read(batchId).isEmpty()) {
+    if (batch.isEmpty()) {
       throw new InputException("batch " + batchId + " is not staged; run StageLandingJob for its instance first");
     }
 
@@ -302,7 +303,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     changes.put("status", "running");
     changes.put("error_message", null);
     changes.put("clean_at", BatchLedger.now());
-    ledger.update(batchId, STAGE, changes);
+    ledger.update(batchId, STAGE, batch, changes);
 
     moveRejected(config, hadoop, batchId, staging, files);
     LOG.info("{}", result);

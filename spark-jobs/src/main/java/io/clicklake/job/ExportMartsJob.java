@@ -157,6 +157,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
           "batch " + batchId + ": the marts stage is not done (marts_status=" + batch.get("marts_status") + "); run BuildMartsJob for it first");
     }
     String failStep = failAfter(config);
+    // travels to the executors with the loader: it may capture only the step name, not the config
     FailPoint failPoint =
         step -> {
           if (step.equals(failStep)) {

@@ -108,14 +108,10 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
         }
         moved++;
       }
-      int staged = 0;
-      for (FileStatus f : fs.listStatus(staging)) {
-        if (f.isFile() && !f.getPath().getName().startsWith("_") && !f.getPath().getName().startsWith(".")) {
-          staged++;
-        }
-      }
+      int staged = dataFiles(fs, staging).size();
       Map<String, Object> changes = new LinkedHashMap<>();
-      boolean known = ledger.read(batchId).isPresent();
+      java.util.Optional<Map<String, Object>> current = ledger.read(batchId);
+      boolean known = current.isPresent();
       if (!known) {
         changes.put("started_at", BatchLedger.now());
       }
@@ -127,7 +123,7 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
         changes.put("files_total", staged);
         changes.put("stage_status", BatchLedger.DONE);
         changes.put("stage_at", BatchLedger.now());
-        ledger.update(batchId, "stage", changes);
+        ledger.update(batchId, "stage", current, changes);
       }
       LOG.info("batch {}: moved {} file(s) from {} to {} ({} staged)", batchId, moved, instance, staging, staged);
       return new Result(batchId, staging.toString(), moved, staged);

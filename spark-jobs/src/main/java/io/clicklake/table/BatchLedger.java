@@ -52,15 +52,15 @@ public final class BatchLedger {
     return Optional.of(Collections.unmodifiableMap(m));
   }
 
-  /** True when the batch row says the stage finished. */
-  public boolean isDone(String batchId, String stage) {
-    return read(batchId).map(m -> DONE.equals(m.get(stage + "_status"))).orElse(false);
-  }
-
   /** Sets the given columns of the batch row (creating it when missing), in one tagged commit. */
   public void update(String batchId, String stage, Map<String, Object> changes) {
+    update(batchId, stage, read(batchId), changes);
+  }
+
+  /** As {@link #update(String, String, Map)}, from the row the caller already read (one Spark action fewer). */
+  public void update(String batchId, String stage, Optional<Map<String, Object>> current, Map<String, Object> changes) {
     StructType schema = spark.table(lake.table(TableNames.BATCHES)).schema();
-    Map<String, Object> row = new LinkedHashMap<>(read(batchId).orElse(Map.of()));
+    Map<String, Object> row = new LinkedHashMap<>(current.orElse(Map.of()));
     row.put("batch_id", batchId);
     row.putAll(changes);
     List<Object> values = new ArrayList<>();
