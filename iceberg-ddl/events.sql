@@ -17,4 +17,6 @@ create table if not exists ${catalog}.${namespace}.events (
 )
 using iceberg
 partitioned by (days(event_time))
-tblproperties ('format-version' = '2', 'write.parquet.compression-codec' = 'zstd')
+tblproperties ('format-version' = '2', 'write.parquet.compression-codec' = 'zstd',
+  -- each write task appends its own rows (no shuffle before the write); a task writes every day it holds
+  'write.distribution-mode' = 'none', 'write.spark.fanout.enabled' = 'true')

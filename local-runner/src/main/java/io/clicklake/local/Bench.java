@@ -52,13 +52,24 @@ final class Bench {
     final long rows;
     final long bytes;
     final long peakHeap;
+    /** Rows the stage wrote out, where that differs from its input (the export: rows published to MySQL); else -1. */
+    final long outputRows;
 
     Timing(String stage, double seconds, long rows, long bytes, long peakHeap) {
+      this(stage, seconds, rows, bytes, peakHeap, -1);
+    }
+
+    private Timing(String stage, double seconds, long rows, long bytes, long peakHeap, long outputRows) {
       this.stage = stage;
       this.seconds = seconds;
       this.rows = rows;
       this.bytes = bytes;
       this.peakHeap = peakHeap;
+      this.outputRows = outputRows;
+    }
+
+    Timing withOutputRows(long n) {
+      return new Timing(stage, seconds, rows, bytes, peakHeap, n);
     }
 
     List<Object> row() {
@@ -198,15 +209,26 @@ final class Bench {
       return null;
     });
     List<Supplier<SparkJob<?>>> jobs = List.of(StageLandingJob::new, CleanEventsJob::new, BuildMartsJob::new, ExportMartsJob::new, PurgeStagingJob::new);
+    long exported = 0;
     for (Supplier<SparkJob<?>> j : jobs) {
       String stage = j.get().stage();
-      timed(out, stage, rows, bytes, () -> {
-        for (String inst : instances) {
-          j.get().run(spark, cfg.withInstance(inst));
+      List<Object> results =
+          timed(out, stage, rows, bytes, () -> {
+            List<Object> rs = new ArrayList<>();
+            for (String inst : instances) {
+              rs.add(j.get().run(spark, cfg.withInstance(inst)));
+            }
+            return rs;
+          });
+      for (Object r : results) {
+        if (r instanceof ExportMartsJob.Result) {
+          exported += ((ExportMartsJob.Result) r).rows.values().stream().mapToLong(Long::longValue).sum();
         }
-        return null;
-      });
+      }
     }
+    Timing export = out.stream().filter(t -> t.stage.equals(new ExportMartsJob().stage())).findFirst().orElseThrow();
+    out.set(out.indexOf(export), export.withOutputRows(exported));
+    Console.say("  %-10s %,d rows published to MySQL: %,.0f rows/s", "", exported, exported / Math.max(export.seconds, 1e-3));
     return out.stream().mapToDouble(t -> t.seconds).sum();
   }
 
@@ -236,8 +258,8 @@ final class Bench {
     if (!Files.exists(file)) {
       sb.append("# Benchmarks\n\nRows appended by `bin/pipeline bench` (one row per run). Stage seconds are wall time; ")
           .append("rows/s = input rows / end-to-end seconds; peak heap is the driver JVM's (local mode: driver and executors share it).\n\n")
-          .append("| date | machine | versions | rows | faults | batches | landing s | stage s | clean s | marts s | export s | purge s | end-to-end s | rows/s | peak heap MB | baseline s | speed-up | incremental rows | incremental s |\n")
-          .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+          .append("| date | machine | versions | rows | faults | batches | landing s | stage s | clean s | marts s | export s | purge s | end-to-end s | rows/s | peak heap MB | baseline s | speed-up | incremental rows | incremental s | rows to MySQL | export rows/s |\n")
+          .append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     }
     String machine = Runtime.getRuntime().availableProcessors() + " cores, " + (Runtime.getRuntime().maxMemory() >> 20) + " MB heap";
     String versions = "Spark " + org.apache.spark.package$.MODULE$.SPARK_VERSION() + ", Iceberg " + org.apache.iceberg.IcebergBuild.version().split(" ")[0]
@@ -251,6 +273,10 @@ final class Bench {
     sb.append(String.format(Locale.ROOT, " | %.1f | %,.0f | %,.0f | %s | %s | %s | %s |\n", total, rows / total, peak / 1e6,
         baseline > 0 ? String.format(Locale.ROOT, "%.1f", baseline) : "-", baseline > 0 ? String.format(Locale.ROOT, "%.2fx", baseline / total) : "-",
         incRows > 0 ? String.format(Locale.ROOT, "%,d", incRows) : "-", incRows > 0 ? String.format(Locale.ROOT, "%.1f", incTotal) : "-"));
+    sb.setLength(sb.length() - 1);
+    Timing export = main.stream().filter(t -> t.outputRows >= 0).findFirst().orElse(null);
+    sb.append(export == null ? " - | - |\n"
+        : String.format(Locale.ROOT, " %,d | %,.0f |\n", export.outputRows, export.outputRows / Math.max(export.seconds, 1e-3)));
     Files.createDirectories(file.toAbsolutePath().getParent());
     Files.writeString(file, sb.toString(), StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     Console.say("appended to %s", file);

@@ -45,6 +45,7 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.expressions.Window;
+import org.apache.spark.sql.functions;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 import org.apache.spark.storage.StorageLevel;
@@ -227,31 +228,37 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     Map<String, Long> parsedClean = new HashMap<>();
     Map<String, Map<String, Long>> quarantined = new HashMap<>();
     Map<String, Long> kept = new HashMap<>();
+    Path parsedDir = new Path(staging, PARSED_DIR);
     if (!toParse.isEmpty()) {
-      Dataset<Row> parsed = parse(spark, hadoop, reports, toParse).persist(StorageLevel.MEMORY_AND_DISK());
-      try {
-        for (Row r : parsed.groupBy("source_file", "reason").count().collectAsList()) {
-          String file = r.getString(0);
-          if (r.isNullAt(1)) {
-            parsedClean.put(file, r.getLong(2));
-          } else {
-            quarantined.computeIfAbsent(file, k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
-          }
+      // One parse of every line, written once to Parquet beside the staged files: every later step reads
+      // only the columns it needs from there, so memory stays flat however large the batch is.
+      parse(spark, hadoop, reports, toParse).write().mode("overwrite").parquet(parsedDir.toString());
+      Dataset<Row> parsed = spark.read().schema(PARSED).parquet(parsedDir.toString());
+      Timestamp[] bounds = {null, null};
+      for (Row r :
+          parsed.groupBy("source_file", "reason")
+              .agg(functions.count(functions.lit(1)), functions.min("event_time"), functions.max("event_time"))
+              .collectAsList()) {
+        String file = r.getString(0);
+        if (r.isNullAt(1)) {
+          parsedClean.put(file, r.getLong(2));
+          bounds[0] = bounds[0] == null || r.getTimestamp(3).before(bounds[0]) ? r.getTimestamp(3) : bounds[0];
+          bounds[1] = bounds[1] == null || r.getTimestamp(4).after(bounds[1]) ? r.getTimestamp(4) : bounds[1];
+        } else {
+          quarantined.computeIfAbsent(file, k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
         }
-        if (!lake.committed(spark, TableNames.QUARANTINE, batchId, STAGE)) {
-          Dataset<Row> q =
-              parsed.where(col("reason").isNotNull())
-                  .selectExpr("'" + batchId + "' as batch_id", "source_file", "line_number", "raw_line", "reason", "detail");
-          Lake.tagged(batchId, STAGE, () -> { q.writeTo(lake.table(TableNames.QUARANTINE)).append(); return null; });
-        }
-        maybeFail(config, "quarantine");
-        if (!lake.committed(spark, TableNames.EVENTS, batchId, STAGE)) {
-          writeEvents(spark, lake, batchId, parsed.where(col("reason").isNull()));
-        }
-        maybeFail(config, "events");
-      } finally {
-        parsed.unpersist();
       }
+      if (!lake.committed(spark, TableNames.QUARANTINE, batchId, STAGE)) {
+        Dataset<Row> q =
+            parsed.where(col("reason").isNotNull())
+                .selectExpr("'" + batchId + "' as batch_id", "source_file", "line_number", "raw_line", "reason", "detail");
+        Lake.tagged(batchId, STAGE, () -> { q.writeTo(lake.table(TableNames.QUARANTINE)).append(); return null; });
+      }
+      maybeFail(config, "quarantine");
+      if (!lake.committed(spark, TableNames.EVENTS, batchId, STAGE) && bounds[0] != null) {
+        writeEvents(spark, lake, batchId, parsed.where(col("reason").isNull()), bounds);
+      }
+      maybeFail(config, "events");
       for (Row r :
           spark.table(lake.table(TableNames.EVENTS)).where(col("batch_id").equalTo(batchId)).groupBy("source_file").count().collectAsList()) {
         kept.put(r.getString(0), r.getLong(1));
@@ -306,32 +313,56 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     ledger.update(batchId, STAGE, batch, changes);
 
     moveRejected(config, hadoop, batchId, staging, files);
+    deleteParsed(hadoop, new Path(staging, PARSED_DIR));
     LOG.info("{}", result);
     return result;
   }
 
-  private static void writeEvents(SparkSession spark, Lake lake, String batchId, Dataset<Row> clean) {
-    Row bounds = clean.agg(org.apache.spark.sql.functions.min("event_time"), org.apache.spark.sql.functions.max("event_time")).first();
-    Dataset<Row> firstCopies =
-        clean
-            .withColumn("rn", row_number().over(Window.partitionBy("event_id").orderBy("file_index", "line_number")))
-            .where(col("rn").equalTo(1));
-    Dataset<Row> fresh = firstCopies;
-    if (!bounds.isNullAt(0)) {
-      Dataset<Row> existing =
-          spark.table(lake.table(TableNames.EVENTS))
-              .where(col("batch_id").notEqual(batchId)
-                  .and(col("event_time").geq(bounds.getTimestamp(0)))
-                  .and(col("event_time").leq(bounds.getTimestamp(1))))
-              .select("event_id");
-      fresh = firstCopies.join(existing, firstCopies.col("event_id").equalTo(existing.col("event_id")), "left_anti");
+  /**
+   * Appends the first copy of every event not already loaded. Only the narrow (event_id, file, line)
+   * columns are shuffled to find the later copies — within the batch (earliest file, then line, wins)
+   * and against other batches' events of the same time range; the clean rows themselves stay in their
+   * chunk order and lose the (usually few) later copies by a join on (file, line).
+   */
+  private static void writeEvents(SparkSession spark, Lake lake, String batchId, Dataset<Row> clean, Timestamp[] bounds) {
+    Dataset<Row> ids = clean.select("event_id", "file_index", "line_number");
+    Dataset<Row> existing =
+        spark.table(lake.table(TableNames.EVENTS))
+            .where(col("batch_id").notEqual(batchId)
+                .and(col("event_time").geq(bounds[0]))
+                .and(col("event_time").leq(bounds[1])))
+            .select(col("event_id"), functions.lit(-1).as("file_index"), functions.lit(-1L).as("line_number"));
+    if (!existing.isEmpty()) {
+      ids = ids.unionByName(existing);
     }
-    Dataset<Row> out =
-        fresh.selectExpr(
-            "event_id", "event_time", "event_type", "product_id", "category_id", "category_code", "brand", "price",
-            "user_id", "user_session", "'" + batchId + "' as batch_id", "source_file", "line_number");
-    Lake.tagged(batchId, STAGE, () -> { out.writeTo(lake.table(TableNames.EVENTS)).append(); return null; });
+    Dataset<Row> later =
+        ids.withColumn("rn", row_number().over(Window.partitionBy("event_id").orderBy("file_index", "line_number")))
+            .where(col("rn").gt(1))
+            .select("file_index", "line_number")
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long laterCopies = later.count();
+      Dataset<Row> fresh = clean;
+      if (laterCopies > 0) {
+        Dataset<Row> drop = laterCopies <= BROADCAST_LATER_COPIES ? functions.broadcast(later) : later;
+        fresh = clean.join(drop, clean.col("file_index").equalTo(drop.col("file_index"))
+            .and(clean.col("line_number").equalTo(drop.col("line_number"))), "left_anti");
+      }
+      Dataset<Row> out =
+          fresh.selectExpr(
+              "event_id", "event_time", "event_type", "product_id", "category_id", "category_code", "brand", "price",
+              "user_id", "user_session", "'" + batchId + "' as batch_id", "source_file", "line_number");
+      Lake.tagged(batchId, STAGE, () -> { out.writeTo(lake.table(TableNames.EVENTS)).append(); return null; });
+    } finally {
+      later.unpersist();
+    }
   }
+
+  /** Up to this many later copies are broadcast to the tasks that drop them; more are joined by shuffle. */
+  private static final long BROADCAST_LATER_COPIES = 2_000_000L;
+
+  /** Where the parsed rows of a batch are kept between the steps of this stage; deleted when it is done. */
+  static final String PARSED_DIR = "_parsed";
 
   /** One task per file: the streaming inspection. Reports are small (a few numbers per file). */
   private static List<FileReport> inspect(SparkSession spark, Configuration hadoop, Path staging, long splitBytes) {
@@ -451,6 +482,14 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
       }
     });
     return new Result(batchId, files, byReason, true);
+  }
+
+  private static void deleteParsed(Configuration hadoop, Path dir) {
+    try {
+      dir.getFileSystem(hadoop).delete(dir, true);
+    } catch (IOException e) {
+      LOG.warn("cannot delete {} (the purge stage removes it with the staging directory): {}", dir, e.getMessage());
+    }
   }
 
   /** Moves rejected files to {@code <rejected.root>/<batch>/} with a {@code .reason} file. Idempotent. */
