@@ -24,6 +24,9 @@ import io.clicklake.table.BatchLedger;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -63,7 +66,8 @@ import org.slf4j.LoggerFactory;
  * order, so InnoDB appends rather than inserts at random. The batch records (one row per batch) are loaded
  * from the driver. Every staged row count is checked against the rows sent. Then {@link Publisher}
  * publishes all four tables in one transaction (incremental upsert) or one {@code RENAME TABLE}
- * (full refresh); the batch's {@code pipeline_batches} row says {@code export_status = done},
+ * (full refresh; also the first export into a database whose published marts are empty, where there is nothing
+ * to upsert into); the batch's {@code pipeline_batches} row says {@code export_status = done},
  * with the mart row counts, in that same commit. Only after it is the Iceberg {@code batches} row
  * updated (export_status, export_at, rows_written {@code mysql.<mart>}).
  *
@@ -178,7 +182,8 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     final Lake lake;
     final String batchId;
     final Map<String, Object> batch;
-    final boolean full;
+    /** Set when asked, or when every published mart is empty (the first export into a new database). */
+    boolean full;
     final StagingLoader.Method method;
     final int parallelism;
     final int batchSize;
@@ -215,6 +220,11 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
               List<MySqlSchema.Shape> out = new ArrayList<>();
               for (Source s : SOURCES) {
                 out.add(MySqlSchema.shape(c, s.mysqlTable));
+              }
+              if (!full && martsEmpty(c)) {
+                // nothing to upsert into: loading complete copies and swapping them in is the cheaper equal
+                LOG.info("batch {}: the published marts are empty, so this export is a full refresh (one rename)", batchId);
+                full = true;
               }
               return out;
             }
@@ -275,6 +285,19 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       Result r = new Result(batchId, method.configName, full, counts, loadMillis, stageMillis, publishMillis);
       LOG.info("{}", r);
       return r;
+    }
+
+    static boolean martsEmpty(Connection c) throws SQLException {
+      try (Statement st = c.createStatement()) {
+        for (Source s : SOURCES.subList(0, SOURCES.size() - 1)) {
+          try (ResultSet rs = st.executeQuery("select 1 from `" + s.mysqlTable + "` limit 1")) {
+            if (rs.next()) {
+              return false;
+            }
+          }
+        }
+      }
+      return true;
     }
 
     /** The rows of a source this export takes: the batch's, or all of them. */
