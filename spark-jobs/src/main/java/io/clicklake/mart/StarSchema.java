@@ -127,15 +127,23 @@ final class StarSchema {
         "select user_session, revenue as total_revenue, user_key as user_id, first_event_at, last_event_at, events, views, carts,"
             + " purchases, updated_batch_id from ${fact_sessions} where updated_batch_id = '${label}'"));
 
+    // Distinct sessions, users and buyers per day come from one small aggregate per day and session and
+    // one per day and user, rather than count(distinct ...) (which Spark evaluates by copying every event
+    // once per distinct column).
+    String purchased = "max(case when event_type = 'purchase' then 1 else 0 end)";
     m.add(Model.replace("mart_daily_funnel", "event_date",
         "with days as (select distinct to_date(event_time) as d from src),"
-            + " day_events as (select * from " + events + " where ${day_range} and to_date(event_time) in (select d from days)),"
-            + " final as (select to_date(event_time) as event_date, " + VIEWS + " as views, " + CARTS + " as carts, "
-            + REMOVES + " as removes, " + PURCHASES + " as purchases, " + REVENUE + " as revenue,"
-            + " count(distinct user_session) as sessions,"
-            + " count(distinct case when event_type = 'purchase' then user_session end) as purchasing_sessions,"
-            + " count(distinct case when event_type = 'purchase' then user_id end) as buyers,"
-            + " count(distinct user_id) as users, '${label}' as updated_batch_id from day_events group by to_date(event_time))"
+            + " day_events as (select to_date(event_time) as event_date, event_type, price, user_session, user_id from " + events
+            + " where ${day_range} and to_date(event_time) in (select d from days)),"
+            + " totals as (select event_date, " + VIEWS + " as views, " + CARTS + " as carts, " + REMOVES + " as removes, "
+            + PURCHASES + " as purchases, " + REVENUE + " as revenue from day_events group by event_date),"
+            + " per_session as (select event_date, user_session, " + purchased + " as purchased from day_events group by event_date, user_session),"
+            + " per_user as (select event_date, user_id, " + purchased + " as bought from day_events group by event_date, user_id),"
+            + " sessions as (select event_date, count(*) as sessions, sum(purchased) as purchasing_sessions from per_session group by event_date),"
+            + " users as (select event_date, count(*) as users, sum(bought) as buyers from per_user group by event_date),"
+            + " final as (select t.event_date, t.views, t.carts, t.removes, t.purchases, t.revenue, s.sessions, s.purchasing_sessions,"
+            + " u.buyers, u.users, '${label}' as updated_batch_id"
+            + " from totals t join sessions s on s.event_date = t.event_date join users u on u.event_date = t.event_date)"
             + " select * from final"));
     return m;
   }
