@@ -28,6 +28,18 @@ final class StarSchema {
   private static final String PURCHASES = "sum(case when event_type = 'purchase' then 1 else 0 end)";
   private static final String REVENUE = "cast(coalesce(sum(case when event_type = 'purchase' then price end), 0) as decimal(14,2))";
 
+  /**
+   * The UTC date of event_time by integer arithmetic on epoch microseconds: the same as to_date(event_time)
+   * under the UTC session time zone the jobs set, without a time-zone conversion per row.
+   */
+  static final String EVENT_DATE =
+      "date_from_unix_date(cast((unix_micros(event_time) - pmod(unix_micros(event_time), 86400000000)) div 86400000000 as int))";
+
+  /** yyyymmdd of a date column. */
+  static String dateKey(String date) {
+    return "(year(" + date + ") * 10000 + month(" + date + ") * 100 + dayofmonth(" + date + "))";
+  }
+
   static String rate(String num, String den) {
     return "case when " + den + " = 0 then cast(null as double) else cast(" + num + " as double) / cast(" + den + " as double) end";
   }
@@ -35,7 +47,7 @@ final class StarSchema {
   static List<Model> models(String events) {
     List<Model> m = new ArrayList<>();
     m.add(Model.append("fact_events",
-        "select event_id, cast(date_format(event_time, 'yyyyMMdd') as int) as date_key, event_time, event_type,"
+        "select event_id, " + dateKey(EVENT_DATE) + " as date_key, event_time, event_type,"
             + " product_id as product_key, category_id as category_key,"
             + " case when brand is null then cast(null as bigint) else xxhash64(brand) end as brand_key,"
             + " user_id as user_key, user_session, price,"
@@ -43,8 +55,8 @@ final class StarSchema {
             + " from src"));
 
     m.add(Model.insertMissing("dim_date", "date_key",
-        "with days as (select distinct to_date(event_time) as d from src),"
-            + " final as (select cast(date_format(d, 'yyyyMMdd') as int) as date_key, d as event_date, year(d) as year,"
+        "with days as (select distinct " + EVENT_DATE + " as d from src),"
+            + " final as (select " + dateKey("d") + " as date_key, d as event_date, year(d) as year,"
             + " quarter(d) as quarter, month(d) as month, dayofmonth(d) as day_of_month,"
             + " (dayofweek(d) + 5) % 7 + 1 as day_of_week, date_format(d, 'EEEE') as day_name,"
             + " dayofweek(d) in (1, 7) as is_weekend from days)"
@@ -59,12 +71,18 @@ final class StarSchema {
     for (String c : List.of("category_code", "code_seen_at", "level_1", "level_2", "level_3", "level_4")) {
       cat.add(c + " = case when " + code + " then s." + c + " else t." + c + " end");
     }
+    // The latest code of each category: its time by a hash aggregate, then the code among the (few) events
+    // at that time, rather than max(struct(time, code)) over every event (a sort of the whole batch).
     m.add(Model.combine("dim_category", "category_key",
-        "with coded as (select category_id, max(case when category_code is not null then struct(event_time, category_code) end) as c"
+        "with coded_at as (select category_id, max(case when category_code is not null then event_time end) as code_seen_at"
             + " from src where category_id is not null group by category_id),"
-            + " final as (select category_id as category_key, category_id, c.category_code as category_code, c.event_time as code_seen_at,"
-            + " get(split(c.category_code, '[.]'), 0) as level_1, get(split(c.category_code, '[.]'), 1) as level_2,"
-            + " get(split(c.category_code, '[.]'), 2) as level_3, get(split(c.category_code, '[.]'), 3) as level_4 from coded)"
+            + " codes as (select /*+ BROADCAST(c) */ s.category_id, max(s.category_code) as category_code from src s"
+            + " join coded_at c on s.category_id = c.category_id and s.event_time = c.code_seen_at"
+            + " where s.category_code is not null group by s.category_id),"
+            + " final as (select c.category_id as category_key, c.category_id, k.category_code, c.code_seen_at,"
+            + " get(split(k.category_code, '[.]'), 0) as level_1, get(split(k.category_code, '[.]'), 1) as level_2,"
+            + " get(split(k.category_code, '[.]'), 2) as level_3, get(split(k.category_code, '[.]'), 3) as level_4"
+            + " from coded_at c left join codes k on k.category_id = c.category_id)"
             + " select category_key, category_id, category_code, code_seen_at, level_1, level_2, level_3, level_4 from final",
         cat));
 
@@ -75,13 +93,16 @@ final class StarSchema {
     prod.add("first_seen_at = least(t.first_seen_at, s.first_seen_at)");
     prod.add("last_event_id = case when struct(s.last_seen_at, s.last_event_id) > struct(t.last_seen_at, t.last_event_id) then s.last_event_id else t.last_event_id end");
     prod.add("last_seen_at = greatest(t.last_seen_at, s.last_seen_at)");
+    // The latest event of each product the same way: last time by a hash aggregate, then the greatest event_id
+    // (and its attributes) among the events at that time.
     m.add(Model.combine("dim_product", "product_key",
-        "with per_product as (select product_id, max(struct(event_time, event_id, category_id, brand, price)) as latest,"
-            + " min(event_time) as first_seen_at from src group by product_id),"
-            + " final as (select product_id as product_key, product_id, latest.category_id as category_key,"
-            + " case when latest.brand is null then cast(null as bigint) else xxhash64(latest.brand) end as brand_key,"
-            + " latest.brand as brand, latest.price as last_price, latest.event_id as last_event_id,"
-            + " first_seen_at, latest.event_time as last_seen_at from per_product)"
+        "with times as (select product_id, max(event_time) as last_seen_at, min(event_time) as first_seen_at from src group by product_id),"
+            + " at_last as (select /*+ BROADCAST(t) */ s.product_id, max(struct(s.event_id, s.category_id, s.brand, s.price)) as latest"
+            + " from src s join times t on s.product_id = t.product_id and s.event_time = t.last_seen_at group by s.product_id),"
+            + " final as (select t.product_id as product_key, t.product_id, a.latest.category_id as category_key,"
+            + " case when a.latest.brand is null then cast(null as bigint) else xxhash64(a.latest.brand) end as brand_key,"
+            + " a.latest.brand as brand, a.latest.price as last_price, a.latest.event_id as last_event_id,"
+            + " t.first_seen_at, t.last_seen_at from times t join at_last a on a.product_id = t.product_id)"
             + " select * from final",
         prod));
 
@@ -132,9 +153,9 @@ final class StarSchema {
     // once per distinct column).
     String purchased = "max(case when event_type = 'purchase' then 1 else 0 end)";
     m.add(Model.replace("mart_daily_funnel", "event_date",
-        "with days as (select distinct to_date(event_time) as d from src),"
-            + " day_events as (select to_date(event_time) as event_date, event_type, price, user_session, user_id from " + events
-            + " where ${day_range} and to_date(event_time) in (select d from days)),"
+        "with days as (select distinct " + EVENT_DATE + " as d from src),"
+            + " day_events as (select " + EVENT_DATE + " as event_date, event_type, price, user_session, user_id from " + events
+            + " where ${day_range} and " + EVENT_DATE + " in (select d from days)),"
             + " totals as (select event_date, " + VIEWS + " as views, " + CARTS + " as carts, " + REMOVES + " as removes, "
             + PURCHASES + " as purchases, " + REVENUE + " as revenue from day_events group by event_date),"
             + " per_session as (select event_date, user_session, " + purchased + " as purchased from day_events group by event_date, user_session),"
