@@ -32,45 +32,38 @@ public final class MartBuilder {
     Dataset<Row> src =
         spark.read().format("iceberg").option("split-size", String.valueOf(SPLIT_BYTES)).load(lake.table(TableNames.EVENTS))
             .where(functions.col("batch_id").equalTo(batchId));
-    Map<String, Long> rows = new LinkedHashMap<>();
-    {
-      src.createOrReplaceTempView(SRC);
-      Row range = spark.sql("select date_format(min(event_time), 'yyyy-MM-dd'), date_format(date_add(max(event_time), 1), 'yyyy-MM-dd') from src").first();
-      String dayRange =
-          range.isNullAt(0)
-              ? "false"
-              : "event_time >= timestamp'" + range.getString(0) + " 00:00:00' and event_time < timestamp'" + range.getString(1) + " 00:00:00'";
-      // Tables are independent except mart_session_revenue, which reads fact_sessions: merge the
-      // others concurrently (small MERGEs are latency-bound: planning, commit), then that one.
-      List<Model> models = StarSchema.models(lake.table(TableNames.EVENTS));
-      List<Model> first = new java.util.ArrayList<>();
-      List<Model> second = new java.util.ArrayList<>();
-      for (Model m : models) {
-        (m.table.equals(TableNames.MART_SESSION_REVENUE) ? second : first).add(m);
-      }
-      Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
-      for (List<Model> wave : List.of(first, second)) {
-        runConcurrently(spark, wave, m -> {
-          if (!lake.committed(spark, m.table, batchId, STAGE)) {
-            Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange));
-            // the first batch meets empty tables: appending equals merging and skips the join
-            if (m.merge == null || lake.iceberg(spark, m.table).currentSnapshot() == null) {
-              Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.table)).append(); return null; });
-            } else {
-              String view = MERGE_SRC + "_" + m.table;
-              rowsOfModel.createOrReplaceTempView(view);
-              Lake.tagged(batchId, STAGE, () -> spark.sql("merge into " + lake.table(m.table) + " t using " + view + " s " + m.merge));
-            }
-            // inserted + updated rows of this commit (each source row inserts or updates exactly one row)
-            written.put(m.table, lake.addedRecords(spark, m.table, batchId, STAGE));
+    src.createOrReplaceTempView(SRC);
+    Row range = spark.sql("select date_format(min(event_time), 'yyyy-MM-dd'), date_format(date_add(max(event_time), 1), 'yyyy-MM-dd') from src").first();
+    String dayRange =
+        range.isNullAt(0)
+            ? "false"
+            : "event_time >= timestamp'" + range.getString(0) + " 00:00:00' and event_time < timestamp'" + range.getString(1) + " 00:00:00'";
+    // Tables are independent except mart_session_revenue, which reads fact_sessions: merge the
+    // others concurrently (small MERGEs are latency-bound: planning, commit), then that one.
+    List<Model> models = StarSchema.models(lake.table(TableNames.EVENTS));
+    Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
+    for (List<Model> wave : waves(models)) {
+      runConcurrently(spark, wave, m -> {
+        if (!lake.committed(spark, m.table, batchId, STAGE)) {
+          Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange));
+          // the first batch meets empty tables: appending equals merging and skips the join
+          if (m.merge == null || lake.iceberg(spark, m.table).currentSnapshot() == null) {
+            Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.table)).append(); return null; });
+          } else {
+            String view = MERGE_SRC + "_" + m.table;
+            rowsOfModel.createOrReplaceTempView(view);
+            Lake.tagged(batchId, STAGE, () -> spark.sql("merge into " + lake.table(m.table) + " t using " + view + " s " + m.merge));
           }
-          afterTable.accept(m.table);
-        });
-      }
-      for (Model m : models) {
-        if (written.containsKey(m.table)) {
-          rows.put(m.table, written.get(m.table));
+          // inserted + updated rows of this commit (each source row inserts or updates exactly one row)
+          written.put(m.table, lake.addedRecords(spark, m.table, batchId, STAGE));
         }
+        afterTable.accept(m.table);
+      });
+    }
+    Map<String, Long> rows = new LinkedHashMap<>();
+    for (Model m : models) {
+      if (written.containsKey(m.table)) {
+        rows.put(m.table, written.get(m.table));
       }
     }
     return rows;
@@ -115,14 +108,32 @@ public final class MartBuilder {
 
   /** Rebuilds every table from all events. */
   public Map<String, Long> fullRefresh(String label) {
-    Map<String, Long> rows = new LinkedHashMap<>();
     spark.table(lake.table(TableNames.EVENTS)).createOrReplaceTempView(SRC);
-    for (Model m : StarSchema.models(lake.table(TableNames.EVENTS))) {
-      Dataset<Row> df = spark.sql(sql(m, label, "true"));
-      Lake.tagged(label, STAGE + "-full", () -> { df.writeTo(lake.table(m.table)).overwrite(functions.lit(true)); return null; });
-      rows.put(m.table, spark.table(lake.table(m.table)).count());
+    List<Model> models = StarSchema.models(lake.table(TableNames.EVENTS));
+    Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
+    for (List<Model> wave : waves(models)) {
+      runConcurrently(spark, wave, m -> {
+        Dataset<Row> df = spark.sql(sql(m, label, "true"));
+        Lake.tagged(label, STAGE + "-full", () -> { df.writeTo(lake.table(m.table)).overwrite(functions.lit(true)); return null; });
+        written.put(m.table, spark.table(lake.table(m.table)).count());
+      });
     }
+    Map<String, Long> rows = new LinkedHashMap<>();
+    models.forEach(m -> rows.put(m.table, written.get(m.table)));
     return rows;
+  }
+
+  /**
+   * The models in two waves that can each run concurrently: every table but mart_session_revenue, which reads
+   * fact_sessions, then that one.
+   */
+  private static List<List<Model>> waves(List<Model> models) {
+    List<Model> first = new java.util.ArrayList<>();
+    List<Model> second = new java.util.ArrayList<>();
+    for (Model m : models) {
+      (m.table.equals(TableNames.MART_SESSION_REVENUE) ? second : first).add(m);
+    }
+    return List.of(first, second);
   }
 
   private String sql(Model m, String label, String dayRange) {
