@@ -11,7 +11,7 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Stands in for a clicklake job where the end-to-end test is about Oozie rather than the jobs (the failure and rerun
- * test: a real job run costs 15-20 s). Run by a {@code <java>} action (see {@link SparkToJavaWorkflow}), it records
+ * test: a real job run costs 30 to 50 s here). Run by a {@code <java>} action (see {@link SparkToJavaWorkflow}), it records
  * on HDFS what the workflow gave the job: the job class, its jar, its arguments, the spark-opts after EL resolution, and the action.
  * It fails, as a job exiting non-zero would, when its class is the one named by {@code clicklake.test.failClass}.
  */
