@@ -429,6 +429,8 @@ class IngestCoordinatorEndToEndTest {
   void theBundleStartsBothCoordinatorsOnTheEngine() throws Exception {
     String appRoot = resolved("appRoot");
     copy(OozieApps.app("bundle").resolve("bundle.xml"), appRoot + "/bundle/bundle.xml");
+    // Also there when the real-jobs app was not deployed (-Dclicklake.noClusterJar).
+    copy(OozieApps.app("ingest").resolve("coordinator.xml"), appRoot + "/ingest/coordinator.xml");
     copy(OozieApps.app("maintenance").resolve("coordinator.xml"), appRoot + "/maintenance/coordinator.xml");
     copy(OozieApps.app("maintenance").resolve("workflow.xml"), appRoot + "/maintenance/workflow.xml");
 
