@@ -1,25 +1,58 @@
 package io.clicklake.oozie;
 
 import java.util.List;
+import java.util.Map;
+import org.apache.hadoop.conf.Configuration;
+import org.apache.hadoop.fs.Path;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
  * Rewrites a production workflow for the end-to-end test: each {@code <spark>} action becomes a {@code <java>}
- * action running {@link RecordingMain} with the same arguments, its prepare steps, and (as configuration, resolved
- * by Oozie's EL like the original) the job class and spark-opts. Everything else — parameters, global section,
- * transitions, decision, e-mail and kill nodes — is the production workflow as it is.
+ * action with the same arguments and prepare steps, whose main class is given ({@link LocalSparkSubmit} to run the
+ * real job, {@link RecordingMain} to record what it was given). What spark-submit would have received — the job
+ * class, {@code <jar>}, {@code <name>}, {@code <spark-opts>} — travels as action configuration, resolved by Oozie's
+ * EL like the original. Everything else — parameters, global section, transitions, decision, e-mail and kill
+ * nodes — is the production workflow as it is.
  */
 final class SparkToJavaWorkflow {
 
-  /** Java 17 opens for the launcher; C1 only and serial GC because each launcher JVM lives a few seconds. */
-  static final String LAUNCHER_JAVA_OPTS =
-      "--add-opens=java.base/java.lang=ALL-UNNAMED -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+  static final String ACTION = "clicklake.test.action";
+  static final String JOB_CLASS = "clicklake.test.jobClass";
+  static final String JAR = "clicklake.test.jar";
+  static final String APP_NAME = "clicklake.test.appName";
+  static final String SPARK_OPTS = "clicklake.test.sparkOpts";
+  /** LocalSparkSubmit: the file listing the Spark runtime jars. */
+  static final String SPARK_CLASSPATH = "clicklake.test.sparkClasspath";
+  /** RecordingMain: where to record, and which job class to fail. */
+  static final String RECORD_ROOT = "clicklake.test.recordRoot";
+  static final String FAIL_CLASS = "clicklake.test.failClass";
+
+  /** How the rewritten actions run: main class, launcher JVM options, launcher memory, extra configuration. */
+  record Launch(Class<?> mainClass, String javaOpts, int launcherMemoryMb, Map<String, String> configuration) {}
+
+  /** RecordingMain: C1 only and serial GC because each launcher JVM lives a few seconds. */
+  static Launch recording() {
+    return new Launch(
+        RecordingMain.class,
+        "--add-opens=java.base/java.lang=ALL-UNNAMED -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+        512,
+        Map.of(RECORD_ROOT, "${testRecordRoot}", FAIL_CLASS, "${testFailClass}"));
+  }
+
+  /** The real jobs through LocalSparkSubmit: Spark local in the launcher needs a heap and Java 17's opens. */
+  static Launch realJobs(String java17ModuleFlags) {
+    return new Launch(
+        LocalSparkSubmit.class,
+        java17ModuleFlags + " -Xmx1g -XX:+UseSerialGC",
+        1536,
+        Map.of(SPARK_CLASSPATH, "${testSparkClasspath}"));
+  }
 
   private SparkToJavaWorkflow() {}
 
-  static String rewrite(String workflowXml) throws Exception {
+  static String rewrite(String workflowXml, Launch launch) throws Exception {
     Document doc = OozieApps.parse(workflowXml);
     Element root = doc.getDocumentElement();
     String ns = OozieApps.WORKFLOW_NS;
@@ -40,20 +73,29 @@ final class SparkToJavaWorkflow {
         java.appendChild(copy);
       }
       Element configuration = doc.createElementNS(ns, "configuration");
-      property(doc, configuration, RecordingMain.ACTION, action.getAttribute("name"));
-      property(doc, configuration, RecordingMain.JOB_CLASS, OozieApps.childText(spark, "class"));
-      property(doc, configuration, RecordingMain.SPARK_OPTS, OozieApps.childText(spark, "spark-opts"));
-      property(doc, configuration, RecordingMain.RECORD_ROOT, "${testRecordRoot}");
-      property(doc, configuration, RecordingMain.FAIL_CLASS, "${testFailClass}");
+      property(doc, configuration, "oozie.launcher.memory.mb", String.valueOf(launch.launcherMemoryMb()));
+      property(doc, configuration, ACTION, action.getAttribute("name"));
+      property(doc, configuration, JOB_CLASS, OozieApps.childText(spark, "class"));
+      property(doc, configuration, JAR, OozieApps.childText(spark, "jar"));
+      property(doc, configuration, APP_NAME, OozieApps.childText(spark, "name"));
+      property(doc, configuration, SPARK_OPTS, OozieApps.childText(spark, "spark-opts"));
+      launch.configuration().forEach((k, v) -> property(doc, configuration, k, v));
       java.appendChild(configuration);
-      text(doc, java, "main-class", RecordingMain.class.getName());
-      text(doc, java, "java-opts", LAUNCHER_JAVA_OPTS);
+      text(doc, java, "main-class", launch.mainClass().getName());
+      text(doc, java, "java-opts", launch.javaOpts());
       for (Element arg : OozieApps.children(spark, "arg")) {
         text(doc, java, "arg", arg.getTextContent());
       }
       action.replaceChild(java, spark);
     }
     return OozieApps.toXml(doc);
+  }
+
+  /** In a launcher: the action's configuration, which Oozie hands to the main class in this file. */
+  static Configuration actionConf() {
+    Configuration conf = new Configuration(false);
+    conf.addResource(new Path("file://" + System.getProperty("oozie.action.conf.xml")));
+    return conf;
   }
 
   private static List<Element> children(Element parent) {

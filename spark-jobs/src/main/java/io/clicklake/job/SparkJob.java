@@ -69,11 +69,17 @@ public abstract class SparkJob<R> {
     return b.getOrCreate();
   }
 
-  /** Thin main shared by every job: parse, run, print the result, exit with a meaningful code. */
+  /**
+   * Thin main shared by every job: parse, run, print the result, exit with a meaningful code. On success it stops
+   * the session and returns instead of calling {@code System.exit(0)}: in YARN cluster mode (the Oozie workflows)
+   * Spark's ApplicationMaster reports an application whose main exits the JVM as FAILED (exit code 16, "Shutdown
+   * hook called before final status was reported"), even with status 0.
+   */
   protected static void main(SparkJob<?> job, String[] args) {
     int code;
+    SparkSession spark = null;
     try {
-      SparkSession spark = session("clicklake " + job.getClass().getSimpleName());
+      spark = session("clicklake " + job.getClass().getSimpleName());
       Map<String, String> sparkConf = new HashMap<>();
       for (Tuple2<String, String> t : spark.sparkContext().getConf().getAll()) {
         sparkConf.put(t._1, t._2);
@@ -96,7 +102,10 @@ public abstract class SparkJob<R> {
       System.err.println("error: " + e);
       code = 1;
     }
-    System.exit(code);
+    if (code != 0) {
+      System.exit(code);
+    }
+    spark.stop();
   }
 
   static String failAfter(JobConfig config) {
