@@ -11,8 +11,6 @@ import io.clicklake.job.SparkJob;
 import io.clicklake.job.StageLandingJob;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,30 +77,53 @@ final class Bench {
     }
   }
 
-  static void resetPeaks() {
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        p.resetPeakUsage();
-      }
-    }
-  }
+  /**
+   * The highest used heap (all pools together) seen while a stage runs, sampled every 50 ms. Summing each pool's
+   * own peak would overstate it: the pools peak at different times.
+   */
+  static final class HeapSampler implements AutoCloseable {
+    private final java.util.concurrent.atomic.AtomicLong peak = new java.util.concurrent.atomic.AtomicLong();
+    private final Thread thread;
+    private volatile boolean running = true;
 
-  static long peakHeap() {
-    long sum = 0;
-    for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) {
-      if (p.getType() == MemoryType.HEAP) {
-        sum += p.getPeakUsage().getUsed();
-      }
+    HeapSampler() {
+      thread = new Thread(() -> {
+        java.lang.management.MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
+        while (running) {
+          peak.accumulateAndGet(heap.getHeapMemoryUsage().getUsed(), Math::max);
+          try {
+            Thread.sleep(50);
+          } catch (InterruptedException e) {
+            return;
+          }
+        }
+      }, "clicklake-heap-sampler");
+      thread.setDaemon(true);
+      thread.start();
     }
-    return sum;
+
+    long peak() {
+      return Math.max(peak.get(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+    }
+
+    @Override
+    public void close() {
+      running = false;
+      thread.interrupt();
+    }
   }
 
   static <T> T timed(List<Timing> out, String stage, long rows, long bytes, Supplier<T> work) {
     System.gc();
-    resetPeaks();
-    long t0 = System.nanoTime();
-    T r = work.get();
-    Timing t = new Timing(stage, (System.nanoTime() - t0) / 1e9, rows, bytes, peakHeap());
+    T r;
+    long t0;
+    long peak;
+    try (HeapSampler heap = new HeapSampler()) {
+      t0 = System.nanoTime();
+      r = work.get();
+      peak = heap.peak();
+    }
+    Timing t = new Timing(stage, (System.nanoTime() - t0) / 1e9, rows, bytes, peak);
     out.add(t);
     Console.say("  %-10s %8.1f s  %,14d rows  %,12.0f rows/s  peak heap %,6.0f MB", stage, t.seconds, rows, rows / Math.max(t.seconds, 1e-3), t.peakHeap / 1e6);
     return r;
