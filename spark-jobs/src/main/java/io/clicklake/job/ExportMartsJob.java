@@ -101,6 +101,9 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
           new Source("daily_funnel", TableNames.MART_DAILY_FUNNEL, "updated_batch_id"),
           new Source("pipeline_batches", TableNames.BATCHES, "batch_id"));
 
+  /** The marts among {@link #SOURCES}: all but the batch records. */
+  static final List<Source> MARTS = SOURCES.subList(0, SOURCES.size() - 1);
+
   /** What one export did. */
   public static final class Result {
     public final String batchId;
@@ -240,7 +243,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       }
 
       Map<String, Long> counts = new LinkedHashMap<>();
-      List<Source> marts = SOURCES.subList(0, SOURCES.size() - 1);
+      List<Source> marts = MARTS;
       for (int i = 0; i < marts.size(); i++) {
         Source s = marts.get(i);
         // each task loads one key range in key order: InnoDB appends instead of inserting at random (2x for UUID keys)
@@ -289,7 +292,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
 
     static boolean martsEmpty(Connection c) throws SQLException {
       try (Statement st = c.createStatement()) {
-        for (Source s : SOURCES.subList(0, SOURCES.size() - 1)) {
+        for (Source s : MARTS) {
           try (ResultSet rs = st.executeQuery("select 1 from `" + s.mysqlTable + "` limit 1")) {
             if (rs.next()) {
               return false;
