@@ -96,6 +96,12 @@ public final class Keys {
   public static final ConfigKey MAINT_TARGET_FILE_BYTES =
       key("clicklake.maintain.target-file-bytes", "134217728", "Target size when rewriting small data files.");
 
+  // ---- locks ----
+  public static final ConfigKey LOCK_WAIT_SECONDS =
+      key("clicklake.lock.wait-seconds", "0", "How long a run waits for a step's lock (the HDFS lease or the MySQL export lock) held by another run; 0 fails at once with exit code 2, naming the holder.");
+  public static final ConfigKey LOCK_STALE_SECONDS =
+      key("clicklake.lock.stale-seconds", "21600", "A lease older than this whose holder no longer renews it is stale and may be broken (bin/pipeline unlock, or automatically by the next run).");
+
   // ---- testing hooks ----
   public static final ConfigKey FAIL_AFTER =
       key("clicklake.test.fail-after", "", "Fault injection for tests: throw after the named step (e.g. events, quarantine, export-stage-half, export-publish). Never set in production.");
