@@ -20,8 +20,11 @@ final class Landing {
   private Landing() {}
 
   /**
-   * Copies local files into a new landing instance atomically: into a hidden temporary directory,
-   * renamed into place, the done-flag written last. A reader never sees a half-copied instance.
+   * Copies local files into a landing instance atomically: into a hidden temporary directory, renamed
+   * into place, the done-flag written last. A reader never sees a half-copied instance. When the
+   * instance already exists (its batch is staged but not yet purged), each file is renamed into it
+   * (a name already there is refused) and the done-flag is written again: the next run loads the new
+   * files as a follow-up batch of that instance.
    */
   static org.apache.hadoop.fs.Path land(FileSystem fs, String landingRoot, String instance, List<Path> files, String doneFlag) throws IOException {
     for (Path f : files) {
@@ -31,8 +34,13 @@ final class Landing {
     }
     org.apache.hadoop.fs.Path root = new org.apache.hadoop.fs.Path(landingRoot);
     org.apache.hadoop.fs.Path target = new org.apache.hadoop.fs.Path(root, instance);
-    if (fs.exists(target)) {
-      throw new CliException("landing instance " + target + " already exists; pass --instance yyyy/MM/dd/HH for another one");
+    boolean exists = fs.exists(target);
+    if (exists) {
+      for (Path f : files) {
+        if (fs.exists(new org.apache.hadoop.fs.Path(target, f.getFileName().toString()))) {
+          throw new CliException("landing instance " + target + " already holds " + f.getFileName() + "; rename the file or pass another --instance");
+        }
+      }
     }
     org.apache.hadoop.fs.Path tmp = new org.apache.hadoop.fs.Path(root, "_tmp-" + instance.replace('/', '-') + "-" + System.nanoTime());
     fs.mkdirs(tmp);
@@ -42,11 +50,21 @@ final class Landing {
         in.transferTo(out);
       }
     }
-    fs.mkdirs(target.getParent());
-    if (!fs.rename(tmp, target)) {
-      throw new IOException("rename failed: " + tmp + " -> " + target);
+    if (!exists) {
+      fs.mkdirs(target.getParent());
+      if (!fs.rename(tmp, target)) {
+        throw new IOException("rename failed: " + tmp + " -> " + target);
+      }
+    } else {
+      for (FileStatus f : fs.listStatus(tmp)) {
+        org.apache.hadoop.fs.Path dst = new org.apache.hadoop.fs.Path(target, f.getPath().getName());
+        if (!fs.rename(f.getPath(), dst)) {
+          throw new IOException("rename failed: " + f.getPath() + " -> " + dst);
+        }
+      }
+      fs.delete(tmp, true);
     }
-    fs.create(new org.apache.hadoop.fs.Path(target, doneFlag), false).close();
+    fs.create(new org.apache.hadoop.fs.Path(target, doneFlag), true).close();
     return target;
   }
 

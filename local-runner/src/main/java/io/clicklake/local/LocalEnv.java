@@ -110,6 +110,8 @@ final class LocalEnv implements AutoCloseable {
   static void quietLogs(boolean verbose) {
     Configurator.setRootLevel(verbose ? Level.INFO : Level.ERROR);
     Configurator.setLevel("io.clicklake", verbose ? Level.INFO : Level.ERROR);
+    // a failed task logs its executor stack trace at ERROR; the runner prints one line for it instead
+    Configurator.setLevel("org.apache.spark", verbose ? Level.INFO : Level.OFF);
   }
 
   /**

@@ -8,6 +8,7 @@ import io.clicklake.generate.EventGenerator;
 import io.clicklake.job.ExportMartsJob;
 import io.clicklake.job.InputException;
 import io.clicklake.job.MaintainTablesJob;
+import io.clicklake.lock.Lease;
 import io.clicklake.local.dashboard.DashboardWriter;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
@@ -51,6 +52,7 @@ public final class Pipeline {
           "  status     the last batches with their counts and stage states",
           "  export     export the marts to MySQL (--full-refresh: everything, swapped in atomically)",
           "  maintain   Iceberg maintenance: compaction, manifests, snapshot expiry, orphan files",
+          "  unlock     remove a step's lock left by a run that is gone (bin/pipeline unlock NAME)",
           "  dashboard  write the self-contained HTML dashboard from the MySQL marts",
           "  bench      benchmark the pipeline against a tutorial-style baseline",
           "",
@@ -96,10 +98,11 @@ public final class Pipeline {
         case "status": return status(rest);
         case "export": return export(rest);
         case "maintain": return maintain(rest);
+        case "unlock": return unlock(rest);
         case "dashboard": return dashboard(rest);
         case "bench": return Bench.run(rest);
         default:
-          Console.say("error: unknown command '%s'; expected one of demo, generate, land, run, watch, status, export, maintain, dashboard, bench", cmd);
+          Console.say("error: unknown command '%s'; expected one of demo, generate, land, run, watch, status, export, maintain, unlock, dashboard, bench", cmd);
           return 2;
       }
     } catch (CliException | ConfigException | InputException e) {
@@ -118,17 +121,31 @@ public final class Pipeline {
     }
   }
 
+  /**
+   * One line for the user: the message of our own exception in the cause chain if there is one (bad
+   * input, MySQL unreachable, a broken invariant), else the innermost cause's first line. Spark wraps a
+   * task's failure in several layers whose messages carry whole stack traces.
+   */
   static String rootMessage(Throwable e) {
-    String m = e.toString();
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof CliException || t instanceof ConfigException || t instanceof InputException) {
-        return t.getMessage();
+    Throwable innermost = e;
+    for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof CliException || t instanceof ConfigException || t instanceof InputException
+          || t.getClass().getName().startsWith("io.clicklake.")) {
+        return firstLine(t.getMessage());
       }
-      if (t.getClass().getSimpleName().contains("Unavailable")) {
-        return t.getMessage();
-      }
+      innermost = t;
     }
-    return m;
+    String m = innermost.getMessage();
+    return (innermost == e ? "" : innermost.getClass().getSimpleName() + ": ") + firstLine(m == null ? e.toString() : m);
+  }
+
+  private static String firstLine(String m) {
+    if (m == null) {
+      return "(no message)";
+    }
+    String s = m.strip();
+    int nl = s.indexOf('\n');
+    return nl < 0 ? s : s.substring(0, nl).strip();
   }
 
   static Set<String> set(String[]... groups) {
@@ -162,6 +179,10 @@ public final class Pipeline {
         return "usage: bin/pipeline export --full-refresh [--mysql-url URL ...]\nRe-exports every mart row and swaps the MySQL tables in with one RENAME TABLE.";
       case "maintain":
         return "usage: bin/pipeline maintain [--conf clicklake.maintain.*=...]";
+      case "unlock":
+        return "usage: bin/pipeline unlock runner|ingest|marts|export|purge|maintain [--workdir DIR]\n"
+            + "Removes the lock of a step whose holder is gone on another host. A lock of a process that ended on this host,\n"
+            + "or one not renewed for clicklake.lock.stale-seconds, is removed by the next run without this command.";
       case "dashboard":
         return "usage: bin/pipeline dashboard [--out FILE (default <workdir>/dashboard.html)] [--mysql-url URL ...]";
       case "bench":
@@ -223,27 +244,44 @@ public final class Pipeline {
       }
       JobConfig cfg = env.withDatabase();
       Runner runner = new Runner(env, console);
-      if (!watch) {
-        runner.runOnce(cfg);
-        runner.printSummary();
-        printMarts(cfg, env);
-        return 0;
-      }
-      long interval = a.getLong("--interval", 30);
-      Console.say("watching %s every %d s (Ctrl-C to stop)", landing, interval);
-      while (true) {
-        int n = runner.runOnce(cfg);
-        if (n > 0) {
+      runner.verbose = a.has("--verbose");
+      // one run or watch at a time over this staging area: a second one fails here, naming the first
+      try (Lease lease = Lease.acquire(cfg, env.hadoopConf(), "runner", "bin/pipeline " + (watch ? "watch" : "run"), null)) {
+        if (!watch) {
+          runner.runOnce(cfg);
           runner.printSummary();
-          runner.summary.clear();
+          printMarts(cfg, env);
+          return runner.failures.isEmpty() ? 0 : 1;
         }
-        try {
-          Thread.sleep(interval * 1000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          return 0;
+        long interval = a.getLong("--interval", 30);
+        Console.say("watching %s every %d s (Ctrl-C to stop)", landing, interval);
+        while (true) {
+          int n = runner.runOnce(cfg);
+          if (n > 0 || !runner.failures.isEmpty()) {
+            runner.printSummary();
+            runner.summary.clear();
+            runner.failures.clear();
+          }
+          try {
+            Thread.sleep(interval * 1000);
+          } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+          }
         }
       }
+    }
+  }
+
+  static int unlock(List<String> rest) {
+    Args a = parse(rest, new String[0], new String[0]);
+    if (a.positional.size() != 1) {
+      throw new CliException("unlock needs one lock name: runner, ingest, marts, export, purge or maintain");
+    }
+    try (LocalEnv env = LocalEnv.open(a, new Console())) {
+      String holder = Lease.breakLease(env.config, env.hadoopConf(), a.positional.get(0));
+      Console.say(holder == null ? "no %s lock was held" : "removed the %s lock held by %s", a.positional.get(0), holder);
+      return 0;
     }
   }
 
@@ -303,7 +341,7 @@ public final class Pipeline {
         }
         cfg = cfg.with(Map.of(Keys.BATCH_ID.name(), latest.get(0).getString(0)));
       }
-      ExportMartsJob.Result r = new ExportMartsJob().run(env.spark(), cfg);
+      ExportMartsJob.Result r = new ExportMartsJob().runLocked(env.spark(), cfg);
       Console.say("%s", r);
       printMarts(cfg, env);
       return 0;
@@ -313,7 +351,7 @@ public final class Pipeline {
   static int maintain(List<String> rest) {
     Args a = parse(rest, new String[0], new String[0]);
     try (LocalEnv env = LocalEnv.open(a, new Console())) {
-      MaintainTablesJob.Result r = new MaintainTablesJob().run(env.spark(), env.config);
+      MaintainTablesJob.Result r = new MaintainTablesJob().runLocked(env.spark(), env.config);
       Console.say("%s", r);
       return 0;
     }

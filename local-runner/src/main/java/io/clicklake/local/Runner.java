@@ -8,6 +8,10 @@ import io.clicklake.job.ExportMartsJob;
 import io.clicklake.job.PurgeStagingJob;
 import io.clicklake.job.SparkJob;
 import io.clicklake.job.StageLandingJob;
+import io.clicklake.io.BatchIds;
+import io.clicklake.table.BatchLedger;
+import io.clicklake.table.Lake;
+import java.util.Map;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -33,7 +37,15 @@ final class Runner {
     this.console = console;
   }
 
-  /** One pass over the landing root; returns the number of batches processed. */
+  /** Batches that failed in this pass: batch, step, the one-line error. */
+  final List<List<Object>> failures = new ArrayList<>();
+
+  /**
+   * One pass over the landing root: every complete instance, oldest first, is staged, then each of
+   * its batches not purged yet (the first one and any follow-up batch) goes through clean, marts,
+   * export and purge. A batch that fails is recorded as failed in its batch row, reported, and left for
+   * the next pass; the pass goes on with the next batch. Returns the number of batches processed.
+   */
   int runOnce(JobConfig config) throws IOException {
     String root = config.require(Keys.LANDING_ROOT);
     FileSystem fs = env.fs(root);
@@ -51,16 +63,55 @@ final class Runner {
         }
         continue;
       }
-      process(config.withInstance(path));
-      done++;
+      done += processInstance(config.withInstance(path));
     }
     return done;
   }
 
-  void process(JobConfig config) {
+  /** Stages one instance, then processes each of its batches that is not purged yet. */
+  int processInstance(JobConfig config) {
     SparkSession spark = env.spark();
-    Console.say("batch from %s", config.instance());
-    StageLandingJob.Result staged = step(spark, config, new StageLandingJob());
+    Console.say("instance %s", config.instance());
+    StageLandingJob.Result staged;
+    try {
+      staged = step(spark, config, new StageLandingJob());
+    } catch (RuntimeException e) {
+      failed(BatchIds.of(config), "stage", e);
+      return 0;
+    }
+    BatchLedger ledger = new BatchLedger(spark, Lake.configure(spark, config));
+    int n = 0;
+    for (Map<String, Object> b : ledger.lineage(BatchIds.of(config))) {
+      if (BatchLedger.DONE.equals(b.get("purge_status"))) {
+        continue;
+      }
+      String id = (String) b.get("batch_id");
+      JobConfig one = config.with(Map.of(Keys.BATCH_ID.name(), id));
+      try {
+        process(one, id.equals(staged.batchId) ? staged.filesMoved : 0);
+        n++;
+      } catch (RuntimeException e) {
+        failed(id, lastStep, e);
+      }
+    }
+    return n;
+  }
+
+  private void failed(String batchId, String step, RuntimeException e) {
+    String message = Pipeline.rootMessage(e);
+    Console.say("  batch %s failed at %s: %s", batchId, step, message);
+    Console.say("  (recorded as failed in its batch row; the next run retries it)");
+    if (verbose) {
+      e.printStackTrace(Console.out());
+    }
+    failures.add(List.of(batchId, step, message.length() > 160 ? message.substring(0, 157) + "..." : message));
+  }
+
+  boolean verbose;
+
+  void process(JobConfig config, int filesMoved) {
+    SparkSession spark = env.spark();
+    Console.say("batch %s", BatchIds.of(config));
     CleanEventsJob.Result clean = step(spark, config, new CleanEventsJob());
     double cleanSeconds = lastSeconds;
     BuildMartsJob.Result marts = step(spark, config, new BuildMartsJob());
@@ -81,7 +132,7 @@ final class Runner {
     }
     long exported = export.rows.values().stream().mapToLong(Long::longValue).sum();
     summary.add(List.of(clean.batchId, clean.files.size(), clean.rowsRead(), clean.rowsClean(), clean.rowsQuarantined(), clean.rowsDuplicate(),
-        String.format(java.util.Locale.ROOT, "%.1f", cleanSeconds), exported, staged.filesMoved));
+        String.format(java.util.Locale.ROOT, "%.1f", cleanSeconds), exported, filesMoved));
     if (marts.rowsWritten.isEmpty() && !marts.alreadyDone) {
       Console.say("  (no new events)");
     }
@@ -89,12 +140,15 @@ final class Runner {
 
   private double lastSeconds;
 
-  /** Runs one job with its progress line; a failure is recorded in the batch row before it propagates. */
+  private String lastStep;
+
+  /** Runs one job under its lease, with its progress line; a failure is recorded in the batch row before it propagates. */
   private <R> R step(SparkSession spark, JobConfig config, SparkJob<R> job) {
     String name = job.stage();
+    lastStep = name;
     console.begin(name);
     try {
-      return job.run(spark, config);
+      return job.runLocked(spark, config);
     } catch (RuntimeException e) {
       console.end();
       SparkJob.recordFailure(spark, config, name, e);
@@ -105,12 +159,19 @@ final class Runner {
   }
 
   void printSummary() {
-    if (summary.isEmpty()) {
+    if (summary.isEmpty() && failures.isEmpty()) {
       Console.say("no complete landing instance to process");
       return;
     }
-    Console.say("");
-    Console.say("batches:");
-    Console.table(List.of("batch", "files", "read", "clean", "quarantined", "duplicate", "clean s", "rows exported", "files staged"), summary);
+    if (!summary.isEmpty()) {
+      Console.say("");
+      Console.say("batches:");
+      Console.table(List.of("batch", "files", "read", "clean", "quarantined", "duplicate", "clean s", "rows exported", "files staged"), summary);
+    }
+    if (!failures.isEmpty()) {
+      Console.say("");
+      Console.say("failed (recorded in the batch rows; the next run retries them):");
+      Console.table(List.of("batch", "step", "error"), failures);
+    }
   }
 }

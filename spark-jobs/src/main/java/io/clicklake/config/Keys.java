@@ -100,7 +100,7 @@ public final class Keys {
   public static final ConfigKey LOCK_WAIT_SECONDS =
       key("clicklake.lock.wait-seconds", "0", "How long a run waits for a step's lock (the HDFS lease or the MySQL export lock) held by another run; 0 fails at once with exit code 2, naming the holder.");
   public static final ConfigKey LOCK_STALE_SECONDS =
-      key("clicklake.lock.stale-seconds", "21600", "A lease older than this whose holder no longer renews it is stale and may be broken (bin/pipeline unlock, or automatically by the next run).");
+      key("clicklake.lock.stale-seconds", "300", "A lease its holder has not renewed for this long is stale and the next run breaks it (holders renew every 10 s; a lease of a dead process on the same host is broken at once).");
 
   // ---- testing hooks ----
   public static final ConfigKey FAIL_AFTER =

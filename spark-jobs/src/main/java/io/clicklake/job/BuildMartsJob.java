@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * funnel days the batch touched are recomputed). Cost grows with the batch, not the history, except
  * for the MERGE joins against the target tables. {@code --full-refresh} rebuilds every table from
  * {@code events}; both give the same rows. A retried batch skips the tables already merged (their
- * commits carry the batch id), so counts are never added twice.
+ * commits carry the batch id, and {@code batch_commits} records each one where snapshot expiry cannot erase it),
+ * so counts are never added twice. Without {@code --batch-id}, every cleaned batch of the instance whose marts are
+ * not built yet is built, first batch first.
  */
 public final class BuildMartsJob extends SparkJob<BuildMartsJob.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(BuildMartsJob.class);
@@ -72,6 +74,10 @@ public final class BuildMartsJob extends SparkJob<BuildMartsJob.Result> {
       LOG.info("full refresh of the star schema and marts: {}", rows);
       return new Result(label, true, false, rows);
     }
+    return forEachPending(spark, config, b -> done(b, "clean") && !done(b, STAGE), c -> buildBatch(spark, c, ledger, builder));
+  }
+
+  private Result buildBatch(SparkSession spark, JobConfig config, BatchLedger ledger, MartBuilder builder) {
     String batchId = BatchIds.of(config);
     Map<String, Object> batch =
         ledger.read(batchId).orElseThrow(() -> new InputException("batch " + batchId + " is unknown; stage and clean it first"));

@@ -187,8 +187,19 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     return "clean";
   }
 
+  /** Shares the ingest lease with staging: no file moves into a batch while it is cleaned. */
+  @Override
+  public String lockName() {
+    return StageLandingJob.INGEST_LOCK;
+  }
+
+  /** Cleans the configured batch, or every staged batch of the instance that is not cleaned yet. */
   @Override
   public Result run(SparkSession spark, JobConfig config) {
+    return forEachPending(spark, config, b -> done(b, "stage") && !done(b, STAGE), c -> cleanBatch(spark, c));
+  }
+
+  private Result cleanBatch(SparkSession spark, JobConfig config) {
     String batchId = BatchIds.of(config);
     Lake lake = Lake.configure(spark, config);
     lake.ensure(spark, TableNames.INGEST);
@@ -206,6 +217,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     if (batch.isEmpty()) {
       throw new InputException("batch " + batchId + " is not staged; run StageLandingJob for its instance first");
     }
+    sealStaging(hadoop, staging);
 
     List<FileReport> reports = inspect(spark, hadoop, staging, config.getLong(Keys.SPLIT_BYTES));
     List<String> shas = reports.stream().map(r -> r.sha256).collect(Collectors.toList());
@@ -227,6 +239,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
 
     Map<String, Long> parsedClean = new HashMap<>();
     Map<String, Map<String, Long>> quarantined = new HashMap<>();
+    Map<String, Long> duplicates = new HashMap<>();
     Map<String, Long> kept = new HashMap<>();
     Path parsedDir = new Path(staging, PARSED_DIR);
     if (!toParse.isEmpty()) {
@@ -248,20 +261,40 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
           quarantined.computeIfAbsent(file, k -> new TreeMap<>()).put(r.getString(1), r.getLong(2));
         }
       }
-      if (!lake.committed(spark, TableNames.QUARANTINE, batchId, STAGE)) {
-        Dataset<Row> q =
-            parsed.where(col("reason").isNotNull())
-                .selectExpr("'" + batchId + "' as batch_id", "source_file", "line_number", "raw_line", "reason", "detail");
-        Lake.tagged(batchId, STAGE, () -> { q.writeTo(lake.table(TableNames.QUARANTINE)).append(); return null; });
-      }
-      maybeFail(config, "quarantine");
-      if (!lake.committed(spark, TableNames.EVENTS, batchId, STAGE) && bounds[0] != null) {
-        writeEvents(spark, lake, batchId, parsed.where(col("reason").isNull()), bounds);
+      boolean eventsCommitted = !rowsOfBatch(spark, lake, TableNames.EVENTS, batchId).isEmpty();
+      Dataset<Row> later = bounds[0] == null ? null : laterCopies(spark, lake, batchId, parsed.where(col("reason").isNull()), bounds);
+      try {
+        if (later != null) {
+          for (Row r : later.groupBy("file_index").count().collectAsList()) {
+            duplicates.put(reports.get(r.getInt(0)).name, r.getLong(1));
+          }
+        }
+        // the accounting holds before anything is committed, or nothing is
+        checkAccounting(batchId, reports, status, parsedClean, quarantined, duplicates);
+        if (rowsOfBatch(spark, lake, TableNames.QUARANTINE, batchId).isEmpty()) {
+          Dataset<Row> q =
+              parsed.where(col("reason").isNotNull())
+                  .selectExpr("'" + batchId + "' as batch_id", "source_file", "line_number", "raw_line", "reason", "detail");
+          Lake.tagged(batchId, STAGE, () -> { q.writeTo(lake.table(TableNames.QUARANTINE)).append(); return null; });
+        }
+        maybeFail(config, "quarantine");
+        if (!eventsCommitted && later != null) {
+          writeEvents(spark, lake, batchId, parsed.where(col("reason").isNull()), later);
+        }
+      } finally {
+        if (later != null) {
+          later.unpersist();
+        }
       }
       maybeFail(config, "events");
-      for (Row r :
-          spark.table(lake.table(TableNames.EVENTS)).where(col("batch_id").equalTo(batchId)).groupBy("source_file").count().collectAsList()) {
+      for (Row r : rowsOfBatch(spark, lake, TableNames.EVENTS, batchId).groupBy("source_file").count().collectAsList()) {
         kept.put(r.getString(0), r.getLong(1));
+      }
+      long quarantineRows = rowsOfBatch(spark, lake, TableNames.QUARANTINE, batchId).count();
+      long expectedQuarantine = quarantined.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+      if (quarantineRows != expectedQuarantine) {
+        throw new IllegalStateException("accounting broken for batch " + batchId + ": events_quarantine holds " + quarantineRows
+            + " rows of it, expected the " + expectedQuarantine + " rows its files quarantined");
       }
     }
 
@@ -273,21 +306,23 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     for (int i = 0; i < reports.size(); i++) {
       FileReport r = reports.get(i);
       String[] st = status.get(r.name);
-      long clean = kept.getOrDefault(r.name, 0L);
       Map<String, Long> q = quarantined.getOrDefault(r.name, Map.of());
       long quarantinedRows = q.values().stream().mapToLong(Long::longValue).sum();
       q.forEach((k, v) -> byReason.merge(k, v, Long::sum));
       long read = st[0].equals("loaded") ? r.rowsRead : 0;
-      long duplicate = parsedClean.getOrDefault(r.name, 0L) - clean;
-      if (read != clean + quarantinedRows + duplicate) {
+      long duplicate = duplicates.getOrDefault(r.name, 0L);
+      long clean = kept.getOrDefault(r.name, 0L);
+      long expectedClean = parsedClean.getOrDefault(r.name, 0L) - duplicate;
+      if (clean != expectedClean) {
         throw new IllegalStateException(
-            "accounting broken for " + r.name + " in batch " + batchId + ": rows_read " + read + " != clean " + clean
-                + " + quarantined " + quarantinedRows + " + duplicate " + duplicate);
+            "accounting broken for " + r.name + " in batch " + batchId + ": events holds " + clean + " rows of it, expected "
+                + expectedClean + " (clean " + parsedClean.getOrDefault(r.name, 0L) + " - duplicate " + duplicate
+                + "); an earlier run may have appended them twice");
       }
       files.add(new FileResult(r.name, i, r.bytes, r.sha256, st[0], st[1], read, clean, quarantinedRows, duplicate));
     }
 
-    if (!lake.committed(spark, TableNames.BATCH_FILES, batchId, STAGE)) {
+    if (rowsOfBatch(spark, lake, TableNames.BATCH_FILES, batchId).isEmpty()) {
       StructType schema = spark.table(lake.table(TableNames.BATCH_FILES)).schema();
       List<Row> rows = files.stream().map(f -> f.toRow(batchId)).collect(Collectors.toList());
       Dataset<Row> df = spark.createDataFrame(rows, schema);
@@ -319,12 +354,50 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
   }
 
   /**
-   * Appends the first copy of every event not already loaded. Only the narrow (event_id, file, line)
-   * columns are shuffled to find the later copies — within the batch (earliest file, then line, wins)
-   * and against other batches' events of the same time range; the clean rows themselves stay in their
-   * chunk order and lose the (usually few) later copies by a join on (file, line).
+   * Per file and for the batch, {@code rows_read = clean + quarantined + duplicate} with every term at
+   * least 0, from the parse and the deduplication, before any table is written. A violation fails the
+   * batch with the numbers, and nothing is committed.
    */
-  private static void writeEvents(SparkSession spark, Lake lake, String batchId, Dataset<Row> clean, Timestamp[] bounds) {
+  static void checkAccounting(String batchId, List<FileReport> reports, Map<String, String[]> status, Map<String, Long> parsedClean,
+      Map<String, Map<String, Long>> quarantined, Map<String, Long> duplicates) {
+    for (FileReport r : reports) {
+      long read = status.get(r.name)[0].equals("loaded") ? r.rowsRead : 0;
+      long parsedOk = parsedClean.getOrDefault(r.name, 0L);
+      long q = quarantined.getOrDefault(r.name, Map.of()).values().stream().mapToLong(Long::longValue).sum();
+      long dup = duplicates.getOrDefault(r.name, 0L);
+      long clean = parsedOk - dup;
+      if (read != clean + q + dup || clean < 0 || q < 0 || dup < 0) {
+        throw new IllegalStateException(
+            "accounting broken for " + r.name + " in batch " + batchId + ": rows_read " + read + " != clean " + clean
+                + " + quarantined " + q + " + duplicate " + dup + " (each term must be >= 0); nothing was committed");
+      }
+    }
+  }
+
+  /** The rows a batch wrote to an append-only table: the durable answer to "did this write commit?". */
+  private static Dataset<Row> rowsOfBatch(SparkSession spark, Lake lake, String table, String batchId) {
+    return spark.table(lake.table(table)).where(col("batch_id").equalTo(batchId));
+  }
+
+  /** Marks the staging directory: from now on, files landing in the instance form a follow-up batch. */
+  private static void sealStaging(Configuration hadoop, Path staging) {
+    try {
+      FileSystem fs = staging.getFileSystem(hadoop);
+      Path marker = new Path(staging, StageLandingJob.CLEAN_STARTED);
+      if (!fs.exists(marker)) {
+        fs.create(marker, true).close();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot mark " + staging + " as being cleaned", e);
+    }
+  }
+
+  /**
+   * The (file, line) of every clean row that is a later copy of an event already kept: within the batch
+   * (earliest file, then line, wins) or in other batches' events of the same time range. Only the narrow
+   * (event_id, file, line) columns are shuffled. Persisted: the caller counts it per file, then drops it.
+   */
+  private static Dataset<Row> laterCopies(SparkSession spark, Lake lake, String batchId, Dataset<Row> clean, Timestamp[] bounds) {
     Dataset<Row> ids = clean.select("event_id", "file_index", "line_number");
     Dataset<Row> existing =
         spark.table(lake.table(TableNames.EVENTS))
@@ -335,27 +408,29 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     if (!existing.isEmpty()) {
       ids = ids.unionByName(existing);
     }
-    Dataset<Row> later =
-        ids.withColumn("rn", row_number().over(Window.partitionBy("event_id").orderBy("file_index", "line_number")))
-            .where(col("rn").gt(1))
-            .select("file_index", "line_number")
-            .persist(StorageLevel.MEMORY_AND_DISK());
-    try {
-      long laterCopies = later.count();
-      Dataset<Row> fresh = clean;
-      if (laterCopies > 0) {
-        Dataset<Row> drop = laterCopies <= BROADCAST_LATER_COPIES ? functions.broadcast(later) : later;
-        fresh = clean.join(drop, clean.col("file_index").equalTo(drop.col("file_index"))
-            .and(clean.col("line_number").equalTo(drop.col("line_number"))), "left_anti");
-      }
-      Dataset<Row> out =
-          fresh.selectExpr(
-              "event_id", "event_time", "event_type", "product_id", "category_id", "category_code", "brand", "price",
-              "user_id", "user_session", "'" + batchId + "' as batch_id", "source_file", "line_number");
-      Lake.tagged(batchId, STAGE, () -> { out.writeTo(lake.table(TableNames.EVENTS)).append(); return null; });
-    } finally {
-      later.unpersist();
+    return ids.withColumn("rn", row_number().over(Window.partitionBy("event_id").orderBy("file_index", "line_number")))
+        .where(col("rn").gt(1).and(col("file_index").geq(0)))
+        .select("file_index", "line_number")
+        .persist(StorageLevel.MEMORY_AND_DISK());
+  }
+
+  /**
+   * Appends the clean rows that are not later copies, in their chunk order; the (usually few) later
+   * copies are dropped by a join on (file, line).
+   */
+  private static void writeEvents(SparkSession spark, Lake lake, String batchId, Dataset<Row> clean, Dataset<Row> later) {
+    long laterCopies = later.count();
+    Dataset<Row> fresh = clean;
+    if (laterCopies > 0) {
+      Dataset<Row> drop = laterCopies <= BROADCAST_LATER_COPIES ? functions.broadcast(later) : later;
+      fresh = clean.join(drop, clean.col("file_index").equalTo(drop.col("file_index"))
+          .and(clean.col("line_number").equalTo(drop.col("line_number"))), "left_anti");
     }
+    Dataset<Row> out =
+        fresh.selectExpr(
+            "event_id", "event_time", "event_type", "product_id", "category_id", "category_code", "brand", "price",
+            "user_id", "user_session", "'" + batchId + "' as batch_id", "source_file", "line_number");
+    Lake.tagged(batchId, STAGE, () -> { out.writeTo(lake.table(TableNames.EVENTS)).append(); return null; });
   }
 
   /** Up to this many later copies are broadcast to the tasks that drop them; more are joined by shuffle. */

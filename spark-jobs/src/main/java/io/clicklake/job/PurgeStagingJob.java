@@ -16,13 +16,14 @@ import java.sql.PreparedStatement;
 import java.sql.Timestamp;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.ContentSummary;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -33,9 +34,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Purges a batch once its data is safely in MySQL (data contract section 7): only when the batch
- * record says {@code export_status = done}, deletes {@code <staging.root>/<batch>} and removes the
- * landing instance, or moves it to {@code <clicklake.archive.root>/<batch>} when that is set. The
- * rejected area is never touched. Records purge_status, purge_at, purged_files, purged_bytes,
+ * record says {@code export_status = done}, deletes the files of {@code <staging.root>/<batch>} that
+ * the batch recorded as its own ({@code batch_files}), and removes the landing instance, or moves it to
+ * {@code <clicklake.archive.root>/<batch>} when that is set, once it holds nothing but its done-flag.
+ * Anything else (a file that arrived after staging) stays, with a warning, for a follow-up batch; a
+ * path outside the configured landing, staging and archive roots is refused. The rejected area is never
+ * touched. The purged file and byte counts are recorded before anything is deleted. Records purge_status, purge_at, purged_files, purged_bytes,
  * finished_at and status {@code succeeded} in {@code batches} and, when {@code clicklake.mysql.url}
  * is set, in {@code pipeline_batches}. Costs one directory listing, one delete or rename per
  * directory and one Iceberg commit. A rerun finishes what is left and writes the same values.
@@ -78,8 +82,13 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     return STAGE;
   }
 
+  /** Purges the configured batch, or every exported batch of the instance that is not purged yet. */
   @Override
   public Result run(SparkSession spark, JobConfig config) {
+    return forEachPending(spark, config, b -> done(b, "export") && !done(b, STAGE), c -> purgeBatch(spark, c));
+  }
+
+  private Result purgeBatch(SparkSession spark, JobConfig config) {
     String batchId = BatchIds.of(config);
     Lake lake = Lake.configure(spark, config);
     lake.ensure(spark, TableNames.INGEST);
@@ -94,43 +103,68 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     boolean wasDone = BatchLedger.DONE.equals(batch.get("purge_status"));
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path staging = StageLandingJob.stagingDir(config, batchId);
-    String inst = config.instance() != null ? config.instance() : (String) batch.get("instance_path");
-    Path instance = inst == null || inst.isEmpty() ? null : new Path(inst);
+    Path instance = recordedInstance(config, batchId, batch);
     Path rejected = config.isSet(Keys.REJECTED_ROOT) ? new Path(config.get(Keys.REJECTED_ROOT), batchId) : null;
 
-    long files;
-    long bytes;
     String instanceOutcome;
+    Map<String, Object> record = new LinkedHashMap<>(batch);
     try {
       FileSystem fs = staging.getFileSystem(hadoop);
+      Roots roots = new Roots(fs, config);
+      roots.check(staging, "the staging directory", Keys.STAGING_ROOT);
+      if (instance != null) {
+        roots.check(instance, "the landing instance", Keys.LANDING_ROOT);
+      }
       guardRejected(fs, rejected, staging, instance);
-      files = 0;
-      bytes = 0;
+      Set<String> recorded = recordedFiles(spark, lake, batchId);
+      List<FileStatus> doomed = new ArrayList<>();
       if (fs.exists(staging)) {
         keepRejectedFiles(spark, lake, fs, batchId, staging);
-        ContentSummary cs = fs.getContentSummary(staging);
-        files = cs.getFileCount();
-        bytes = cs.getLength();
-        if (!fs.delete(staging, true)) {
-          throw new IOException("delete failed: " + staging);
+        for (FileStatus f : fs.listStatus(staging)) {
+          if (f.isFile() && recorded.contains(f.getPath().getName())) {
+            doomed.add(f);
+          }
         }
-        LOG.info("batch {}: deleted {} ({} file(s), {} bytes)", batchId, staging, files, bytes);
       }
-      instanceOutcome = removeInstance(config, hadoop, batchId, instance);
+      // what is about to go is recorded before it goes (once: a rerun after a crash keeps the first count)
+      if (batch.get("purged_files") == null) {
+        Map<String, Object> planned = new LinkedHashMap<>();
+        planned.put("purged_files", doomed.size());
+        planned.put("purged_bytes", doomed.stream().mapToLong(FileStatus::getLen).sum());
+        ledger.update(batchId, STAGE, java.util.Optional.of(batch), planned);
+        record.putAll(planned);
+      }
+      for (FileStatus f : doomed) {
+        if (!fs.delete(f.getPath(), false) && fs.exists(f.getPath())) {
+          throw new IOException("delete failed: " + f.getPath());
+        }
+      }
+      if (fs.exists(staging)) {
+        fs.delete(new Path(staging, CleanEventsJob.PARSED_DIR), true);
+        fs.delete(new Path(staging, StageLandingJob.CLEAN_STARTED), false);
+        FileStatus[] left = fs.listStatus(staging);
+        if (left.length == 0) {
+          fs.delete(staging, false);
+        } else {
+          LOG.warn("batch {}: left {} in place: {} file(s) there are not recorded as the batch's own: {}", batchId, staging, left.length,
+              names(left));
+        }
+      }
+      LOG.info("batch {}: deleted {} staged file(s) of {}", batchId, doomed.size(), staging);
+      instanceOutcome = removeInstance(config, hadoop, roots, batchId, instance);
     } catch (IOException e) {
       throw new UncheckedIOException("purging batch " + batchId + " failed: " + e.getMessage(), e);
     }
 
-    Map<String, Object> record = new LinkedHashMap<>(batch);
-    if (!wasDone || files > 0) {
+    if (!wasDone) {
       Timestamp now = BatchLedger.now();
       Map<String, Object> changes = new LinkedHashMap<>();
       changes.put("purge_status", BatchLedger.DONE);
-      changes.put("purge_at", wasDone && batch.get("purge_at") != null ? batch.get("purge_at") : now);
-      changes.put("purged_files", (int) (files + number(batch.get("purged_files"))));
-      changes.put("purged_bytes", bytes + number(batch.get("purged_bytes")));
-      changes.put("finished_at", wasDone && batch.get("finished_at") != null ? batch.get("finished_at") : now);
+      changes.put("purge_at", now);
+      changes.put("finished_at", batch.get("finished_at") != null ? batch.get("finished_at") : now);
       changes.put("status", "succeeded");
+      changes.put("purged_files", record.get("purged_files"));
+      changes.put("purged_bytes", record.get("purged_bytes"));
       ledger.update(batchId, STAGE, changes);
       record.putAll(changes);
     }
@@ -140,6 +174,61 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     Result r = new Result(batchId, number(record.get("purged_files")), number(record.get("purged_bytes")), instanceOutcome, wasDone);
     LOG.info("{}", r);
     return r;
+  }
+
+  /** The instance the batch recorded; {@code --instance}, when given, must be that one. */
+  private static Path recordedInstance(JobConfig config, String batchId, Map<String, Object> batch) {
+    String rec = (String) batch.get("instance_path");
+    if (rec == null || rec.isEmpty()) {
+      return null;
+    }
+    if (config.instance() != null && !trim(new Path(config.instance()).toUri().getPath()).equals(trim(new Path(rec).toUri().getPath()))) {
+      throw new InputException(
+          "batch " + batchId + " was staged from " + rec + ", not from the --instance given (" + config.instance() + "); nothing was purged");
+    }
+    return new Path(rec);
+  }
+
+  private static String trim(String p) {
+    return p.endsWith("/") && p.length() > 1 ? p.substring(0, p.length() - 1) : p;
+  }
+
+  private static String names(FileStatus[] files) {
+    List<String> n = new ArrayList<>();
+    for (FileStatus f : files) {
+      n.add(f.getPath().getName());
+    }
+    return String.join(", ", n);
+  }
+
+  /** The configured roots a purge may delete or move inside: nothing outside them is ever touched. */
+  private static final class Roots {
+    final FileSystem fs;
+    final JobConfig config;
+
+    Roots(FileSystem fs, JobConfig config) {
+      this.fs = fs;
+      this.config = config;
+    }
+
+    void check(Path p, String what, io.clicklake.config.ConfigKey rootKey) {
+      if (!config.isSet(rootKey)) {
+        throw new InputException("refusing to purge " + what + " " + p + ": " + rootKey.name() + " is not set, so it cannot be checked");
+      }
+      String root = fs.makeQualified(new Path(config.get(rootKey))).toString();
+      String path = fs.makeQualified(p).toString();
+      if (!path.startsWith(root.endsWith("/") ? root : root + "/")) {
+        throw new InputException("refusing to purge " + what + " " + path + ": it lies outside " + rootKey.name() + " (" + root + ")");
+      }
+    }
+  }
+
+  private static Set<String> recordedFiles(SparkSession spark, Lake lake, String batchId) {
+    Set<String> names = new HashSet<>();
+    for (Row r : spark.table(lake.table(TableNames.BATCH_FILES)).where(col("batch_id").equalTo(batchId)).select("file_name").collectAsList()) {
+      names.add(r.getString(0));
+    }
+    return names;
   }
 
   private static long number(Object o) {
@@ -178,7 +267,12 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     }
   }
 
-  private static String removeInstance(JobConfig config, Configuration hadoop, String batchId, Path instance) throws IOException {
+  /**
+   * Removes the landing instance once it holds nothing but its done-flag (and other _ or . files). Data
+   * files in it arrived after the batch was staged: they are a follow-up batch's, so the instance and its
+   * done-flag stay for the next run to stage them.
+   */
+  private static String removeInstance(JobConfig config, Configuration hadoop, Roots roots, String batchId, Path instance) throws IOException {
     if (instance == null) {
       return "absent";
     }
@@ -186,14 +280,42 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     if (!fs.exists(instance)) {
       return "absent";
     }
+    FileStatus[] entries = fs.listStatus(instance);
+    List<String> unstaged = new ArrayList<>();
+    for (FileStatus f : entries) {
+      String n = f.getPath().getName();
+      if (!n.startsWith("_") && !n.startsWith(".")) {
+        unstaged.add(n);
+      }
+    }
+    if (!unstaged.isEmpty()) {
+      LOG.warn("batch {}: kept landing instance {}: {} file(s) arrived after the batch was staged ({}); the next run loads them"
+          + " as a follow-up batch", batchId, instance, unstaged.size(), String.join(", ", unstaged));
+      return "kept (" + unstaged.size() + " file(s) for a follow-up batch)";
+    }
     if (!config.isSet(Keys.ARCHIVE_ROOT)) {
-      if (!fs.delete(instance, true)) {
-        throw new IOException("delete failed: " + instance);
+      String flag = config.get(Keys.DONE_FLAG);
+      for (FileStatus f : entries) {
+        if (!f.getPath().getName().equals(flag)) {
+          fs.delete(f.getPath(), true);
+        }
+      }
+      fs.delete(new Path(instance, flag), false);
+      try {
+        if (!fs.delete(instance, false) && fs.exists(instance)) {
+          throw new IOException("not empty");
+        }
+      } catch (IOException e) {
+        // a file landed between the listing and the delete: the instance is complete again, keep it for the next run
+        fs.create(new Path(instance, flag), true).close();
+        LOG.warn("batch {}: a file landed in {} while it was purged; kept it with its done-flag for the next run", batchId, instance);
+        return "kept (a file landed during the purge)";
       }
       LOG.info("batch {}: deleted landing instance {}", batchId, instance);
       return "deleted";
     }
     Path target = new Path(config.get(Keys.ARCHIVE_ROOT), batchId);
+    roots.check(target, "the archive directory", Keys.ARCHIVE_ROOT);
     FileSystem afs = target.getFileSystem(hadoop);
     if (!afs.getUri().equals(fs.getUri())) {
       throw new InputException("expected the archive root on the landing filesystem " + fs.getUri() + " (the instance moves by rename), found " + afs.getUri());
@@ -210,7 +332,7 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
           throw new IOException("rename failed: " + f.getPath() + " -> " + dst);
         }
       }
-      fs.delete(instance, true);
+      fs.delete(instance, false);
     }
     LOG.info("batch {}: archived landing instance {} to {}", batchId, instance, target);
     return "archived";

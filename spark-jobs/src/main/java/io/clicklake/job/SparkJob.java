@@ -6,9 +6,17 @@ import io.clicklake.config.Keys;
 import io.clicklake.io.BatchIds;
 import io.clicklake.table.BatchLedger;
 import io.clicklake.table.Lake;
-import java.util.LinkedHashMap;
+import io.clicklake.lock.Lease;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.WeakHashMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -31,12 +39,77 @@ public abstract class SparkJob<R> {
     return null;
   }
 
+  /** The lease this job holds while it runs ({@link Lease}); runs that share a name never overlap. */
+  public String lockName() {
+    return stage() != null ? stage() : getClass().getSimpleName();
+  }
+
+  /**
+   * {@link #run} while holding the job's lease: what {@link #main} and the local runner call. A
+   * second run of the same step fails with {@link io.clicklake.lock.LockHeldException} naming the
+   * holder, or waits up to {@code clicklake.lock.wait-seconds}.
+   */
+  public final R runLocked(SparkSession spark, JobConfig config) {
+    String batch = null;
+    try {
+      batch = BatchIds.of(config);
+    } catch (ConfigException e) {
+      // jobs outside a batch (maintenance) name none
+    }
+    try (Lease lease = Lease.acquire(config, spark.sparkContext().hadoopConfiguration(), lockName(), getClass().getSimpleName(), batch)) {
+      return run(spark, config);
+    }
+  }
+
+  /**
+   * Runs {@code one} for the batch the configuration names ({@code clicklake.batch-id}), or, when only
+   * the instance is given, for every batch of the instance that {@code pending} accepts, first batch
+   * first (an instance has follow-up batches when files arrived after it was staged). When none is
+   * pending, runs it for the instance's latest batch, which then reports "already done" or names the
+   * step that is missing. Returns the last result. A failure is recorded on the batch that failed.
+   */
+  protected final R forEachPending(SparkSession spark, JobConfig config, Predicate<Map<String, Object>> pending, Function<JobConfig, R> one) {
+    if (config.isSet(Keys.BATCH_ID) || stage() == null) {
+      return one.apply(config);
+    }
+    String base = BatchIds.of(config);
+    List<Map<String, Object>> lineage = new BatchLedger(spark, Lake.configure(spark, config)).lineage(base);
+    List<String> ids = new ArrayList<>();
+    for (Map<String, Object> b : lineage) {
+      if (pending.test(b)) {
+        ids.add((String) b.get("batch_id"));
+      }
+    }
+    if (ids.isEmpty()) {
+      ids.add(lineage.isEmpty() ? base : (String) lineage.get(lineage.size() - 1).get("batch_id"));
+    }
+    R last = null;
+    for (String id : ids) {
+      JobConfig c = config.with(Map.of(Keys.BATCH_ID.name(), id));
+      try {
+        last = one.apply(c);
+      } catch (RuntimeException e) {
+        recordFailure(spark, c, stage(), e);
+        throw e;
+      }
+    }
+    return last;
+  }
+
+  /** The row's stage column is done. */
+  protected static boolean done(Map<String, Object> batch, String stage) {
+    return BatchLedger.DONE.equals(batch.get(stage + "_status"));
+  }
+
+  /** Failures already written to their batch row: not recorded again (on another batch) by a caller. */
+  private static final Set<Throwable> RECORDED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+
   /**
    * Records a failed stage in the batch row (status failed, {@code <stage>_status} failed, the error
    * message), best effort: a failure to record must never hide the original error.
    */
   public static void recordFailure(SparkSession spark, JobConfig config, String stage, Throwable error) {
-    if (stage == null) {
+    if (stage == null || !RECORDED.add(error)) {
       return;
     }
     try {
@@ -87,7 +160,7 @@ public abstract class SparkJob<R> {
       JobConfig config = JobConfig.fromArgs(args, sparkConf);
       LOG.info("{} effective config:\n  {}", job.getClass().getSimpleName(), String.join("\n  ", config.describe()));
       try {
-        Object result = job.run(spark, config);
+        Object result = job.runLocked(spark, config);
         System.out.println(result);
       } catch (RuntimeException e) {
         recordFailure(spark, config, job.stage(), e);

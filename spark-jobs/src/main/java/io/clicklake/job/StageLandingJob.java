@@ -26,6 +26,10 @@ import org.slf4j.LoggerFactory;
  * registers the batch in {@code batches}, and moves the instance's files into {@code
  * <staging.root>/<batch-id>/} by rename (same filesystem, so each move is atomic and costs no copy).
  * Rerunning it after a partial or complete run moves what is left and changes nothing else.
+ *
+ * <p>Files that reach an instance after its batch's clean began (a late file, or the instance landed
+ * again after its purge) are never added to that batch: they form a follow-up batch {@code
+ * <batch-id>.<n>} (n = 2, 3, ...) with its own ledger row and accounting (data contract section 1).
  */
 public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(StageLandingJob.class);
@@ -64,11 +68,24 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
     return "stage";
   }
 
+  /** Stage and clean share one lease: a file must never move into a batch whose clean has begun. */
+  @Override
+  public String lockName() {
+    return INGEST_LOCK;
+  }
+
+  static final String INGEST_LOCK = "ingest";
+
+  /**
+   * Marker a clean run writes into a batch's staging directory before it lists the files: from then
+   * on, files that reach the instance belong to a follow-up batch, never to this one.
+   */
+  static final String CLEAN_STARTED = "_CLEAN_STARTED";
+
   @Override
   public Result run(SparkSession spark, JobConfig config) {
-    String batchId = BatchIds.of(config);
+    String base = BatchIds.of(config);
     Path instance = new Path(config.requireInstance());
-    Path staging = stagingDir(config, batchId);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     try {
       FileSystem fs = instance.getFileSystem(hadoop);
@@ -80,7 +97,8 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
         throw new InputException(
             "landing instance " + instance + " has no done-flag " + flag + "; it is not complete and was not touched");
       }
-      FileSystem stagingFs = staging.getFileSystem(hadoop);
+      Path stagingRoot = new Path(config.require(Keys.STAGING_ROOT));
+      FileSystem stagingFs = stagingRoot.getFileSystem(hadoop);
       if (!stagingFs.getUri().equals(fs.getUri())) {
         throw new InputException(
             "expected the staging root on the landing filesystem " + fs.getUri() + " (files move by rename), found " + stagingFs.getUri());
@@ -89,14 +107,55 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
       lake.ensure(spark, TableNames.INGEST);
       BatchLedger ledger = new BatchLedger(spark, lake);
 
-      fs.mkdirs(staging);
       FileStatus[] files = fs.listStatus(instance, p -> !p.getName().startsWith("_") && !p.getName().startsWith("."));
       Arrays.sort(files);
-      int moved = 0;
       for (FileStatus f : files) {
         if (f.isDirectory()) {
           throw new InputException("expected files in landing instance " + instance + ", found a directory " + f.getPath().getName());
         }
+      }
+      // The instance's batches so far: ledger rows, plus a staging directory a crashed run filled before it
+      // could register it. The latest one takes the files unless its clean has begun; then a follow-up does.
+      Map<String, Map<String, Object>> known = new LinkedHashMap<>();
+      for (Map<String, Object> b : ledger.lineage(base)) {
+        known.put((String) b.get("batch_id"), b);
+      }
+      int latest = 0;
+      for (String id : known.keySet()) {
+        latest = Math.max(latest, BatchLedger.followUpNumber(base, id));
+      }
+      if (fs.exists(stagingRoot)) {
+        for (FileStatus d : fs.listStatus(stagingRoot)) {
+          if (d.isDirectory()) {
+            latest = Math.max(latest, BatchLedger.followUpNumber(base, d.getPath().getName()));
+          }
+        }
+      }
+      String batchId;
+      if (latest == 0) {
+        batchId = base;
+      } else {
+        String latestId = BatchLedger.followUpId(base, latest);
+        boolean sealed = known.containsKey(latestId) && known.get(latestId).get("clean_status") != null
+            || fs.exists(new Path(stagingDir(config, latestId), CLEAN_STARTED))
+            || known.containsKey(latestId) && known.get(latestId).get("purge_status") != null;
+        if (!sealed) {
+          batchId = latestId;
+        } else if (files.length == 0) {
+          LOG.info("instance {}: nothing new to stage (latest batch {})", instance, latestId);
+          Map<String, Object> b = known.get(latestId);
+          int staged = b == null || b.get("files_total") == null ? 0 : ((Number) b.get("files_total")).intValue();
+          return new Result(latestId, stagingDir(config, latestId).toString(), 0, staged);
+        } else {
+          batchId = BatchLedger.followUpId(base, latest + 1);
+          LOG.warn("instance {}: {} file(s) arrived after batch {} was staged; they form follow-up batch {}",
+              instance, files.length, latestId, batchId);
+        }
+      }
+      Path staging = stagingDir(config, batchId);
+      fs.mkdirs(staging);
+      int moved = 0;
+      for (FileStatus f : files) {
         Path target = new Path(staging, f.getPath().getName());
         if (fs.exists(target)) {
           throw new InputException(
@@ -110,12 +169,12 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
       }
       int staged = dataFiles(fs, staging).size();
       Map<String, Object> changes = new LinkedHashMap<>();
-      java.util.Optional<Map<String, Object>> current = ledger.read(batchId);
-      boolean known = current.isPresent();
-      if (!known) {
+      java.util.Optional<Map<String, Object>> current = java.util.Optional.ofNullable(known.get(batchId));
+      boolean registered = current.isPresent();
+      if (!registered) {
         changes.put("started_at", BatchLedger.now());
       }
-      if (moved > 0 || !known) {
+      if (moved > 0 || !registered || !Integer.valueOf(staged).equals(current.get().get("files_total"))) {
         changes.put("instance_path", instance.toString());
         changes.put("staging_path", staging.toString());
         changes.put("status", "running");

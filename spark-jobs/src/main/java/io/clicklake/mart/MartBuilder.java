@@ -56,6 +56,8 @@ public final class MartBuilder {
           }
           // inserted + updated rows of this commit (each source row inserts or updates exactly one row)
           written.put(m.table, lake.addedRecords(spark, m.table, batchId, STAGE));
+          // durable: a retry must know this table is done even after its snapshot expired
+          lake.recordCommit(spark, m.table, batchId, STAGE);
         }
         afterTable.accept(m.table);
       });

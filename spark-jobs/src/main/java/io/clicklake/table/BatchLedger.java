@@ -19,7 +19,8 @@ import org.apache.spark.sql.types.StructType;
 /**
  * The {@code batches} table: one row per batch, updated by each stage with one MERGE commit tagged
  * with the batch id and stage. A stage reads the row, changes its own columns, writes it back whole.
- * Only one workflow runs per batch (coordinator concurrency 1), so read-modify-write is safe.
+ * Two runs of one step never overlap (each holds its step's lease), so read-modify-write of a row is
+ * safe; runs of different steps may commit at once, and a MERGE that loses that race is retried.
  */
 public final class BatchLedger {
   public static final String DONE = "done";
@@ -41,15 +42,7 @@ public final class BatchLedger {
     if (rows.isEmpty()) {
       return Optional.empty();
     }
-    Row r = rows.get(0);
-    Map<String, Object> m = new LinkedHashMap<>();
-    StructType schema = r.schema();
-    for (int i = 0; i < schema.fields().length; i++) {
-      StructField f = schema.fields()[i];
-      Object v = r.isNullAt(i) ? null : f.dataType() instanceof MapType ? new LinkedHashMap<>(r.getJavaMap(i)) : r.get(i);
-      m.put(f.name(), v);
-    }
-    return Optional.of(Collections.unmodifiableMap(m));
+    return Optional.of(Collections.unmodifiableMap(toMap(rows.get(0))));
   }
 
   /** Sets the given columns of the batch row (creating it when missing), in one tagged commit. */
@@ -57,8 +50,53 @@ public final class BatchLedger {
     update(batchId, stage, read(batchId), changes);
   }
 
-  /** As {@link #update(String, String, Map)}, from the row the caller already read (one Spark action fewer). */
+  /**
+   * As {@link #update(String, String, Map)}, from the row the caller already read (one Spark action fewer). Runs of
+   * different steps may update different batch rows at the same time; Iceberg then rejects one of the MERGEs
+   * (a conflicting commit). That one re-reads its row and merges again, a few times with a growing pause.
+   */
   public void update(String batchId, String stage, Optional<Map<String, Object>> current, Map<String, Object> changes) {
+    Optional<Map<String, Object>> row = current;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        merge(batchId, stage, row, changes);
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= CONFLICT_ATTEMPTS || !isCommitConflict(e)) {
+          throw e;
+        }
+        pause(attempt * 200L);
+        row = read(batchId);
+      }
+    }
+  }
+
+  private static final int CONFLICT_ATTEMPTS = 8;
+
+  /** An Iceberg commit that lost a race against another writer of the same table (retried by the caller). */
+  public static boolean isCommitConflict(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      String n = t.getClass().getName();
+      if (n.equals("org.apache.iceberg.exceptions.ValidationException") || n.equals("org.apache.iceberg.exceptions.CommitFailedException")) {
+        return true;
+      }
+      if (t.getCause() == t) {
+        break;
+      }
+    }
+    return false;
+  }
+
+  private static void pause(long ms) {
+    try {
+      Thread.sleep(ms); // backoff before retrying a conflicting commit
+    } catch (InterruptedException ie) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while retrying a batches commit", ie);
+    }
+  }
+
+  private void merge(String batchId, String stage, Optional<Map<String, Object>> current, Map<String, Object> changes) {
     StructType schema = spark.table(lake.table(TableNames.BATCHES)).schema();
     Map<String, Object> row = new LinkedHashMap<>(current.orElse(Map.of()));
     row.put("batch_id", batchId);
@@ -82,6 +120,55 @@ public final class BatchLedger {
             spark.sql(
                 "merge into " + lake.table(TableNames.BATCHES) + " t using " + view
                     + " s on t.batch_id = s.batch_id when matched then update set * when not matched then insert *"));
+  }
+
+  /**
+   * The batches of one landing instance, in order: its first batch {@code base}, then its follow-up
+   * batches {@code base.2}, {@code base.3}, ... (data contract section 1).
+   */
+  public List<Map<String, Object>> lineage(String base) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    org.apache.spark.sql.Column id = org.apache.spark.sql.functions.col("batch_id");
+    for (Row r : spark.table(lake.table(TableNames.BATCHES)).where(id.equalTo(base).or(id.startsWith(base + "."))).collectAsList()) {
+      Map<String, Object> m = toMap(r);
+      if (followUpNumber(base, (String) m.get("batch_id")) > 0) {
+        out.add(Collections.unmodifiableMap(m));
+      }
+    }
+    out.sort(java.util.Comparator.comparingInt(m -> followUpNumber(base, (String) m.get("batch_id"))));
+    return out;
+  }
+
+  /** 1 for the base batch itself, n for {@code base.n} (n >= 2), 0 when the id is not of this lineage. */
+  public static int followUpNumber(String base, String id) {
+    if (id.equals(base)) {
+      return 1;
+    }
+    if (!id.startsWith(base + ".")) {
+      return 0;
+    }
+    String n = id.substring(base.length() + 1);
+    if (!n.matches("[1-9][0-9]{0,8}")) {
+      return 0;
+    }
+    int v = Integer.parseInt(n);
+    return v >= 2 ? v : 0;
+  }
+
+  /** The id of follow-up batch {@code n} (n >= 2) of an instance. */
+  public static String followUpId(String base, int n) {
+    return n <= 1 ? base : base + "." + n;
+  }
+
+  private static Map<String, Object> toMap(Row r) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    StructType schema = r.schema();
+    for (int i = 0; i < schema.fields().length; i++) {
+      StructField f = schema.fields()[i];
+      Object v = r.isNullAt(i) ? null : f.dataType() instanceof MapType ? new LinkedHashMap<>(r.getJavaMap(i)) : r.get(i);
+      m.put(f.name(), v);
+    }
+    return m;
   }
 
   public static Timestamp now() {

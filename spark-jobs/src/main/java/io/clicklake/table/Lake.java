@@ -125,7 +125,13 @@ public final class Lake {
     }
   }
 
-  /** True when the table has a snapshot tagged with this batch and stage (the write already committed). */
+  /**
+   * True when this batch's stage already committed its write to the table: a live snapshot carries its
+   * tag, or {@code batch_commits} recorded it. Snapshot expiry removes tags but never rows of {@code
+   * batch_commits}, so the answer does not depend on what maintenance did since the write. The tags are
+   * read first: a write is recorded in {@code batch_commits} right after its commit, and a crash in between
+   * is caught by the tag of the snapshot that is still the table's newest.
+   */
   public boolean committed(SparkSession spark, String table, String batchId, String stage) {
     for (Snapshot s : iceberg(spark, table).snapshots()) {
       Map<String, String> summary = s.summary();
@@ -133,7 +139,34 @@ public final class Lake {
         return true;
       }
     }
-    return false;
+    return !spark.table(table(TableNames.BATCH_COMMITS))
+        .where(org.apache.spark.sql.functions.col("batch_id").equalTo(batchId)
+            .and(org.apache.spark.sql.functions.col("stage").equalTo(stage))
+            .and(org.apache.spark.sql.functions.col("table_name").equalTo(table)))
+        .isEmpty();
+  }
+
+  /**
+   * Records in {@code batch_commits} that this batch's stage committed to the table (the snapshot
+   * tagged with it, and the records it added). Call right after the write.
+   */
+  public void recordCommit(SparkSession spark, String table, String batchId, String stage) {
+    Snapshot tagged = null;
+    for (Snapshot s : iceberg(spark, table).snapshots()) {
+      if (batchId.equals(s.summary().get(TAG_BATCH)) && stage.equals(s.summary().get(TAG_STAGE))) {
+        tagged = s;
+      }
+    }
+    long snapshotId = tagged == null ? -1 : tagged.snapshotId();
+    long rows = tagged == null ? 0 : Long.parseLong(tagged.summary().getOrDefault("added-records", "0"));
+    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> one =
+        spark.createDataFrame(
+            java.util.List.of(org.apache.spark.sql.RowFactory.create(batchId, stage, table, snapshotId, rows, new java.sql.Timestamp(System.currentTimeMillis()))),
+            spark.table(table(TableNames.BATCH_COMMITS)).schema());
+    tagged(batchId, stage, () -> {
+      one.writeTo(table(TableNames.BATCH_COMMITS)).append();
+      return null;
+    });
   }
 
   /** Records added by the table's latest commit if that commit is this batch's stage, else 0 (nothing was committed). */

@@ -8,6 +8,7 @@ public final class TableNames {
   public static final String QUARANTINE = "events_quarantine";
   public static final String BATCHES = "batches";
   public static final String BATCH_FILES = "batch_files";
+  public static final String BATCH_COMMITS = "batch_commits";
   public static final String DIM_DATE = "dim_date";
   public static final String DIM_PRODUCT = "dim_product";
   public static final String DIM_CATEGORY = "dim_category";
@@ -19,7 +20,7 @@ public final class TableNames {
   public static final String MART_SESSION_REVENUE = "mart_session_revenue";
   public static final String MART_DAILY_FUNNEL = "mart_daily_funnel";
 
-  public static final List<String> INGEST = List.of(EVENTS, QUARANTINE, BATCHES, BATCH_FILES);
+  public static final List<String> INGEST = List.of(EVENTS, QUARANTINE, BATCHES, BATCH_FILES, BATCH_COMMITS);
   public static final List<String> STAR =
       List.of(DIM_DATE, DIM_PRODUCT, DIM_CATEGORY, DIM_BRAND, DIM_USER, FACT_EVENTS, FACT_SESSIONS);
   public static final List<String> MARTS = List.of(MART_USER_ENGAGEMENT, MART_SESSION_REVENUE, MART_DAILY_FUNNEL);
