@@ -199,4 +199,159 @@ class PipelineCliTest {
     }
     assertThat(help).allSatisfy(h -> assertThat(h).startsWith("usage: bin/pipeline"));
   }
+
+  @Test
+  void aFileLandedAgainInAnInstanceIsAFollowUpBatchAndNeverLost() throws IOException {
+    Path work = tmp.resolve("relanded");
+    Path landing = work.resolve("landing");
+    Path in = work.resolve("in");
+    String url = db.url("cli_relanded");
+    Path a = resourceFile("clean/shop-a.csv", in, "a.csv");
+    Path b = resourceFile("clean/shop-b.csv", in, "b.csv");
+    String[] common = {"--landing", landing.toString(), "--warehouse", work.resolve("wh").toString(), "--mysql-url", url, "--workdir", work.toString()};
+
+    assertThat(cli(args("land", a, "--instance", "2019/10/01/00", "--landing", landing, "--workdir", work)).code()).isZero();
+    Run first = cli(concat(new String[] {"run"}, common));
+    assertThat(first.code()).as(first.out() + first.err()).isZero();
+    assertThat(landing.resolve("2019/10/01/00")).as("purged").doesNotExist();
+
+    // the same instance path lands again: a follow-up batch, not "already done"
+    assertThat(cli(args("land", b, "--instance", "2019/10/01/00", "--landing", landing, "--workdir", work)).code()).isZero();
+    Run second = cli(concat(new String[] {"run"}, common));
+    assertThat(second.code()).as(second.out() + second.err()).isZero();
+    assertThat(second.out()).contains("2019-10-01-00.2").doesNotContain("(already done)");
+
+    assertThat(db.rows("cli_relanded", "select batch_id, files_total, rows_read = rows_clean + rows_quarantined + rows_duplicate,"
+            + " export_status, purge_status from pipeline_batches order by batch_id"))
+        .as("two ledger rows, each balanced")
+        .containsExactly("2019-10-01-00|1|1|done|done", "2019-10-01-00.2|1|1|done|done");
+    assertThat(db.rows("cli_relanded", "select sum(rows_read) from pipeline_batches")).as("every row of both files read once").containsExactly("38");
+    assertThat(db.rows("cli_relanded", "select user_id, total_views, total_add_to_cart, total_purchases, view_to_cart_rate, cart_to_purchase_rate"
+            + " from user_engagement order by user_id"))
+        .as("both files' rows, each counted once: the golden marts of a and b together")
+        .containsExactlyElementsOf(expected("marts/expected_user_engagement.txt"));
+  }
+
+  @Test
+  void aFileAddedBetweenExportAndPurgeIsLoadedByTheNextRun() throws IOException {
+    Path work = tmp.resolve("between");
+    Path landing = work.resolve("landing");
+    Path in = work.resolve("in");
+    String url = db.url("cli_between");
+    Path a = resourceFile("clean/shop-a.csv", in, "a.csv");
+    Path b = resourceFile("clean/shop-b.csv", in, "b.csv");
+    String[] common = {"--landing", landing.toString(), "--warehouse", work.resolve("wh").toString(), "--mysql-url", url, "--workdir", work.toString()};
+
+    assertThat(cli(args("land", a, "--instance", "2019/10/01/00", "--landing", landing, "--workdir", work)).code()).isZero();
+    Run stopped = cli(concat(new String[] {"run", "--conf", "clicklake.test.fail-after=before-purge"}, common));
+    assertThat(stopped.code()).as("a failed batch fails the run").isEqualTo(1);
+    assertThat(stopped.out()).contains("batch 2019-10-01-00 failed at purge: injected failure after step 'before-purge'")
+        .contains("failed (recorded in the batch rows; the next run retries them)");
+    assertThat(stopped.out() + stopped.err()).as("one line, no stack trace").doesNotContain("\tat ");
+
+    assertThat(cli(args("land", b, "--instance", "2019/10/01/00", "--landing", landing, "--workdir", work)).code())
+        .as("a file can land in an instance that waits for its purge").isZero();
+    Run next = cli(concat(new String[] {"run"}, common));
+    assertThat(next.code()).as(next.out() + next.err()).isZero();
+    assertThat(db.rows("cli_between", "select batch_id, files_total, export_status, purge_status, status from pipeline_batches order by batch_id"))
+        .containsExactly("2019-10-01-00|1|done|done|succeeded", "2019-10-01-00.2|1|done|done|succeeded");
+    assertThat(db.rows("cli_between", "select user_id, total_views, total_add_to_cart, total_purchases, view_to_cart_rate, cart_to_purchase_rate"
+            + " from user_engagement order by user_id"))
+        .containsExactlyElementsOf(expected("marts/expected_user_engagement.txt"));
+    assertThat(landing.resolve("2019/10/01/00")).doesNotExist();
+  }
+
+  @Test
+  void killedWithSigkillAtSeveralMomentsThenRunToTheEndEqualsAnUninterruptedRun() throws Exception {
+    Path work = tmp.resolve("killed");
+    Path in = work.resolve("in");
+    List<Path> files = new ArrayList<>();
+    for (int k = 0; k < 3; k++) {
+      Path f = in.resolve("shop-" + k + ".csv");
+      Files.createDirectories(in);
+      Run g = cli(args("generate", "--rows", 4000, "--faults", 0.02, "--seed", 11 + k, "--start", "2019-10-01T0" + k + ":00", "--out", f));
+      assertThat(g.code()).as(g.err()).isZero();
+      files.add(f);
+    }
+    Path refWork = work.resolve("ref");
+    Path killWork = work.resolve("kill");
+    for (Path w : List.of(refWork, killWork)) {
+      for (int k = 0; k < 3; k++) {
+        assertThat(cli(args("land", files.get(k), "--instance", "2019/10/01/0" + k, "--landing", w.resolve("landing"), "--workdir", w)).code()).isZero();
+      }
+    }
+    Run ref = cli(args("run", "--landing", refWork.resolve("landing"), "--warehouse", refWork.resolve("wh"), "--mysql-url", db.url("cli_kill_ref"),
+        "--workdir", refWork));
+    assertThat(ref.code()).as(ref.out() + ref.err()).isZero();
+
+    String[] run = args("run", "--landing", killWork.resolve("landing"), "--warehouse", killWork.resolve("wh"), "--mysql-url", db.url("cli_kill"),
+        "--workdir", killWork);
+    // kill -9 after the n-th finished step of each attempt: inside marts, inside purge, inside the third batch
+    int[] after = {2, 4, 6};
+    for (int i = 0; i < after.length; i++) {
+      Process p = subprocess(run, killWork.resolve("attempt-" + i + ".log"));
+      boolean seen = waitForStepLines(killWork.resolve("attempt-" + i + ".log"), after[i], p);
+      if (i == 0 && seen) {
+        Run second = cli(run);
+        assertThat(second.code()).as("a second run while the first works").isEqualTo(2);
+        assertThat(second.err()).contains("the runner lock is held by bin/pipeline run").contains("pid " + p.pid());
+      }
+      p.destroyForcibly(); // SIGKILL on Linux
+      p.waitFor();
+    }
+    Run rest = cli(run);
+    assertThat(rest.code()).as(rest.out() + rest.err()).isZero();
+    for (String q : List.of(
+        "select * from user_engagement order by user_id",
+        "select user_session, total_revenue, user_id, first_event_at, last_event_at, events, views, carts, purchases from session_revenue order by 1",
+        "select event_date, views, carts, removes, purchases, revenue, sessions, purchasing_sessions, buyers, users from daily_funnel order by 1",
+        "select batch_id, files_total, files_loaded, rows_read, rows_clean, rows_quarantined, rows_duplicate, export_status, purge_status"
+            + " from pipeline_batches order by 1")) {
+      List<String> want = db.rows("cli_kill_ref", q);
+      assertThat(db.rows("cli_kill", q).stream().map(r -> r.replaceAll("2019-10-01-0\\d(\\.\\d+)?\\|", "")).collect(Collectors.toList()))
+          .as("after three SIGKILLs and a rerun: %s", q)
+          .isEqualTo(want.stream().map(r -> r.replaceAll("2019-10-01-0\\d(\\.\\d+)?\\|", "")).collect(Collectors.toList()));
+    }
+  }
+
+  /** bin/pipeline in a JVM of its own (same classpath and module flags as this one), output to a file. */
+  static Process subprocess(String[] args, Path log) throws IOException {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(ProcessHandle.current().info().command().orElse("java"));
+    for (String a : java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (a.startsWith("--add-") || a.startsWith("-Xmx") || a.startsWith("-XX:+Ignore") || a.startsWith("-Dio.netty") || a.startsWith("-Djdk.reflect")) {
+        cmd.add(a);
+      }
+    }
+    cmd.add("-cp");
+    cmd.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+    cmd.add(Pipeline.class.getName());
+    cmd.addAll(Arrays.asList(args));
+    ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
+    pb.environment().put("SPARK_LOCAL_IP", "127.0.0.1");
+    Files.createDirectories(log.getParent());
+    return pb.start();
+  }
+
+  /** Polls the log (deadline 5 min) until n steps have printed their closing progress line; false if the run ended first. */
+  static boolean waitForStepLines(Path log, int n, Process p) throws IOException {
+    long deadline = System.currentTimeMillis() + 300_000;
+    java.util.regex.Pattern step = java.util.regex.Pattern.compile("(?m)^  (stage|clean|marts|export|purge) .* s$");
+    while (System.currentTimeMillis() < deadline) {
+      String text = Files.exists(log) ? Files.readString(log) : "";
+      if (step.matcher(text).results().count() >= n) {
+        return true;
+      }
+      if (p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS)) { // poll: returns at once if the run ended
+        return false;
+      }
+    }
+    throw new AssertionError("no " + n + " finished steps in " + log + " within 5 min");
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    String[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
 }

@@ -100,6 +100,7 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
           "batch " + batchId + ": the export stage is not done (export_status=" + batch.get("export_status")
               + "); its staged files are kept. Run ExportMartsJob for it first");
     }
+    maybeFail(config, "before-purge");
     boolean wasDone = BatchLedger.DONE.equals(batch.get("purge_status"));
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path staging = StageLandingJob.stagingDir(config, batchId);

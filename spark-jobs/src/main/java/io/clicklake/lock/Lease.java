@@ -91,6 +91,10 @@ public final class Lease implements Closeable {
         if (h == null) {
           continue; // released between our create and our read: try again at once
         }
+        if (h.id.isEmpty() && System.currentTimeMillis() - h.renewedAt < 5_000) {
+          pause(50); // its holder is still writing it: read it again in a moment
+          continue;
+        }
         String why = h.staleBecause(staleMs);
         if (why != null) {
           Path broken = new Path(path.getParent(), path.getName() + ".broken-" + id);
@@ -148,8 +152,9 @@ public final class Lease implements Closeable {
     } catch (FileAlreadyExistsException e) {
       return false;
     } catch (IOException e) {
-      // HDFS reports an existing file as a RemoteException wrapping FileAlreadyExistsException
-      if (fs.exists(path) && String.valueOf(e.getMessage()).contains("exists")) {
+      // HDFS reports an existing file as a RemoteException (FileAlreadyExistsException, or
+      // AlreadyBeingCreatedException while its creator is still writing it)
+      if (fs.exists(path)) {
         return false;
       }
       throw e;
