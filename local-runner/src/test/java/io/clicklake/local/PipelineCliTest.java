@@ -334,7 +334,7 @@ class PipelineCliTest {
   }
 
   /** Polls the log (deadline 5 min) until n steps have printed their closing progress line; false if the run ended first. */
-  static boolean waitForStepLines(Path log, int n, Process p) throws IOException {
+  static boolean waitForStepLines(Path log, int n, Process p) throws IOException, InterruptedException {
     long deadline = System.currentTimeMillis() + 300_000;
     java.util.regex.Pattern step = java.util.regex.Pattern.compile("(?m)^  (stage|clean|marts|export|purge) .* s$");
     while (System.currentTimeMillis() < deadline) {
