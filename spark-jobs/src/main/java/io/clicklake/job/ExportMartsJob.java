@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import io.clicklake.config.ConfigException;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
+import io.clicklake.export.ExportLock;
 import io.clicklake.export.FailPoint;
 import io.clicklake.export.MySqlException;
 import io.clicklake.export.MySqlSchema;
@@ -153,6 +154,10 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     int parallelism = positive(config, Keys.EXPORT_PARALLELISM);
     int batchSize = positive(config, Keys.EXPORT_BATCH_SIZE);
     MySqlTarget target = MySqlTarget.from(config, spark.sparkContext().hadoopConfiguration());
+    int lockWait = config.getInt(Keys.LOCK_WAIT_SECONDS);
+    if (lockWait < 0) {
+      throw new ConfigException(Keys.LOCK_WAIT_SECONDS.name() + " expects a number of seconds >= 0, found " + lockWait);
+    }
 
     Lake lake = Lake.configure(spark, config);
     lake.ensure(spark, TableNames.INGEST);
@@ -172,8 +177,10 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
           }
         };
     Export export = new Export(spark, lake, batchId, batch, full, method, parallelism, batchSize, target, failStep, failPoint);
-    try {
-      return export.run(ledger);
+    String token = Publisher.newToken();
+    try (ExportLock lock = ExportLock.acquire(target, batchId, token, lockWait)) {
+      // everything from the first staging table to the Iceberg ledger update runs under the lock
+      return export.run(ledger, lock, token);
     } catch (Exception e) { // a failed Spark job throws the checked SparkException; callers record the failure
       throw unwrap(e);
     }
@@ -214,7 +221,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       this.failPoint = failPoint;
     }
 
-    Result run(BatchLedger ledger) throws Exception {
+    Result run(BatchLedger ledger, ExportLock lock, String token) throws Exception {
       long t0 = System.nanoTime();
       List<MySqlSchema.Shape> shapes =
           target.retry("creating the tables", () -> {
@@ -232,7 +239,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
               return out;
             }
           });
-      publisher = new Publisher(target, shapes, full);
+      publisher = new Publisher(target, shapes, full, token, lock);
       publisher.prepare();
       if (StagingLoader.HALF_STEP.equals(failStep)) {
         long total = 0;
