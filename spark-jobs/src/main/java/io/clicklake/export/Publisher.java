@@ -39,7 +39,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A failure before the commit (or the rename) leaves the published tables untouched; its staging
  * tables stay for a look and are dropped by the next run. Work is retried as a whole after a lost
- * connection: the upsert is idempotent and the swap checks whether it already happened.
+ * connection: the upsert is idempotent and the swap checks whether it already happened. Both wait
+ * for readers' locks in short attempts, {@code clicklake.export.lock-wait-timeout-seconds} in all
+ * ({@link BoundedLockWait}).
  */
 public final class Publisher {
   private static final Logger LOG = LoggerFactory.getLogger(Publisher.class);
@@ -54,12 +56,17 @@ public final class Publisher {
   private final boolean fullRefresh;
   private final String token;
   private final ExportLock lock;
+  private final BoundedLockWait waits;
 
   /**
    * @param token this run's token ({@link #newToken()}), suffix of its staging tables
    * @param lock the export lock the caller holds from {@link #prepare()} to {@link #cleanUp()}
+   * @param lockWaitTimeoutSeconds {@code clicklake.export.lock-wait-timeout-seconds}: the longest the
+   *     publish waits for readers in all ({@link BoundedLockWait})
    */
-  public Publisher(MySqlTarget target, List<MySqlSchema.Shape> shapes, boolean fullRefresh, String token, ExportLock lock) {
+  public Publisher(MySqlTarget target, List<MySqlSchema.Shape> shapes, boolean fullRefresh, String token, ExportLock lock,
+      int lockWaitTimeoutSeconds) {
+    this.waits = new BoundedLockWait(lockWaitTimeoutSeconds);
     if (!token.matches("[a-z0-9]{1,16}")) {
       throw new IllegalArgumentException("a run token is 1 to 16 lower-case letters and digits, found '" + token + "'");
     }
@@ -89,6 +96,12 @@ public final class Publisher {
 
   public String token() {
     return token;
+  }
+
+  private String publishedNames() {
+    List<String> names = new ArrayList<>();
+    shapes.forEach(t -> names.add(t.table));
+    return String.join(", ", names);
   }
 
   /** Where the rows of a table are loaded before the publish. */
@@ -176,20 +189,23 @@ public final class Publisher {
   }
 
   private void upsert(FailPoint failPoint) {
-    run("publishing (one transaction)", c -> {
+    String what = "publishing (one transaction)";
+    run(what, c -> {
       c.setAutoCommit(false);
-      try (Statement s = c.createStatement()) {
-        for (MySqlSchema.Shape t : shapes) {
-          int n = s.executeUpdate(upsertSql(t));
-          LOG.info("publish {}: {} row change(s) pending commit", t.table, n);
+      waits.run(c, what, publishedNames(), conn -> {
+        try (Statement s = conn.createStatement()) {
+          for (MySqlSchema.Shape t : shapes) {
+            int n = s.executeUpdate(upsertSql(t));
+            LOG.info("publish {}: {} row change(s) pending commit", t.table, n);
+          }
+          failPoint.reached(PUBLISH_STEP);
+          lock.checkHeld(); // still ours: no other run can have published or dropped our tables meanwhile
+          conn.commit();
+        } catch (SQLException | RuntimeException e) {
+          rollbackQuietly(conn); // a timed-out attempt too: its row locks go, readers proceed
+          throw e;
         }
-        failPoint.reached(PUBLISH_STEP);
-        lock.checkHeld(); // still ours: no other run can have published or dropped our tables meanwhile
-        c.commit();
-      } catch (SQLException | RuntimeException e) {
-        rollbackQuietly(c);
-        throw e;
-      }
+      });
       return null;
     });
   }
@@ -237,7 +253,8 @@ public final class Publisher {
   }
 
   private void swap(FailPoint failPoint) {
-    run("swapping the tables (one rename)", c -> {
+    String what = "swapping the tables (one rename)";
+    run(what, c -> {
       String firstNew = stagingTable(shapes.get(0).table);
       if (!exists(c, firstNew) && exists(c, oldTable(shapes.get(0).table))) {
         LOG.info("tables already swapped by an earlier attempt");
@@ -249,10 +266,12 @@ public final class Publisher {
         pairs.add(q(stagingTable(t.table)) + " to " + q(t.table));
       }
       failPoint.reached(PUBLISH_STEP);
-      lock.checkHeld();
-      try (Statement s = c.createStatement()) {
-        s.execute("rename table " + String.join(", ", pairs));
-      }
+      waits.run(c, what, publishedNames(), conn -> {
+        lock.checkHeld();
+        try (Statement s = conn.createStatement()) {
+          s.execute("rename table " + String.join(", ", pairs)); // all or nothing; a timed-out attempt renamed nothing
+        }
+      });
       return null;
     });
   }

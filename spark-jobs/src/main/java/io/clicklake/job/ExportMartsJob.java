@@ -73,7 +73,7 @@ import org.slf4j.LoggerFactory;
  * from the driver. Every staged row count is checked against the rows sent. Then {@link Publisher}
  * publishes all four tables in one transaction (incremental upsert) or one {@code RENAME TABLE}
  * (full refresh; also the first export into a database whose published marts are empty, where there is nothing
- * to upsert into);
+ * to upsert into), each waiting at most {@code clicklake.export.lock-wait-timeout-seconds} for readers;
  * every published batch's {@code pipeline_batches} row says {@code export_status = done},
  * with its mart row counts, in that same commit. Only after it are the Iceberg {@code batches} rows
  * updated, in one MERGE (export_status, export_at, rows_written {@code mysql.<mart>}). The result,
@@ -174,6 +174,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     int batchSize = positive(config, Keys.EXPORT_BATCH_SIZE);
     MySqlTarget target = MySqlTarget.from(config, spark.sparkContext().hadoopConfiguration());
     int lockWait = config.getInt(Keys.LOCK_WAIT_SECONDS);
+    int readerWait = positive(config, Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS);
     if (lockWait < 0) {
       throw new ConfigException(Keys.LOCK_WAIT_SECONDS.name() + " expects a number of seconds >= 0, found " + lockWait);
     }
@@ -195,7 +196,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
             throw new InjectedFailure("injected failure after step '" + step + "'");
           }
         };
-    Export export = new Export(spark, lake, batchId, batch, full, method, parallelism, batchSize, target, failStep, failPoint);
+    Export export = new Export(spark, lake, batchId, batch, full, method, parallelism, batchSize, target, failStep, failPoint, readerWait);
     String token = Publisher.newToken();
     try (ExportLock lock = ExportLock.acquire(target, batchId, token, lockWait)) {
       // everything from the first staging table to the Iceberg ledger update runs under the lock
@@ -219,6 +220,8 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     final MySqlTarget target;
     final String failStep;
     final FailPoint failPoint;
+    /** clicklake.export.lock-wait-timeout-seconds */
+    final int readerWait;
     Publisher publisher;
     /** This batch and the batches it catches up, in batch order; read under the lock. */
     List<String> published = List.of();
@@ -228,7 +231,8 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     long loadedBefore;
 
     Export(SparkSession spark, Lake lake, String batchId, Map<String, Object> batch, boolean full, StagingLoader.Method method, int parallelism,
-        int batchSize, MySqlTarget target, String failStep, FailPoint failPoint) {
+        int batchSize, MySqlTarget target, String failStep, FailPoint failPoint, int readerWait) {
+      this.readerWait = readerWait;
       this.spark = spark;
       this.lake = lake;
       this.batchId = batchId;
@@ -267,7 +271,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
               return out;
             }
           });
-      publisher = new Publisher(target, shapes, full, token, lock);
+      publisher = new Publisher(target, shapes, full, token, lock, readerWait);
       publisher.prepare();
       if (StagingLoader.HALF_STEP.equals(failStep)) {
         long total = 0;
