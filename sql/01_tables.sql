@@ -1,4 +1,4 @@
--- Published tables that Power BI reads. Runs on MySQL 8.0+ and MariaDB 10.11+.
+-- Published tables that Power BI reads (and, last, the export lock's holder record). Runs on MySQL 8.0+ and MariaDB 10.11+.
 -- The export job (ExportMartsJob) creates them when missing, from this file, and copies each one's
 -- columns from the Iceberg table of the same name (mart_<name>; batches for pipeline_batches): a
 -- column added here must exist there. It stages into <table>__stage (incremental) or <table>__new
@@ -95,4 +95,18 @@ create table if not exists pipeline_batches (
   primary key (batch_id),
   key ix_pipeline_batches_finished (finished_at),
   key ix_pipeline_batches_export (export_at)
+) engine = InnoDB default charset = utf8mb4;
+
+-- Not published: who holds the export's MySQL lock (GET_LOCK('clicklake.export.<database>')), written by
+-- the export right after it takes the lock, so that a second run can name the holder (ExportLock). The
+-- reporting user (02_reporting_user.sql) has no grant on it.
+create table if not exists clicklake_export_lock (
+  lock_name      varchar(64)   not null,
+  connection_id  bigint        not null comment 'CONNECTION_ID() of the holder; the row counts only while IS_USED_LOCK(lock_name) equals it',
+  batch_id       varchar(128)  null,
+  run_token      varchar(16)   null comment 'suffix of the run''s staging tables',
+  host           varchar(255)  null,
+  process        varchar(64)   null,
+  acquired_at    datetime      null comment 'UTC',
+  primary key (lock_name)
 ) engine = InnoDB default charset = utf8mb4;

@@ -83,6 +83,8 @@ public final class Keys {
       key("clicklake.export.retries", "3", "Attempts for a transient connection loss, with exponential backoff.");
   public static final ConfigKey EXPORT_RETRY_BACKOFF_MS =
       key("clicklake.export.retry-backoff-ms", "1000", "First backoff between attempts; doubles each time.");
+  public static final ConfigKey EXPORT_LOCK_WAIT_TIMEOUT_SECONDS =
+      key("clicklake.export.lock-wait-timeout-seconds", "60", "Longest the publish (upsert transaction or RENAME swap) waits in all for readers' table and row locks, in attempts of at most 5 s; then the export fails, publishing nothing.");
 
   // ---- maintenance ----
   public static final ConfigKey MAINT_SNAPSHOT_AGE_HOURS =

@@ -12,6 +12,7 @@ import static org.apache.spark.sql.functions.when;
 import io.clicklake.config.ConfigException;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
+import io.clicklake.export.ExportLock;
 import io.clicklake.export.FailPoint;
 import io.clicklake.export.MySqlException;
 import io.clicklake.export.MySqlSchema;
@@ -37,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -57,19 +59,25 @@ import org.slf4j.LoggerFactory;
  * contract section 7): {@code user_engagement}, {@code session_revenue}, {@code daily_funnel} from
  * the Iceberg marts and {@code pipeline_batches} from {@code batches}.
  *
- * <p>How: only the rows this batch changed ({@code updated_batch_id = <batch>}, and the batch's own
- * record), or everything with {@code --full-refresh}. The columns are those of the MySQL tables
- * ({@code sql/01_tables.sql}, created when missing). Each mart is loaded into a staging table by
+ * <p>How: the whole export runs under the MySQL export lock ({@link ExportLock}; a second run waits
+ * {@code clicklake.lock.wait-seconds}, then fails naming the holder). Under it, the export takes the
+ * rows of this batch and of every batch it catches up: those whose marts are built but whose export
+ * is not done (never ran, or failed), so a failed export never leaves a gap (data contract section
+ * 7). Those are the mart rows whose {@code updated_batch_id} is one of these batches, and their
+ * records; or everything with {@code --full-refresh}. The columns are those of the MySQL tables
+ * ({@code sql/01_tables.sql}, created when missing). Each mart is loaded into this run's staging table by
  * {@code clicklake.export.parallelism} Spark tasks, each with its own connection, by {@code
  * clicklake.export.method} ({@link StagingLoader}) in chunks of {@code clicklake.export.batch-size}
  * rows; those three settings control the cost. Each task gets one range of the primary key, in key
- * order, so InnoDB appends rather than inserts at random. The batch records (one row per batch) are loaded
+ * order, so InnoDB appends rather than inserts at random. The batch records are loaded
  * from the driver. Every staged row count is checked against the rows sent. Then {@link Publisher}
  * publishes all four tables in one transaction (incremental upsert) or one {@code RENAME TABLE}
  * (full refresh; also the first export into a database whose published marts are empty, where there is nothing
- * to upsert into); the batch's {@code pipeline_batches} row says {@code export_status = done},
- * with the mart row counts, in that same commit. Only after it is the Iceberg {@code batches} row
- * updated (export_status, export_at, rows_written {@code mysql.<mart>}).
+ * to upsert into), each waiting at most {@code clicklake.export.lock-wait-timeout-seconds} for readers;
+ * every published batch's {@code pipeline_batches} row says {@code export_status = done},
+ * with its mart row counts, in that same commit. Only after it are the Iceberg {@code batches} rows
+ * updated, in one MERGE (export_status, export_at, rows_written {@code mysql.<mart>}). The result,
+ * and the log, name the batches caught up.
  *
  * <p>A failure anywhere before the commit leaves the published tables as they were (the caller,
  * {@code SparkJob.main} or the local runner, marks the export failed in the batch row); a rerun
@@ -117,9 +125,12 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     public final long stageMillis;
     /** The publishing transaction or rename. */
     public final long publishMillis;
+    /** Every batch this publish marked exported, in batch order: this one and those it caught up. */
+    public final List<String> publishedBatches;
 
     Result(String batchId, String method, boolean fullRefresh, Map<String, Long> rows, Map<String, Long> loadMillis, long stageMillis,
-        long publishMillis) {
+        long publishMillis, List<String> publishedBatches) {
+      this.publishedBatches = List.copyOf(publishedBatches);
       this.batchId = batchId;
       this.method = method;
       this.fullRefresh = fullRefresh;
@@ -129,9 +140,18 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       this.publishMillis = publishMillis;
     }
 
+    /** The batches published besides this one: earlier exports that had failed or not run (data contract section 7). */
+    public List<String> caughtUp() {
+      List<String> out = new ArrayList<>(publishedBatches);
+      out.remove(batchId);
+      return out;
+    }
+
     @Override
     public String toString() {
-      return "ExportMartsJob.Result{batch=" + batchId + ", " + (fullRefresh ? "full refresh" : "incremental") + ", method=" + method
+      List<String> caught = caughtUp();
+      return "ExportMartsJob.Result{batch=" + batchId + (caught.isEmpty() ? "" : ", caught up batches " + String.join(", ", caught))
+          + ", " + (fullRefresh ? "full refresh" : "incremental") + ", method=" + method
           + ", rows=" + rows + ", load ms=" + loadMillis + ", stage=" + stageMillis + " ms, publish=" + publishMillis + " ms}";
     }
   }
@@ -153,6 +173,11 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     int parallelism = positive(config, Keys.EXPORT_PARALLELISM);
     int batchSize = positive(config, Keys.EXPORT_BATCH_SIZE);
     MySqlTarget target = MySqlTarget.from(config, spark.sparkContext().hadoopConfiguration());
+    int lockWait = config.getInt(Keys.LOCK_WAIT_SECONDS);
+    int readerWait = positive(config, Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS);
+    if (lockWait < 0) {
+      throw new ConfigException(Keys.LOCK_WAIT_SECONDS.name() + " expects a number of seconds >= 0, found " + lockWait);
+    }
 
     Lake lake = Lake.configure(spark, config);
     lake.ensure(spark, TableNames.INGEST);
@@ -171,9 +196,11 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
             throw new InjectedFailure("injected failure after step '" + step + "'");
           }
         };
-    Export export = new Export(spark, lake, batchId, batch, full, method, parallelism, batchSize, target, failStep, failPoint);
-    try {
-      return export.run(ledger);
+    Export export = new Export(spark, lake, batchId, batch, full, method, parallelism, batchSize, target, failStep, failPoint, readerWait);
+    String token = Publisher.newToken();
+    try (ExportLock lock = ExportLock.acquire(target, batchId, token, lockWait)) {
+      // everything from the first staging table to the Iceberg ledger update runs under the lock
+      return export.run(ledger, lock, token);
     } catch (Exception e) { // a failed Spark job throws the checked SparkException; callers record the failure
       throw unwrap(e);
     }
@@ -193,14 +220,19 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     final MySqlTarget target;
     final String failStep;
     final FailPoint failPoint;
+    /** clicklake.export.lock-wait-timeout-seconds */
+    final int readerWait;
     Publisher publisher;
+    /** This batch and the batches it catches up, in batch order; read under the lock. */
+    List<String> published = List.of();
     final Map<String, Long> loadMillis = new LinkedHashMap<>();
     /** Fault injection only: a task fails once the rows loaded so far reach half of these. */
     long half = -1;
     long loadedBefore;
 
     Export(SparkSession spark, Lake lake, String batchId, Map<String, Object> batch, boolean full, StagingLoader.Method method, int parallelism,
-        int batchSize, MySqlTarget target, String failStep, FailPoint failPoint) {
+        int batchSize, MySqlTarget target, String failStep, FailPoint failPoint, int readerWait) {
+      this.readerWait = readerWait;
       this.spark = spark;
       this.lake = lake;
       this.batchId = batchId;
@@ -214,8 +246,15 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       this.failPoint = failPoint;
     }
 
-    Result run(BatchLedger ledger) throws Exception {
+    Result run(BatchLedger ledger, ExportLock lock, String token) throws Exception {
       long t0 = System.nanoTime();
+      // under the lock: no other export can mark a batch exported between this read and our publish
+      published = publishedBatches();
+      Map<String, Map<String, Object>> records = ledger.readAll(published);
+      if (published.size() > 1) {
+        LOG.info("batch {}: catching up batches {} as well: their marts are built but their export is not done", batchId,
+            published.stream().filter(b -> !b.equals(batchId)).collect(Collectors.toList()));
+      }
       List<MySqlSchema.Shape> shapes =
           target.retry("creating the tables", () -> {
             try (Connection c = target.connectOnce(new Properties())) {
@@ -232,7 +271,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
               return out;
             }
           });
-      publisher = new Publisher(target, shapes, full);
+      publisher = new Publisher(target, shapes, full, token, lock, readerWait);
       publisher.prepare();
       if (StagingLoader.HALF_STEP.equals(failStep)) {
         long total = 0;
@@ -252,21 +291,36 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
         counts.put(s.mysqlTable, stage(s, shapes.get(i), loader -> rows.foreachPartition(loader)));
       }
 
-      // the batch's own row says export done, with the counts above; the table is small: loaded from the driver
-      boolean wasDone = BatchLedger.DONE.equals(batch.get("export_status"));
-      Timestamp exportAt =
-          wasDone && batch.get("export_at") != null ? (Timestamp) batch.get("export_at") : Timestamp.from(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-      @SuppressWarnings("unchecked")
-      Map<String, Long> before = batch.get("rows_written") == null ? Map.of() : (Map<String, Long>) batch.get("rows_written");
-      Map<String, Long> rowsWritten = new LinkedHashMap<>(before);
-      counts.forEach((t, n) -> rowsWritten.put("mysql." + t, n));
-      boolean clearError = BatchLedger.FAILED.equals(batch.get("export_status"));
-      Source records = SOURCES.get(SOURCES.size() - 1);
+      // each published batch's row says export done, with its counts; the table is small: loaded from the driver
+      Map<String, Map<String, Long>> perBatch = rowsPerBatch(counts);
+      Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+      Map<String, Map<String, Object>> changes = new LinkedHashMap<>();
+      Map<String, Map<String, Object>> exported = new LinkedHashMap<>();
+      for (String b : published) {
+        Map<String, Object> rec = records.getOrDefault(b, Map.of());
+        boolean wasDone = BatchLedger.DONE.equals(rec.get("export_status"));
+        Timestamp exportAt = wasDone && rec.get("export_at") != null ? (Timestamp) rec.get("export_at") : now;
+        @SuppressWarnings("unchecked")
+        Map<String, Long> before = rec.get("rows_written") == null ? Map.of() : (Map<String, Long>) rec.get("rows_written");
+        Map<String, Long> rowsWritten = new LinkedHashMap<>(before);
+        perBatch.get(b).forEach((t, n) -> rowsWritten.put("mysql." + t, n));
+        Map<String, Object> c = new LinkedHashMap<>();
+        c.put("export_status", BatchLedger.DONE);
+        c.put("export_at", exportAt);
+        c.put("rows_written", rowsWritten);
+        if (BatchLedger.FAILED.equals(rec.get("export_status"))) {
+          c.put("error_message", null);
+        }
+        exported.put(b, c);
+        if (!wasDone || !rowsWritten.equals(before)) {
+          changes.put(b, c);
+        }
+      }
+      Source recordSource = SOURCES.get(SOURCES.size() - 1);
       MySqlSchema.Shape recordShape = shapes.get(SOURCES.size() - 1);
       List<Row> recordRows =
-          render(thisBatchExported(selected(records), batchId, exportAt, rowsWritten, clearError), recordShape.columns, records.icebergTable)
-              .collectAsList();
-      counts.put(records.mysqlTable, stage(records, recordShape, loader -> loader.call(recordRows.iterator())));
+          render(batchesExported(selected(recordSource), exported), recordShape.columns, recordSource.icebergTable).collectAsList();
+      counts.put(recordSource.mysqlTable, stage(recordSource, recordShape, loader -> loader.call(recordRows.iterator())));
       long stageMillis = (System.nanoTime() - t0) / 1_000_000;
 
       long t1 = System.nanoTime();
@@ -275,19 +329,55 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       publisher.cleanUp();
       LOG.info("batch {}: published {} ({}) in {} ms", batchId, counts, full ? "full refresh, one rename" : "one transaction", publishMillis);
 
-      if (!wasDone || !rowsWritten.equals(before)) {
-        Map<String, Object> changes = new LinkedHashMap<>();
-        changes.put("export_status", BatchLedger.DONE);
-        changes.put("export_at", exportAt);
-        changes.put("rows_written", rowsWritten);
-        if (clearError) {
-          changes.put("error_message", null);
-        }
-        ledger.update(batchId, STAGE, changes);
-      }
-      Result r = new Result(batchId, method.configName, full, counts, loadMillis, stageMillis, publishMillis);
+      // one MERGE for every published batch: the Iceberg ledger agrees with MySQL all at once
+      ledger.updateAll(changes, STAGE);
+      Result r = new Result(batchId, method.configName, full, counts, loadMillis, stageMillis, publishMillis, published);
       LOG.info("{}", r);
       return r;
+    }
+
+    /**
+     * This batch and every batch whose marts are built but whose export is not done (never ran, or
+     * failed), in batch order (started_at, batch_id): their mart rows are what this export publishes.
+     */
+    List<String> publishedBatches() {
+      List<String> out = new ArrayList<>();
+      Dataset<Row> pending =
+          spark.table(lake.table(TableNames.BATCHES))
+              .where(col("batch_id").equalTo(lit(batchId))
+                  .or(col("marts_status").equalTo(lit(BatchLedger.DONE))
+                      .and(col("export_status").isNull().or(col("export_status").equalTo(lit(BatchLedger.FAILED))))))
+              .orderBy(col("started_at").asc_nulls_first(), col("batch_id"))
+              .select("batch_id");
+      for (Row r : pending.collectAsList()) {
+        out.add(r.getString(0));
+      }
+      return out;
+    }
+
+    /**
+     * Published batch → MySQL mart → its rows in this publish (those it last changed). In a full
+     * refresh this batch's export wrote every row, so its row gets the totals, as before catch-up.
+     */
+    Map<String, Map<String, Long>> rowsPerBatch(Map<String, Long> totals) {
+      Map<String, Map<String, Long>> out = new LinkedHashMap<>();
+      for (String b : published) {
+        out.put(b, new LinkedHashMap<>());
+      }
+      for (Source s : MARTS) {
+        if (published.size() == 1 && !full) {
+          out.get(batchId).put(s.mysqlTable, totals.get(s.mysqlTable)); // the rows loaded are exactly this batch's
+          continue;
+        }
+        Map<String, Long> n = new LinkedHashMap<>();
+        for (Row r : spark.table(lake.table(s.icebergTable)).where(col(s.batchColumn).isin(published.toArray())).groupBy(s.batchColumn).count().collectAsList()) {
+          n.put(r.getString(0), r.getLong(1));
+        }
+        for (String b : published) {
+          out.get(b).put(s.mysqlTable, full && b.equals(batchId) ? totals.get(s.mysqlTable) : n.getOrDefault(b, 0L));
+        }
+      }
+      return out;
     }
 
     static boolean martsEmpty(Connection c) throws SQLException {
@@ -303,10 +393,10 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       return true;
     }
 
-    /** The rows of a source this export takes: the batch's, or all of them. */
+    /** The rows of a source this export takes: those of the published batches, or all of them. */
     Dataset<Row> selected(Source s) {
       Dataset<Row> src = spark.table(lake.table(s.icebergTable));
-      return full ? src : src.where(col(s.batchColumn).equalTo(lit(batchId)));
+      return full ? src : src.where(col(s.batchColumn).isin(published.toArray()));
     }
 
     interface Run {
@@ -341,28 +431,33 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     }
   }
 
-  /** The batch's own record as MySQL gets it: export done, at exportAt, with the export's counts. */
-  private static Dataset<Row> thisBatchExported(Dataset<Row> batches, String batchId, Timestamp exportAt, Map<String, Long> rowsWritten,
-      boolean clearError) {
-    Column me = col("batch_id").equalTo(lit(batchId));
-    List<Column> keys = new ArrayList<>();
-    List<Column> values = new ArrayList<>();
-    rowsWritten.forEach((k, v) -> {
-      keys.add(lit(k));
-      values.add(lit(v));
-    });
-    Dataset<Row> out =
-        batches
-            .withColumn("export_status", when(me, lit(BatchLedger.DONE)).otherwise(col("export_status")))
-            .withColumn("export_at", when(me, lit(exportAt)).otherwise(col("export_at")))
-            .withColumn(
-                "rows_written",
-                when(me, map_from_arrays(array(keys.toArray(new Column[0])), array(values.toArray(new Column[0]))))
-                    .otherwise(col("rows_written")));
-    if (clearError) {
-      out = out.withColumn("error_message", when(me, lit(null).cast("string")).otherwise(col("error_message")));
+  /** The batch records as MySQL gets them: each published batch (batch id → its export columns) export done, the others as they are. */
+  private static Dataset<Row> batchesExported(Dataset<Row> batches, Map<String, Map<String, Object>> exported) {
+    Column isPublished = col("batch_id").isin(exported.keySet().toArray());
+    Column exportAt = col("export_at");
+    Column rowsWritten = col("rows_written");
+    Column error = col("error_message");
+    for (Map.Entry<String, Map<String, Object>> e : exported.entrySet()) {
+      Column me = col("batch_id").equalTo(lit(e.getKey()));
+      @SuppressWarnings("unchecked")
+      Map<String, Long> written = (Map<String, Long>) e.getValue().get("rows_written");
+      List<Column> keys = new ArrayList<>();
+      List<Column> values = new ArrayList<>();
+      written.forEach((k, v) -> {
+        keys.add(lit(k));
+        values.add(lit(v));
+      });
+      exportAt = when(me, lit(e.getValue().get("export_at"))).otherwise(exportAt);
+      rowsWritten = when(me, map_from_arrays(array(keys.toArray(new Column[0])), array(values.toArray(new Column[0])))).otherwise(rowsWritten);
+      if (e.getValue().containsKey("error_message")) {
+        error = when(me, lit(null).cast("string")).otherwise(error);
+      }
     }
-    return out;
+    return batches
+        .withColumn("export_status", when(isPublished, lit(BatchLedger.DONE)).otherwise(col("export_status")))
+        .withColumn("export_at", exportAt)
+        .withColumn("rows_written", rowsWritten)
+        .withColumn("error_message", error);
   }
 
   /**

