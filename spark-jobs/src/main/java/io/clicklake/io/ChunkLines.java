@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.zip.GZIPInputStream;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FSDataInputStream;
 import org.apache.hadoop.fs.FileSystem;
@@ -49,7 +48,7 @@ public final class ChunkLines implements Iterator<ChunkLines.Line>, Closeable {
       FileSystem fs = p.getFileSystem(conf);
       FSDataInputStream raw = fs.open(p, 1 << 16);
       if (chunk.gzip) {
-        this.in = new GZIPInputStream(raw, 1 << 16);
+        this.in = new StrictGzipInputStream(raw, 1 << 16);
       } else {
         raw.seek(chunk.start);
         this.in = raw;

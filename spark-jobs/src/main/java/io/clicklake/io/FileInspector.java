@@ -13,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import io.clicklake.quality.CsvLine;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,7 +20,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Reads one landing file once, as a stream: SHA-256 of the bytes as landed, full gzip decompression
- * (a truncated or corrupt gzip is only detectable at its end), the text and header check of data
+ * member by member ({@link StrictGzipInputStream}: a truncated or corrupt member, the first or a later
+ * one, is only detectable at its end), the text and header check of data
  * contract section 1, the count of non-blank data lines, and the byte offsets (with line numbers)
  * where the parallel parse of a plain file may start. Memory use is constant whatever the file size.
  */
@@ -60,7 +60,7 @@ public final class FileInspector {
         detail = "expected a name ending in .csv or .csv.gz, found '" + name + "'";
       } else {
         try {
-          InputStream content = gzip ? new GZIPInputStream(digest, 1 << 16) : digest;
+          InputStream content = gzip ? new StrictGzipInputStream(digest, 1 << 16) : digest;
           scan.consume(content);
         } catch (ZipException | EOFException e) {
           verdict = "bad_gzip";
