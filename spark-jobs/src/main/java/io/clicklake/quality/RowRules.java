@@ -72,6 +72,16 @@ public final class RowRules {
     return ParsedRow.clean(time, type, product, category, categoryCode, brand, price, user, f[8]);
   }
 
+  /**
+   * The outcome for a line longer than {@code maxBytes} (data contract section 1): not parsed,
+   * quarantined as malformed_row with its length in the detail.
+   */
+  public static ParsedRow tooLong(long bytes, long maxBytes, int keptBytes) {
+    return ParsedRow.bad(
+        Reason.MALFORMED_ROW,
+        "expected a line of at most " + maxBytes + " bytes, found " + bytes + " bytes (not parsed; raw_line keeps its first " + keptBytes + " bytes)");
+  }
+
   /** {@code yyyy-MM-dd HH:mm:ss} with an optional {@code " UTC"}; null unless a real date-time. */
   static LocalDateTime parseTime(String s) {
     int n = s.length();

@@ -2,12 +2,15 @@ package io.clicklake.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clicklake.config.JobConfig;
+import io.clicklake.config.Keys;
 import io.clicklake.testing.LakehouseTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.List;
+import java.util.Map;
 import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 
@@ -79,5 +82,60 @@ class PoisonInputTest extends LakehouseTestBase {
     CleanEventsJobTest.assertAccounting(env, r);
     assertThat(r.files("rejected")).isEqualTo(2);
     assertThat(List.of(r.rowsRead(), r.rowsClean())).containsExactly(13L, 13L);
+  }
+
+  @Test
+  void aTwoMibLineIsQuarantinedWithItsFirst64KibAndItsLengthWhileItsFileLoads() throws IOException {
+    Env env = newEnv("long_line");
+    String longLine = "2019-10-01 00:00:00 UTC,view,1,,,," + "7".repeat(2 << 20) + ",1,s";
+    Path inst = env.instance("2019/10/01/00", true, "long.csv", HEADER + rows(0, 3) + longLine + "\r\n" + rows(3, 6));
+    CleanEventsJob.Result r = CleanEventsJobTest.ingest(env.config(inst.toString()));
+
+    assertThat(fileStatus(env, "long.csv")).isEqualTo("loaded|<null>|7|6|1|0");
+    assertThat(rows("select line_number, reason, length(raw_line), detail from " + env.table("events_quarantine")))
+        .as("the long line, quarantined")
+        .containsExactly("5|malformed_row|65536|expected a line of at most 1048576 bytes, found " + longLine.length()
+            + " bytes (not parsed; raw_line keeps its first 65536 bytes)");
+    assertThat(rows("select substr(raw_line, 1, 40) from " + env.table("events_quarantine")))
+        .containsExactly(longLine.substring(0, 40));
+    assertThat(rows("select line_number from " + env.table("events") + " order by line_number"))
+        .as("the rows around it").containsExactly("2", "3", "4", "6", "7", "8");
+    assertThat(r.quarantinedByReason).containsEntry("malformed_row", 1L);
+    CleanEventsJobTest.assertAccounting(env, r);
+  }
+
+  @Test
+  void aFileParsedInManySmallChunksGivesTheRowsAndLineNumbersOfOneChunk() throws IOException {
+    StringBuilder sb = new StringBuilder("\uFEFF" + HEADER.replace("\n", "\r\n"));
+    for (int i = 0; i < 40; i++) {
+      sb.append(row(i).replace("\n", i % 3 == 0 ? "\r\n" : "\n"));
+      if (i % 9 == 0) {
+        sb.append("  \r\n");
+      }
+      if (i == 17) {
+        sb.append("2019-10-01 00:00:00 UTC,view,1,,,").append("x".repeat((1 << 20) + 100)).append(",1.00,1,s\r\n");
+      }
+      if (i == 25) {
+        sb.append("not,a,row\n");
+      }
+    }
+    String content = sb.toString();
+    Env single = newEnv("one_chunk");
+    CleanEventsJob.Result one = CleanEventsJobTest.ingest(single.config(single.instance("2019/10/01/00", true, "f.csv", content).toString()));
+    Env many = newEnv("many_chunks");
+    JobConfig small = many.config(many.instance("2019/10/01/00", true, "f.csv", content).toString()).with(Map.of(Keys.SPLIT_BYTES.name(), "200"));
+    CleanEventsJob.Result split = CleanEventsJobTest.ingest(small);
+
+    assertThat(one.rowsRead()).isEqualTo(42);
+    assertThat(List.of(split.rowsRead(), split.rowsClean(), split.rowsQuarantined(), split.rowsDuplicate()))
+        .containsExactly(one.rowsRead(), one.rowsClean(), one.rowsQuarantined(), one.rowsDuplicate());
+    assertThat(one.quarantinedByReason).containsEntry("malformed_row", 2L);
+    for (String t : List.of("events", "events_quarantine")) {
+      String cols = t.equals("events") ? "event_id, line_number, user_session" : "line_number, reason, length(raw_line), detail";
+      assertThat(rows("select " + cols + " from " + many.table(t) + " order by line_number"))
+          .as("%s parsed in 200-byte chunks", t)
+          .isEqualTo(rows("select " + cols + " from " + single.table(t) + " order by line_number"));
+    }
+    CleanEventsJobTest.assertAccounting(many, split);
   }
 }
