@@ -77,6 +77,7 @@ create table if not exists pipeline_batches (
   q_bad_price        bigint        null,
   q_bad_user_id      bigint        null,
   q_missing_session  bigint        null,
+  q_bad_session      bigint        null,
   stage_status       varchar(16)   null,
   clean_status       varchar(16)   null,
   marts_status       varchar(16)   null,

@@ -4,14 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
+import io.clicklake.table.Lake;
+import io.clicklake.table.TableNames;
 import io.clicklake.testing.LakehouseTestBase;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.io.OutputStream;
 import java.util.zip.GZIPOutputStream;
 import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.fs.Path;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -137,5 +142,62 @@ class PoisonInputTest extends LakehouseTestBase {
           .isEqualTo(rows("select " + cols + " from " + single.table(t) + " order by line_number"));
     }
     CleanEventsJobTest.assertAccounting(many, split);
+  }
+
+  @Test
+  void aSessionLongerThan64CodePointsIsQuarantinedBadSessionAndA64CodePointOneWithWideCharactersIsClean() throws IOException {
+    Env env = newEnv("bad_session");
+    String wide64 = "é".repeat(20) + "€".repeat(20) + "\uD83D\uDE00".repeat(24); // 64 code points, 196 bytes
+    String long65 = "s".repeat(65);
+    Path inst = env.instance("2019/10/01/00", true, "s.csv", HEADER + rows(0, 2)
+        + "2019-10-01 00:00:00 UTC,view,1,,,,1.00,1," + wide64 + "\n"
+        + "2019-10-01 00:00:00 UTC,view,1,,,,1.00,1," + long65 + "\n"
+        + "2019-10-01 00:00:00 UTC,view,1,,,,1.00,1,\n" + rows(2, 4));
+    CleanEventsJob.Result r = CleanEventsJobTest.ingest(env.config(inst.toString()));
+
+    assertThat(rows("select line_number, reason from " + env.table("events_quarantine") + " order by line_number"))
+        .containsExactly("5|bad_session", "6|missing_session");
+    assertThat(rows("select char_length(user_session), octet_length(user_session) from " + env.table("events") + " where line_number = 4"))
+        .as("64 code points of 2-, 3- and 4-byte characters").containsExactly("64|196");
+    assertThat(r.quarantinedByReason).containsEntry("bad_session", 1L).containsEntry("missing_session", 1L);
+    assertThat(rows("select q_missing_session, q_bad_session from " + env.table("batches"))).containsExactly("1|1");
+    assertThat(fileStatus(env, "s.csv")).isEqualTo("loaded|<null>|7|5|2|0");
+    CleanEventsJobTest.assertAccounting(env, r);
+  }
+
+  @Test
+  void tablesCreatedByTheOlderDdlAreBroughtUpToIt() throws Exception {
+    Env env = newEnv("evolve");
+    Lake lake = Lake.configure(spark, env.config());
+    spark.sql("create namespace if not exists lake." + env.id);
+    // batches without q_bad_session and the money columns at decimal(14,2), as an older version created them
+    spark.sql(lake.ddl(TableNames.BATCHES).replaceAll("(?m)^  q_bad_session .*\n", ""));
+    for (String t : List.of(TableNames.FACT_SESSIONS, TableNames.MART_USER_ENGAGEMENT, TableNames.MART_SESSION_REVENUE, TableNames.MART_DAILY_FUNNEL)) {
+      spark.sql(lake.ddl(t).replace("decimal(18,2)", "decimal(14,2)"));
+    }
+    insertOne(env.table("batches"), Map.of("batch_id", "old", "q_missing_session", 3L));
+    insertOne(env.table("mart_session_revenue"), Map.of("user_session", "s", "total_revenue", new BigDecimal("999999999999.99")));
+    assertThat(spark.table(env.table("batches")).columns()).doesNotContain("q_bad_session");
+
+    lake.ensure(spark, TableNames.all());
+
+    Env fresh = newEnv("evolve_fresh");
+    Lake.configure(spark, fresh.config()).ensure(spark, TableNames.all());
+    for (String t : TableNames.all()) {
+      assertThat(spark.table(env.table(t)).schema().simpleString()).as("%s after ensure equals a fresh %s", t, t)
+          .isEqualTo(spark.table(fresh.table(t)).schema().simpleString());
+    }
+    assertThat(rows("select batch_id, q_missing_session, q_bad_session from " + env.table("batches")))
+        .as("old rows keep their values; the new column is NULL").containsExactly("old|3|<null>");
+    assertThat(rows("select total_revenue from " + env.table("mart_session_revenue"))).containsExactly("999999999999.99");
+//DECIMAL18
+  }
+
+  /** Appends one row: the given columns set, every other NULL. */
+  static void insertOne(String table, Map<String, Object> values) throws Exception {
+    StructType schema = spark.table(table).schema();
+    Object[] cells = new Object[schema.size()];
+    values.forEach((k, v) -> cells[schema.fieldIndex(k)] = v);
+    spark.createDataFrame(List.of(RowFactory.create(cells)), schema).writeTo(table).append();
   }
 }
