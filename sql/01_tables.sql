@@ -14,7 +14,7 @@ create table if not exists user_engagement (
   view_to_cart_rate      double         null,
   cart_to_purchase_rate  double         null,
   total_remove_from_cart int            not null default 0,
-  total_revenue          decimal(14,2)  not null default 0.00,
+  total_revenue          decimal(18,2)  not null default 0.00,
   first_event_at         datetime       null,
   last_event_at          datetime       null,
   updated_batch_id       varchar(128)   null,
@@ -25,7 +25,7 @@ create table if not exists user_engagement (
 
 create table if not exists session_revenue (
   user_session      varchar(64)    character set utf8mb4 collate utf8mb4_bin not null,
-  total_revenue     decimal(14,2)  not null default 0.00,
+  total_revenue     decimal(18,2)  not null default 0.00,
   user_id           bigint         null,
   first_event_at    datetime       null,
   last_event_at     datetime       null,
@@ -46,7 +46,7 @@ create table if not exists daily_funnel (
   carts                bigint         not null,
   removes              bigint         not null,
   purchases            bigint         not null,
-  revenue              decimal(14,2)  not null,
+  revenue              decimal(18,2)  not null,
   sessions             bigint         not null,
   purchasing_sessions  bigint         not null,
   buyers               bigint         not null,

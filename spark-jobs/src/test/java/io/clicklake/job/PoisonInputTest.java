@@ -1,6 +1,7 @@
 package io.clicklake.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
@@ -190,7 +191,9 @@ class PoisonInputTest extends LakehouseTestBase {
     assertThat(rows("select batch_id, q_missing_session, q_bad_session from " + env.table("batches")))
         .as("old rows keep their values; the new column is NULL").containsExactly("old|3|<null>");
     assertThat(rows("select total_revenue from " + env.table("mart_session_revenue"))).containsExactly("999999999999.99");
-//DECIMAL18
+    insertOne(env.table("mart_session_revenue"), Map.of("user_session", "t", "total_revenue", new BigDecimal("9999999999999999.99")));
+    assertThat(rows("select max(total_revenue) from " + env.table("mart_session_revenue"))).as("widened to decimal(18,2)")
+        .containsExactly("9999999999999999.99");
   }
 
   /** Appends one row: the given columns set, every other NULL. */
@@ -199,5 +202,46 @@ class PoisonInputTest extends LakehouseTestBase {
     Object[] cells = new Object[schema.size()];
     values.forEach((k, v) -> cells[schema.fieldIndex(k)] = v);
     spark.createDataFrame(List.of(RowFactory.create(cells)), schema).writeTo(table).append();
+  }
+
+  @Test
+  void purchasesBeyondDecimal14AddUpExactlyInTheMartsAndAnOverflowFailsNamingTheSession() throws Exception {
+    Env env = newEnv("big_revenue");
+    StringBuilder sb = new StringBuilder(HEADER);
+    for (int i = 0; i < 101; i++) {
+      sb.append("2019-10-01 10:").append(String.format("%02d:%02d", i / 60, i % 60)).append(" UTC,purchase,").append(10 + i)
+          .append(",,,,9999999999.00,42,rich\n");
+    }
+    sb.append("2019-10-01 11:00:00 UTC,view,1,,,,9999999999.00,42,rich\n");
+    sb.append(rows(0, 3));
+    JobConfig cfg = env.config(env.instance("2019/10/01/00", true, "big.csv", sb.toString()).toString());
+    CleanEventsJob.Result r = CleanEventsJobTest.ingest(cfg);
+    assertThat(fileStatus(env, "big.csv")).as("prices below 10^10 are clean").isEqualTo("loaded|<null>|105|105|0|0");
+    CleanEventsJobTest.assertAccounting(env, r);
+    new BuildMartsJob().run(spark, cfg);
+
+    assertThat(rows("select total_revenue, purchases from " + env.table("mart_session_revenue") + " where user_session = 'rich'"))
+        .as("101 x 9999999999.00, beyond decimal(14,2)").containsExactly("1009999999899.00|101");
+    assertThat(rows("select revenue from " + env.table("fact_sessions") + " where user_session = 'rich'")).containsExactly("1009999999899.00");
+    assertThat(rows("select total_revenue, total_purchases from " + env.table("mart_user_engagement") + " where user_id = 42"))
+        .containsExactly("1009999999899.00|101");
+    assertThat(rows("select event_date, revenue, purchases from " + env.table("mart_daily_funnel")))
+        .containsExactly("2019-10-01|1009999999899.00|101");
+    for (String[] t : new String[][] {{"mart_session_revenue", "total_revenue"}, {"mart_user_engagement", "total_revenue"},
+        {"mart_daily_funnel", "revenue"}, {"fact_sessions", "revenue"}, {"fact_events", "revenue"}}) {
+      assertThat(rows("select count(*) from " + env.table(t[0]) + " where " + t[1] + " is null")).as("NULL %s.%s", t[0], t[1]).containsExactly("0");
+      assertThat(spark.table(env.table(t[0])).schema().apply(t[1]).dataType().simpleString()).isEqualTo("decimal(18,2)");
+    }
+    assertThat(rows("select user_session, total_revenue from " + env.table("mart_session_revenue") + " where user_session <> 'rich' order by 1"))
+        .containsExactly("s0|0.00", "s1|0.00", "s2|0.00");
+
+    // a session already at the decimal(18,2) maximum that buys once more: the marts stage fails and says which
+    spark.sql("update " + env.table("fact_sessions") + " set revenue = 9999999999999999.99 where user_session = 'rich'");
+    JobConfig next = env.config(env.instance("2019/10/01/01", true, "more.csv",
+        HEADER + "2019-10-01 12:00:00 UTC,purchase,1,,,,0.01,42,rich\n").toString());
+    CleanEventsJobTest.ingest(next);
+    assertThatThrownBy(() -> new BuildMartsJob().run(spark, next))
+        .as("overflow is an error, never NULL (3.5) or a bare cast error (4.1)")
+        .hasStackTraceContaining("revenue of session rich does not fit decimal(18,2) (at most 9999999999999999.99): 10000000000000000.00");
   }
 }
