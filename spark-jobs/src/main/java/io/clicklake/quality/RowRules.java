@@ -85,7 +85,7 @@ public final class RowRules {
   public static ParsedRow tooLong(long bytes, long maxBytes, int keptBytes) {
     return ParsedRow.bad(
         Reason.MALFORMED_ROW,
-        "expected a line of at most " + maxBytes + " bytes, found " + bytes + " bytes (not parsed; raw_line keeps its first " + keptBytes + " bytes)");
+        "expected a line of at most " + maxBytes + " bytes, found " + bytes + " bytes (not parsed; raw_line keeps at most its first " + keptBytes + " bytes)");
   }
 
   /** {@code yyyy-MM-dd HH:mm:ss} with an optional {@code " UTC"}; null unless a real date-time. */

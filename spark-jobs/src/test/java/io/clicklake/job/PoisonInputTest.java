@@ -101,7 +101,7 @@ class PoisonInputTest extends LakehouseTestBase {
     assertThat(rows("select line_number, reason, length(raw_line), detail from " + env.table("events_quarantine")))
         .as("the long line, quarantined")
         .containsExactly("5|malformed_row|65536|expected a line of at most 1048576 bytes, found " + longLine.length()
-            + " bytes (not parsed; raw_line keeps its first 65536 bytes)");
+            + " bytes (not parsed; raw_line keeps at most its first 65536 bytes)");
     assertThat(rows("select substr(raw_line, 1, 40) from " + env.table("events_quarantine")))
         .containsExactly(longLine.substring(0, 40));
     assertThat(rows("select line_number from " + env.table("events") + " order by line_number"))

@@ -112,6 +112,6 @@ class RowRulesTest {
   void aLineTooLongIsMalformedAndNamesItsLength() {
     ParsedRow r = RowRules.tooLong(2_097_152, 1_048_576, 65_536);
     assertThat(r.reason).isEqualTo(Reason.MALFORMED_ROW);
-    assertThat(r.detail).isEqualTo("expected a line of at most 1048576 bytes, found 2097152 bytes (not parsed; raw_line keeps its first 65536 bytes)");
+    assertThat(r.detail).isEqualTo("expected a line of at most 1048576 bytes, found 2097152 bytes (not parsed; raw_line keeps at most its first 65536 bytes)");
   }
 }
