@@ -23,6 +23,7 @@ create table if not exists ${catalog}.${namespace}.batches (
   q_bad_price                bigint    comment 'quarantined: bad_price',
   q_bad_user_id              bigint    comment 'quarantined: bad_user_id',
   q_missing_session          bigint    comment 'quarantined: missing_session',
+  q_bad_session              bigint    comment 'quarantined: bad_session',
   stage_status               string    comment 'staging stage: done | failed',
   clean_status               string    comment 'cleaning stage: done | failed | NULL (not run)',
   marts_status               string    comment 'star schema and marts: done | failed | NULL',

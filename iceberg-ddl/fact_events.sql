@@ -10,7 +10,7 @@ create table if not exists ${catalog}.${namespace}.fact_events (
   user_key      bigint        comment 'dim_user.user_key',
   user_session  string        comment 'session id (degenerate dimension; fact_sessions is keyed by it)',
   price         decimal(13,2) comment 'listed price',
-  revenue       decimal(13,2) comment 'price for purchase events, 0.00 otherwise',
+  revenue       decimal(18,2) comment 'price for purchase events, 0.00 otherwise (decimal(18,2) like every revenue column)',
   batch_id      string        comment 'batch that loaded the event'
 )
 using iceberg

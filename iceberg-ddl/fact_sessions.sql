@@ -9,7 +9,7 @@ create table if not exists ${catalog}.${namespace}.fact_sessions (
   carts           bigint        comment 'cart events',
   removes         bigint        comment 'remove_from_cart events',
   purchases       bigint        comment 'purchase events',
-  revenue         decimal(14,2) comment 'sum of price over purchase events; 0.00 when none',
+  revenue         decimal(18,2) comment 'sum of price over purchase events; 0.00 when none',
   updated_batch_id string       comment 'last batch that changed the row'
 )
 using iceberg

@@ -5,7 +5,7 @@ create table if not exists ${catalog}.${namespace}.mart_daily_funnel (
   carts                bigint        comment 'cart events',
   removes              bigint        comment 'remove_from_cart events',
   purchases            bigint        comment 'purchase events',
-  revenue              decimal(14,2) comment 'sum of price over purchase events',
+  revenue              decimal(18,2) comment 'sum of price over purchase events',
   sessions             bigint        comment 'distinct sessions with an event that day',
   purchasing_sessions  bigint        comment 'distinct sessions with a purchase that day',
   buyers               bigint        comment 'distinct users with a purchase that day',

@@ -1,7 +1,7 @@
 -- Mart: one row per user_session with at least one clean event (data contract 5). Cumulative.
 create table if not exists ${catalog}.${namespace}.mart_session_revenue (
   user_session     string        comment 'the session',
-  total_revenue    decimal(14,2) comment 'sum of price over the purchase events of the session; 0.00 when none',
+  total_revenue    decimal(18,2) comment 'sum of price over the purchase events of the session; 0.00 when none',
   user_id          bigint        comment 'user of the session (smallest user_id if shared)',
   first_event_at   timestamp     comment 'first event time',
   last_event_at    timestamp     comment 'last event time',

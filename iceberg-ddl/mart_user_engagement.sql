@@ -7,7 +7,7 @@ create table if not exists ${catalog}.${namespace}.mart_user_engagement (
   view_to_cart_rate      double        comment 'total_add_to_cart / total_views; NULL when total_views = 0',
   cart_to_purchase_rate  double        comment 'total_purchases / total_add_to_cart; NULL when total_add_to_cart = 0 (not capped)',
   total_remove_from_cart int           comment 'remove_from_cart events (in none of the three counts above)',
-  total_revenue          decimal(14,2) comment 'sum of price over purchase events',
+  total_revenue          decimal(18,2) comment 'sum of price over purchase events',
   first_event_at         timestamp     comment 'first event time',
   last_event_at          timestamp     comment 'last event time',
   updated_batch_id       string        comment 'last batch that changed the row'

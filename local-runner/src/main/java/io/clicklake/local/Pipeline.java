@@ -306,8 +306,11 @@ public final class Pipeline {
       }
       Console.table(List.of("batch", "status", "stage", "clean", "marts", "export", "purge", "read", "clean", "quarantined", "duplicate", "rejected files", "at (UTC)"), rows);
       List<List<Object>> reasons = new ArrayList<>();
-      for (Row r : env.spark().sql("select batch_id, q_malformed_row, q_bad_event_time, q_bad_event_type, q_bad_product_id, q_bad_category_id,"
-              + " q_bad_price, q_bad_user_id, q_missing_session from " + lake.table(TableNames.BATCHES)
+      // one column per reason code, in rule order: a new reason shows up here without touching this code
+      List<String> reasonCodes = Arrays.stream(io.clicklake.quality.Reason.values())
+          .map(io.clicklake.quality.Reason::code).collect(java.util.stream.Collectors.toList());
+      String reasonCols = reasonCodes.stream().map(c -> "q_" + c).collect(java.util.stream.Collectors.joining(", "));
+      for (Row r : env.spark().sql("select batch_id, " + reasonCols + " from " + lake.table(TableNames.BATCHES)
               + " order by started_at desc limit " + a.getLong("--last", 20)).collectAsList()) {
         List<Object> l = new ArrayList<>();
         for (int i = 0; i < r.length(); i++) {
@@ -317,8 +320,9 @@ public final class Pipeline {
       }
       Console.say("");
       Console.say("quarantined rows by reason:");
-      Console.table(List.of("batch", "malformed_row", "bad_event_time", "bad_event_type", "bad_product_id", "bad_category_id", "bad_price",
-          "bad_user_id", "missing_session"), reasons);
+      List<String> reasonHeader = new ArrayList<>(List.of("batch"));
+      reasonHeader.addAll(reasonCodes);
+      Console.table(reasonHeader, reasons);
       return 0;
     }
   }

@@ -13,7 +13,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipException;
 import io.clicklake.quality.CsvLine;
 import org.apache.hadoop.fs.FileSystem;
@@ -21,7 +20,8 @@ import org.apache.hadoop.fs.Path;
 
 /**
  * Reads one landing file once, as a stream: SHA-256 of the bytes as landed, full gzip decompression
- * (a truncated or corrupt gzip is only detectable at its end), the text and header check of data
+ * member by member ({@link StrictGzipInputStream}: a truncated or corrupt member, the first or a later
+ * one, is only detectable at its end), the text and header check of data
  * contract section 1, the count of non-blank data lines, and the byte offsets (with line numbers)
  * where the parallel parse of a plain file may start. Memory use is constant whatever the file size.
  */
@@ -58,20 +58,29 @@ public final class FileInspector {
       if (!isDataFileName(name)) {
         verdict = "bad_file_name";
         detail = "expected a name ending in .csv or .csv.gz, found '" + name + "'";
-      } else {
-        try {
-          InputStream content = gzip ? new GZIPInputStream(digest, 1 << 16) : digest;
-          scan.consume(content);
-        } catch (ZipException | EOFException e) {
-          verdict = "bad_gzip";
-          detail = "expected a complete gzip stream, found: " + e.getMessage();
+      }
+      StrictGzipInputStream gz = gzip ? new StrictGzipInputStream(digest, 1 << 16) : null;
+      try {
+        if (verdict.equals(FileReport.OK)) {
+          try {
+            scan.consume(gzip ? gz : digest);
+          } catch (ZipException | EOFException e) {
+            verdict = "bad_gzip";
+            detail = "expected a complete gzip stream, found: " + e.getMessage();
+          }
+        }
+        // the SHA-256 covers every byte as landed, also of a file rejected early; reading raw bytes is cheap
+        drain(digest);
+      } finally {
+        if (gz != null) {
+          gz.close(); // frees the inflater now, not at garbage collection
         }
       }
-      drain(digest);
       if (verdict.equals(FileReport.OK)) {
         if (scan.notText) {
           verdict = "not_text";
-          detail = "expected UTF-8 text, found binary content (a NUL byte or an invalid UTF-8 sequence)";
+          detail = "expected UTF-8 text, found binary content ("
+              + (scan.notTextWhat != null ? scan.notTextWhat : "a NUL byte or an invalid UTF-8 sequence") + "); read no further";
         } else if (scan.headerLine == 0) {
           verdict = "empty_file";
           detail = "expected the header line, found " + (scan.contentBytes == 0 ? "an empty file" : "only blank lines");
@@ -90,7 +99,8 @@ public final class FileInspector {
           verdict.equals(FileReport.OK) ? scan.rowsRead : 0,
           scan.headerLine,
           gzip,
-          scan.chunks);
+          scan.chunks,
+          scan.contentBytes);
     }
   }
 
@@ -148,6 +158,7 @@ public final class FileInspector {
     final long splitBytes;
     final List<long[]> chunks = new ArrayList<>();
     long nextBoundary = 0;
+    /** Content bytes read (all of them unless the scan stopped at a bad byte). */
     long contentBytes = 0;
     long lineNo = 0;
     boolean atLineStart = true;
@@ -155,6 +166,7 @@ public final class FileInspector {
     long headerLine = 0;
     String headerProblem;
     boolean notText;
+    String notTextWhat;
     long rowsRead = 0;
     byte[] header = new byte[256];
     int headerLen = 0;
@@ -167,12 +179,23 @@ public final class FileInspector {
       this.splitBytes = Math.max(1, splitBytes);
     }
 
+    /**
+     * Scans the content; returns early, without reading further, at the first NUL byte or invalid
+     * UTF-8 sequence: the file is not text whatever follows (a gzip bomb of zeros stops at its first
+     * buffer instead of being inflated whole).
+     */
     void consume(InputStream in) throws IOException {
       byte[] buf = new byte[1 << 16];
       int n;
       long pos = 0;
       while ((n = in.read(buf)) > 0) {
         utf8.feed(buf, 0, n);
+        if (utf8.failed()) {
+          notText = true;
+          notTextWhat = "an invalid UTF-8 sequence in content bytes " + pos + "-" + (pos + n - 1);
+          contentBytes = pos + n;
+          return;
+        }
         for (int i = 0; i < n; i++, pos++) {
           byte b = buf[i];
           if (atLineStart) {
@@ -194,6 +217,9 @@ public final class FileInspector {
           }
           if (b == 0) {
             notText = true;
+            notTextWhat = "a NUL byte at content byte " + pos;
+            contentBytes = pos + n - i;
+            return;
           }
           if (!nonBlank) {
             if (b < 0) {
@@ -218,6 +244,7 @@ public final class FileInspector {
       }
       if (!utf8.valid()) {
         notText = true;
+        notTextWhat = "an incomplete UTF-8 sequence at the end";
       }
     }
 

@@ -23,6 +23,11 @@ public final class FileReport implements Serializable {
   public final boolean gzip;
   /** Chunk start offsets (content bytes) and the line number of the line that starts there. */
   public final List<long[]> chunks;
+  /**
+   * Content bytes (decompressed, for gzip) the inspector read. Less than the content when it stopped
+   * early: at the first NUL byte or invalid UTF-8 sequence nothing more is decompressed.
+   */
+  public final long contentBytesRead;
 
   public FileReport(
       String name,
@@ -34,7 +39,8 @@ public final class FileReport implements Serializable {
       long rowsRead,
       long headerLine,
       boolean gzip,
-      List<long[]> chunks) {
+      List<long[]> chunks,
+      long contentBytesRead) {
     this.name = name;
     this.path = path;
     this.bytes = bytes;
@@ -45,6 +51,7 @@ public final class FileReport implements Serializable {
     this.headerLine = headerLine;
     this.gzip = gzip;
     this.chunks = chunks;
+    this.contentBytesRead = contentBytesRead;
   }
 
   public boolean ok() {

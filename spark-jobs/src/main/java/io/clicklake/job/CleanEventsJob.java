@@ -517,7 +517,9 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     public Row next() {
       ChunkLines.Line l = lines.next();
       pending++;
-      ParsedRow p = RowRules.apply(l.text);
+      ParsedRow p = l.tooLong()
+          ? RowRules.tooLong(l.bytes, ChunkLines.MAX_LINE_BYTES, ChunkLines.LONG_LINE_KEPT_BYTES)
+          : RowRules.apply(l.text);
       if (!p.isClean()) {
         return RowFactory.create(chunk.fileIndex, chunk.fileName, l.number, p.reason.code(), p.detail, l.text,
             null, null, null, null, null, null, null, null, null, null);

@@ -26,7 +26,35 @@ final class StarSchema {
   private static final String CARTS = "sum(case when event_type = 'cart' then 1 else 0 end)";
   private static final String REMOVES = "sum(case when event_type = 'remove_from_cart' then 1 else 0 end)";
   private static final String PURCHASES = "sum(case when event_type = 'purchase' then 1 else 0 end)";
-  private static final String REVENUE = "cast(coalesce(sum(case when event_type = 'purchase' then price end), 0) as decimal(14,2))";
+  /** The type of every revenue column (data contract section 5). */
+  static final String MONEY = "decimal(18,2)";
+  /** The largest value of {@link #MONEY}. */
+  static final String MONEY_MAX = "9999999999999999.99";
+
+  /**
+   * Revenue of a group: the sum of price over its purchases, in decimal(38,2) (a price is below 10^10, so it
+   * would take 10^26 purchases to overflow), then brought to {@link #MONEY} by {@link #money}. The sum runs
+   * over every row of the group (0.00 for the others), so it is NULL only if it overflowed, never because
+   * the group has no purchase.
+   */
+  static String revenue(String what) {
+    return money("sum(case when event_type = 'purchase' then cast(price as decimal(38,2)) else cast(0 as decimal(38,2)) end)", what);
+  }
+
+  /**
+   * {@code amount} as {@link #MONEY}, or a failed query when it does not fit: raise_error names the session,
+   * user or day ({@code what}, an SQL string expression) and the value. Without it an overflowing cast is NULL
+   * on Spark 3.5 (ANSI off), silently, and a bare "cannot be represented" error on Spark 4 (ANSI on). It cannot
+   * happen in practice: prices are below 10^10, so a group needs more than 10^6 purchases at the highest
+   * price to exceed 10^16.
+   */
+  static String money(String amount, String what) {
+    return "case when (" + amount + ") is null or abs(" + amount + ") > " + MONEY_MAX
+        + " then raise_error(concat('revenue of ', " + what + ", ' does not fit " + MONEY + " (at most " + MONEY_MAX
+        + "): ', coalesce(cast((" + amount + ") as string), 'overflow in the sum'),"
+        + " '; prices are below 10^10, so this needs over a million purchases at the highest price: check the input'))"
+        + " else cast(" + amount + " as " + MONEY + ") end";
+  }
 
   /**
    * The UTC date of event_time by integer arithmetic on epoch microseconds: the same as to_date(event_time)
@@ -51,7 +79,7 @@ final class StarSchema {
             + " product_id as product_key, category_id as category_key,"
             + " case when brand is null then cast(null as bigint) else xxhash64(brand) end as brand_key,"
             + " user_id as user_key, user_session, price,"
-            + " case when event_type = 'purchase' then price else cast(0 as decimal(13,2)) end as revenue, batch_id"
+            + " cast(case when event_type = 'purchase' then price else cast(0 as decimal(13,2)) end as " + MONEY + ") as revenue, batch_id"
             + " from src"));
 
     m.add(Model.insertMissing("dim_date", "date_key",
@@ -116,18 +144,19 @@ final class StarSchema {
     m.add(Model.combine("fact_sessions", "user_session",
         "select user_session, min(user_id) as user_key, min(event_time) as first_event_at, max(event_time) as last_event_at,"
             + " count(*) as events, " + VIEWS + " as views, " + CARTS + " as carts, " + REMOVES + " as removes, "
-            + PURCHASES + " as purchases, " + REVENUE + " as revenue, '${label}' as updated_batch_id"
+            + PURCHASES + " as purchases, " + revenue("concat('session ', user_session)") + " as revenue, '${label}' as updated_batch_id"
             + " from src group by user_session",
         List.of("user_key = least(t.user_key, s.user_key)",
             "first_event_at = least(t.first_event_at, s.first_event_at)",
             "last_event_at = greatest(t.last_event_at, s.last_event_at)",
             "events = t.events + s.events", "views = t.views + s.views", "carts = t.carts + s.carts",
             "removes = t.removes + s.removes", "purchases = t.purchases + s.purchases",
-            "revenue = t.revenue + s.revenue", "updated_batch_id = s.updated_batch_id")));
+            "revenue = " + money("t.revenue + s.revenue", "concat('session ', s.user_session)"),
+            "updated_batch_id = s.updated_batch_id")));
 
     m.add(Model.combine("mart_user_engagement", "user_id",
         "with per_user as (select user_id, " + VIEWS + " as v, " + CARTS + " as c, " + PURCHASES + " as p, " + REMOVES + " as r,"
-            + " " + REVENUE + " as revenue, min(event_time) as first_event_at, max(event_time) as last_event_at from src group by user_id),"
+            + " " + revenue("concat('user ', cast(user_id as string))") + " as revenue, min(event_time) as first_event_at, max(event_time) as last_event_at from src group by user_id),"
             + " final as (select user_id, cast(v as int) as total_views, cast(c as int) as total_add_to_cart, cast(p as int) as total_purchases,"
             + " " + rate("c", "v") + " as view_to_cart_rate, " + rate("p", "c") + " as cart_to_purchase_rate,"
             + " cast(r as int) as total_remove_from_cart, revenue as total_revenue, first_event_at, last_event_at,"
@@ -139,7 +168,7 @@ final class StarSchema {
             "view_to_cart_rate = " + rate("(t.total_add_to_cart + s.total_add_to_cart)", "(t.total_views + s.total_views)"),
             "cart_to_purchase_rate = " + rate("(t.total_purchases + s.total_purchases)", "(t.total_add_to_cart + s.total_add_to_cart)"),
             "total_remove_from_cart = t.total_remove_from_cart + s.total_remove_from_cart",
-            "total_revenue = t.total_revenue + s.total_revenue",
+            "total_revenue = " + money("t.total_revenue + s.total_revenue", "concat('user ', cast(s.user_id as string))"),
             "first_event_at = least(t.first_event_at, s.first_event_at)",
             "last_event_at = greatest(t.last_event_at, s.last_event_at)",
             "updated_batch_id = s.updated_batch_id")));
@@ -157,7 +186,7 @@ final class StarSchema {
             + " day_events as (select " + EVENT_DATE + " as event_date, event_type, price, user_session, user_id from " + events
             + " where ${day_range} and " + EVENT_DATE + " in (select d from days)),"
             + " totals as (select event_date, " + VIEWS + " as views, " + CARTS + " as carts, " + REMOVES + " as removes, "
-            + PURCHASES + " as purchases, " + REVENUE + " as revenue from day_events group by event_date),"
+            + PURCHASES + " as purchases, " + revenue("concat('day ', cast(event_date as string))") + " as revenue from day_events group by event_date),"
             + " per_session as (select event_date, user_session, " + purchased + " as purchased from day_events group by event_date, user_session),"
             + " per_user as (select event_date, user_id, " + purchased + " as bought from day_events group by event_date, user_id),"
             + " sessions as (select event_date, count(*) as sessions, sum(purchased) as purchasing_sessions from per_session group by event_date),"

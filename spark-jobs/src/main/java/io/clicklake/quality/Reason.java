@@ -9,7 +9,8 @@ public enum Reason {
   BAD_CATEGORY_ID("bad_category_id"),
   BAD_PRICE("bad_price"),
   BAD_USER_ID("bad_user_id"),
-  MISSING_SESSION("missing_session");
+  MISSING_SESSION("missing_session"),
+  BAD_SESSION("bad_session");
 
   private final String code;
 

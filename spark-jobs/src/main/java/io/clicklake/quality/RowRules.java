@@ -12,11 +12,13 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The ten row rules of data contract section 2, applied in order; the first failing rule gives the
+ * The eleven row rules of data contract section 2, applied in order; the first failing rule gives the
  * quarantine reason. Pure Java, no Spark: the same code runs in every task and in the tests.
  */
 public final class RowRules {
   public static final int FIELD_COUNT = 9;
+  /** Longest user_session in characters (Unicode code points, as MySQL's utf8mb4 VARCHAR(64) counts them). */
+  public static final int MAX_SESSION_CHARS = 64;
   private static final BigDecimal PRICE_LIMIT = new BigDecimal("10000000000"); // 10^10
   private static final DateTimeFormatter CANONICAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
@@ -69,7 +71,21 @@ public final class RowRules {
     if (f[8].isEmpty()) {
       return ParsedRow.bad(Reason.MISSING_SESSION, "expected a non-empty user_session, found an empty field");
     }
+    int sessionChars = f[8].codePointCount(0, f[8].length());
+    if (sessionChars > MAX_SESSION_CHARS) {
+      return ParsedRow.bad(Reason.BAD_SESSION, "expected a user_session of at most " + MAX_SESSION_CHARS + " characters, found " + sessionChars + ": '" + clip(f[8]) + "'");
+    }
     return ParsedRow.clean(time, type, product, category, categoryCode, brand, price, user, f[8]);
+  }
+
+  /**
+   * The outcome for a line longer than {@code maxBytes} (data contract section 1): not parsed,
+   * quarantined as malformed_row with its length in the detail.
+   */
+  public static ParsedRow tooLong(long bytes, long maxBytes, int keptBytes) {
+    return ParsedRow.bad(
+        Reason.MALFORMED_ROW,
+        "expected a line of at most " + maxBytes + " bytes, found " + bytes + " bytes (not parsed; raw_line keeps at most its first " + keptBytes + " bytes)");
   }
 
   /** {@code yyyy-MM-dd HH:mm:ss} with an optional {@code " UTC"}; null unless a real date-time. */
@@ -206,7 +222,8 @@ public final class RowRules {
     return md;
   }
 
+  /** At most 60 characters of a field for a detail message, never splitting a surrogate pair. */
   private static String clip(String s) {
-    return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    return s.codePointCount(0, s.length()) > 60 ? s.substring(0, s.offsetByCodePoints(0, 60)) + "..." : s;
   }
 }

@@ -107,6 +107,11 @@ public final class Text {
       }
     }
 
+    /** True as soon as an invalid sequence was fed (an incomplete sequence at the end of what was fed is not yet one). */
+    public boolean failed() {
+      return bad;
+    }
+
     /** True when everything fed so far is complete, valid UTF-8. */
     public boolean valid() {
       return !bad && need == 0;

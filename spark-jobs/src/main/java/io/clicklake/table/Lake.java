@@ -6,15 +6,23 @@ import io.clicklake.config.Keys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.Callable;
+import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.iceberg.spark.Spark3Util;
+import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.catalyst.parser.ParseException;
 import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The lakehouse as the jobs see it: the catalog and namespace from configuration, qualified table
@@ -22,6 +30,7 @@ import org.apache.spark.sql.SparkSession;
  * make retries safe.
  */
 public final class Lake {
+  private static final Logger LOG = LoggerFactory.getLogger(Lake.class);
   public static final String TAG_BATCH = "clicklake.batch-id";
   public static final String TAG_STAGE = "clicklake.stage";
 
@@ -90,8 +99,82 @@ public final class Lake {
     for (String t : tables) {
       if (ENSURED.add(session + ":" + table(t))) {
         spark.sql(ddl(t));
+        evolve(spark, t);
       }
     }
+  }
+
+  /**
+   * Brings an existing table up to its DDL where the DDL grew: {@code create table if not exists} leaves a
+   * table created by an older version as it was. Two changes only, both safe on a live Iceberg table (metadata
+   * only, no rewrite, old snapshots stay readable): a column of the DDL that the table lacks is added at the
+   * DDL's position (e.g. batches.q_bad_session after q_missing_session), and a decimal column narrower than
+   * the DDL's is widened to its precision, same scale (e.g. revenue decimal(14,2) to decimal(18,2)). Any
+   * other difference is left alone. Idempotent; a concurrent job applying the same change is tolerated.
+   */
+  void evolve(SparkSession spark, String t) {
+    String previous = null;
+    Schema schema = iceberg(spark, t).schema();
+    for (String[] c : ddlColumns(ddl(t))) {
+      String name = c[0];
+      String change = change(schema, name, c[1], c[2], previous);
+      if (change != null) {
+        String sql = "alter table " + table(t) + " " + change;
+        try {
+          spark.sql(sql);
+          LOG.info("{}: {}", table(t), change);
+        } catch (RuntimeException e) {
+          if (change(iceberg(spark, t).schema(), name, c[1], c[2], previous) != null) {
+            throw new IllegalStateException("cannot bring " + table(t) + " up to its DDL with '" + sql + "': " + e.getMessage(), e);
+          }
+          // another job made the same change first
+        }
+        schema = iceberg(spark, t).schema();
+      }
+      previous = name;
+    }
+  }
+
+  /** The alter clause that brings column {@code name} to {@code type}, or null when nothing is to do. */
+  private static String change(Schema schema, String name, String type, String comment, String previous) {
+    Types.NestedField f = schema.findField(name);
+    if (f == null) {
+      return "add column " + name + " " + type + (comment.isEmpty() ? "" : " " + comment) + (previous == null ? " first" : " after " + previous);
+    }
+    Matcher d = DECIMAL.matcher(type);
+    if (d.matches() && f.type() instanceof Types.DecimalType) {
+      Types.DecimalType have = (Types.DecimalType) f.type();
+      int precision = Integer.parseInt(d.group(1));
+      if (have.scale() == Integer.parseInt(d.group(2)) && have.precision() < precision) {
+        return "alter column " + name + " type " + type;
+      }
+    }
+    return null;
+  }
+
+  private static final Pattern DECIMAL = Pattern.compile("decimal\\((\\d+),\\s*(\\d+)\\)");
+  /** A column line of a DDL file: two-space indent, name, type (a decimal, a map or a plain word), comment. */
+  private static final Pattern COLUMN =
+      Pattern.compile("^  ([a-z_][a-z0-9_]*)\\s+(decimal\\(\\d+,\\s*\\d+\\)|map<[^>]*>|[a-z]+)\\s*(comment\\s+'(?:[^']|'')*')?\\s*,?\\s*$");
+
+  /** Name, type and comment clause ("" when none) of each column of a create-table DDL, in order. */
+  static List<String[]> ddlColumns(String ddl) {
+    List<String[]> out = new ArrayList<>();
+    boolean inColumns = false;
+    for (String line : ddl.split("\n")) {
+      if (!inColumns) {
+        inColumns = line.startsWith("create table") && line.trim().endsWith("(");
+        continue;
+      }
+      if (line.startsWith(")")) {
+        break;
+      }
+      Matcher m = COLUMN.matcher(line);
+      if (m.matches()) {
+        out.add(new String[] {m.group(1), m.group(2), m.group(3) == null ? "" : m.group(3)});
+      }
+    }
+    return out;
   }
 
   /** The DDL of a table, placeholders filled. */

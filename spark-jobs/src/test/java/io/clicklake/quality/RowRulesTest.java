@@ -82,4 +82,36 @@ class RowRulesTest {
     ParsedRow c = RowRules.apply("2019-10-01 00:00:00 UTC,view,1,,,brand,1.50,7,S");
     assertThat(RowRules.eventId(a)).isEqualTo(RowRules.eventId(b)).isNotEqualTo(RowRules.eventId(c));
   }
+
+  static ParsedRow session(String session) {
+    return RowRules.apply("2019-10-01 00:00:00 UTC,view,1,2,a.b,brand,1.00,3," + session);
+  }
+
+  @Test
+  void sessionsAreAtMost64CodePointsAfterTrimming() {
+    String ascii64 = "s".repeat(64);
+    assertThat(session(ascii64).isClean()).as("64 ASCII characters").isTrue();
+    assertThat(session(ascii64).userSession).isEqualTo(ascii64);
+    assertThat(session(ascii64 + "x").reason).as("65 characters").isEqualTo(Reason.BAD_SESSION);
+    assertThat(session(ascii64 + "x").detail).startsWith("expected a user_session of at most 64 characters, found 65: 'sss");
+    // 64 code points of 2-, 3- and 4-byte characters (the 4-byte ones are two Java chars each): MySQL counts 64
+    String wide = "é".repeat(16) + "€".repeat(16) + "\uD83D\uDE00".repeat(32);
+    assertThat(wide.codePointCount(0, wide.length())).isEqualTo(64);
+    assertThat(wide.length()).as("Java chars").isEqualTo(96);
+    assertThat(session(wide).isClean()).as("64 multi-byte code points").isTrue();
+    assertThat(session(wide + "é").reason).isEqualTo(Reason.BAD_SESSION);
+    assertThat(session(wide + "é").detail).as("detail clipped at a whole character").contains("found 65").endsWith("...'");
+    assertThat(session("  " + ascii64 + "\u00A0 ").isClean()).as("trimmed first").isTrue();
+    assertThat(session("").reason).as("rule 10 comes first").isEqualTo(Reason.MISSING_SESSION);
+    assertThat(RowRules.apply("2019-10-01 00:00:00 UTC,view,1,2,a.b,brand,1.00,0," + ascii64 + "x").reason)
+        .as("rules 1-9 come first").isEqualTo(Reason.BAD_USER_ID);
+    assertThat(Reason.values()).as("rule order").endsWith(Reason.MISSING_SESSION, Reason.BAD_SESSION);
+  }
+
+  @Test
+  void aLineTooLongIsMalformedAndNamesItsLength() {
+    ParsedRow r = RowRules.tooLong(2_097_152, 1_048_576, 65_536);
+    assertThat(r.reason).isEqualTo(Reason.MALFORMED_ROW);
+    assertThat(r.detail).isEqualTo("expected a line of at most 1048576 bytes, found 2097152 bytes (not parsed; raw_line keeps at most its first 65536 bytes)");
+  }
 }
