@@ -74,8 +74,8 @@ class AppsSchemaTest {
       for (Element action : OozieApps.children(root, "action")) {
         Element body = (Element) action.getElementsByTagNameNS("*", "*").item(0);
         assertThat(body.getNamespaceURI())
-            .as("action %s of %s", action.getAttribute("name"), xml)
-            .isIn(Set.of(OozieApps.SPARK_NS, OozieApps.EMAIL_NS));
+            .as("action %s of %s: spark-action, email-action, or a sub-workflow of workflow:1.0", action.getAttribute("name"), xml)
+            .isIn(Set.of(OozieApps.SPARK_NS, OozieApps.EMAIL_NS, OozieApps.WORKFLOW_NS));
       }
     }
   }

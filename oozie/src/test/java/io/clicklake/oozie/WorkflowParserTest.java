@@ -93,7 +93,11 @@ class WorkflowParserTest {
 
     assertThat(happyPath(app))
         .as("ok-transitions from start")
-        .containsExactly("stage", "clean", "marts", "export", "purge", "end");
+        .containsExactly("stage", "clean", "marts", "export", "purge", "late-files");
+    assertThat(app.getNode("late-files").getTransitions())
+        .as("after the purge: a follow-up run for files that arrived late, else the end")
+        .containsExactly("follow-up", "end");
+    assertThat(app.getNode("follow-up").getTransitions()).as("the follow-up run").containsExactly("end", "on-failure");
     for (String action : List.of("stage", "clean", "marts", "export", "purge")) {
       assertThat(app.getNode(action).getTransitions())
           .as("ok and error transitions of %s", action)

@@ -290,6 +290,8 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
       }
     }
     if (!unstaged.isEmpty()) {
+      // tells the Oozie workflow to run again for this instance (its late-files decision)
+      fs.create(new Path(instance, StageLandingJob.FOLLOW_UP), true).close();
       LOG.warn("batch {}: kept landing instance {}: {} file(s) arrived after the batch was staged ({}); the next run loads them"
           + " as a follow-up batch", batchId, instance, unstaged.size(), String.join(", ", unstaged));
       return "kept (" + unstaged.size() + " file(s) for a follow-up batch)";
@@ -309,6 +311,7 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
       } catch (IOException e) {
         // a file landed between the listing and the delete: the instance is complete again, keep it for the next run
         fs.create(new Path(instance, flag), true).close();
+        fs.create(new Path(instance, StageLandingJob.FOLLOW_UP), true).close();
         LOG.warn("batch {}: a file landed in {} while it was purged; kept it with its done-flag for the next run", batchId, instance);
         return "kept (a file landed during the purge)";
       }

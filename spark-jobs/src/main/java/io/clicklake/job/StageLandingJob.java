@@ -82,6 +82,12 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
    */
   static final String CLEAN_STARTED = "_CLEAN_STARTED";
 
+  /**
+   * Marker the purge leaves in an instance it keeps because files arrived after staging; the ingest
+   * workflow's late-files decision then runs the workflow again. Staging the instance removes it.
+   */
+  static final String FOLLOW_UP = "_FOLLOW_UP";
+
   @Override
   public Result run(SparkSession spark, JobConfig config) {
     String base = BatchIds.of(config);
@@ -167,6 +173,7 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
         }
         moved++;
       }
+      fs.delete(new Path(instance, FOLLOW_UP), false);
       int staged = dataFiles(fs, staging).size();
       Map<String, Object> changes = new LinkedHashMap<>();
       java.util.Optional<Map<String, Object>> current = java.util.Optional.ofNullable(known.get(batchId));

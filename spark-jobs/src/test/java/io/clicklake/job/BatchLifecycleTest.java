@@ -123,10 +123,12 @@ class BatchLifecycleTest extends LakehouseTestBase {
     assertThat(purged.instance).as("the instance is kept for the late file").startsWith("kept");
     assertThat(fs.exists(new Path(inst, "late.csv"))).as("the late file is never deleted unread").isTrue();
     assertThat(fs.exists(new Path(inst, "_READY"))).as("and its instance stays complete").isTrue();
+    assertThat(fs.exists(new Path(inst, "_FOLLOW_UP"))).as("marked for the workflow's follow-up run").isTrue();
 
     StageLandingJob.Result staged = new StageLandingJob().run(spark, cfg);
     assertThat(staged.batchId).as("a follow-up batch of the instance").isEqualTo("2019-10-01-00.2");
     assertThat(staged.filesMoved).isEqualTo(1);
+    assertThat(fs.exists(new Path(inst, "_FOLLOW_UP"))).as("the follow-up marker is consumed by staging").isFalse();
     CleanEventsJob.Result clean = new CleanEventsJob().run(spark, cfg);
     assertThat(clean.batchId).isEqualTo("2019-10-01-00.2");
     assertThat(clean.rowsRead()).as("the late file's rows").isEqualTo(clean.rowsClean() + clean.rowsQuarantined() + clean.rowsDuplicate())
