@@ -232,7 +232,7 @@ final class Bench {
     List<Supplier<SparkJob<?>>> jobs = List.of(StageLandingJob::new, CleanEventsJob::new, BuildMartsJob::new, ExportMartsJob::new, PurgeStagingJob::new);
     long exported = 0;
     for (Supplier<SparkJob<?>> j : jobs) {
-      String stage = j.get().stage();
+      String stage = j.get().stage().code();
       List<Object> results =
           timed(out, stage, rows, bytes, () -> {
             List<Object> rs = new ArrayList<>();

@@ -10,6 +10,8 @@ import io.clicklake.job.SparkJob;
 import io.clicklake.job.StageLandingJob;
 import io.clicklake.io.BatchIds;
 import io.clicklake.table.BatchLedger;
+import io.clicklake.table.BatchRecord;
+import io.clicklake.table.BatchRecord.Stage;
 import io.clicklake.table.Lake;
 import java.util.Map;
 import java.io.IOException;
@@ -81,11 +83,11 @@ final class Runner {
     }
     BatchLedger ledger = new BatchLedger(spark, Lake.configure(spark, config));
     int n = 0;
-    for (Map<String, Object> b : ledger.lineage(BatchIds.of(config))) {
-      if (BatchLedger.DONE.equals(b.get("purge_status"))) {
+    for (BatchRecord b : ledger.lineage(BatchIds.of(config))) {
+      if (b.done(Stage.PURGE)) {
         continue;
       }
-      String id = (String) b.get("batch_id");
+      String id = b.batchId();
       JobConfig one = config.with(Map.of(Keys.BATCH_ID.name(), id));
       try {
         process(one, id.equals(staged.batchId) ? staged.filesMoved : 0);
@@ -144,14 +146,14 @@ final class Runner {
 
   /** Runs one job under its lease, with its progress line; a failure is recorded in the batch row before it propagates. */
   private <R> R step(SparkSession spark, JobConfig config, SparkJob<R> job) {
-    String name = job.stage();
+    String name = job.stage().code();
     lastStep = name;
     console.begin(name);
     try {
       return job.runLocked(spark, config);
     } catch (RuntimeException e) {
       console.end();
-      SparkJob.recordFailure(spark, config, name, e);
+      SparkJob.recordFailure(spark, config, job.stage(), e);
       throw e;
     } finally {
       lastSeconds = console.end();

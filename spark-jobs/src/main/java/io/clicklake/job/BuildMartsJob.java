@@ -5,6 +5,10 @@ import io.clicklake.config.Keys;
 import io.clicklake.io.BatchIds;
 import io.clicklake.mart.MartBuilder;
 import io.clicklake.table.BatchLedger;
+import io.clicklake.table.BatchRecord;
+import io.clicklake.table.BatchRecord.Stage;
+import io.clicklake.table.BatchRecord.Status;
+import java.util.Optional;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import java.util.Collections;
@@ -30,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class BuildMartsJob extends SparkJob<BuildMartsJob.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(BuildMartsJob.class);
-  static final String STAGE = "marts";
+  static final String STAGE = Stage.MARTS.code();
 
   /** Rows written per table. */
   public static final class Result {
@@ -58,8 +62,8 @@ public final class BuildMartsJob extends SparkJob<BuildMartsJob.Result> {
   }
 
   @Override
-  public String stage() {
-    return "marts";
+  public Stage stage() {
+    return Stage.MARTS;
   }
 
   @Override
@@ -74,36 +78,24 @@ public final class BuildMartsJob extends SparkJob<BuildMartsJob.Result> {
       LOG.info("full refresh of the star schema and marts: {}", rows);
       return new Result(label, true, false, rows);
     }
-    return forEachPending(spark, config, b -> done(b, "clean") && !done(b, STAGE), c -> buildBatch(spark, c, ledger, builder));
+    return forEachPending(spark, config, b -> b.done(Stage.CLEAN) && !b.done(Stage.MARTS), c -> buildBatch(spark, c, ledger, builder));
   }
 
   private Result buildBatch(SparkSession spark, JobConfig config, BatchLedger ledger, MartBuilder builder) {
     String batchId = BatchIds.of(config);
-    Map<String, Object> batch =
+    BatchRecord batch =
         ledger.read(batchId).orElseThrow(() -> new InputException("batch " + batchId + " is unknown; stage and clean it first"));
-    if (!BatchLedger.DONE.equals(batch.get("clean_status"))) {
-      throw new InputException("batch " + batchId + " is not cleaned yet (clean_status=" + batch.get("clean_status") + "); run CleanEventsJob first");
+    if (!batch.done(Stage.CLEAN)) {
+      throw new InputException("batch " + batchId + " is not cleaned yet (clean_status=" + batch.text(Stage.CLEAN.statusColumn()) + "); run CleanEventsJob first");
     }
-    if (BatchLedger.DONE.equals(batch.get("marts_status"))) {
-      @SuppressWarnings("unchecked")
-      Map<String, Long> written = (Map<String, Long>) batch.getOrDefault("rows_written", Map.of());
-      return new Result(batchId, false, true, written == null ? Map.of() : written);
+    if (batch.done(Stage.MARTS)) {
+      return new Result(batchId, false, true, batch.rowsWritten());
     }
     Map<String, Long> rows = builder.incremental(batchId, step -> maybeFail(config, step));
-    Map<String, Long> written = new LinkedHashMap<>();
-    @SuppressWarnings("unchecked")
-    Map<String, Long> before = (Map<String, Long>) batch.get("rows_written");
-    if (before != null) {
-      written.putAll(before);
-    }
-    rows.forEach((t, n) -> written.put(t, n));
-    Map<String, Object> changes = new LinkedHashMap<>();
-    changes.put("marts_status", BatchLedger.DONE);
-    changes.put("status", "running");
-    changes.put("error_message", null);
-    changes.put("marts_at", BatchLedger.now());
-    changes.put("rows_written", written);
-    ledger.update(batchId, STAGE, changes);
+    Map<String, Long> written = new LinkedHashMap<>(batch.rowsWritten());
+    written.putAll(rows);
+    ledger.update(batchId, Stage.MARTS, Optional.of(batch),
+        BatchRecord.changes().done(Stage.MARTS).status(Status.RUNNING).clearError().set("rows_written", written));
     Result r = new Result(batchId, false, false, rows);
     LOG.info("{}", r);
     return r;

@@ -15,6 +15,9 @@ import io.clicklake.quality.ParsedRow;
 import io.clicklake.quality.Reason;
 import io.clicklake.quality.RowRules;
 import io.clicklake.table.BatchLedger;
+import io.clicklake.table.BatchRecord;
+import io.clicklake.table.BatchRecord.Stage;
+import io.clicklake.table.BatchRecord.Status;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import java.io.IOException;
@@ -71,7 +74,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(CleanEventsJob.class);
-  static final String STAGE = "clean";
+  static final String STAGE = Stage.CLEAN.code();
 
   static final StructType PARSED =
       new StructType()
@@ -183,8 +186,8 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
   }
 
   @Override
-  public String stage() {
-    return "clean";
+  public Stage stage() {
+    return Stage.CLEAN;
   }
 
   /** Shares the ingest lease with staging: no file moves into a batch while it is cleaned. */
@@ -196,7 +199,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
   /** Cleans the configured batch, or every staged batch of the instance that is not cleaned yet. */
   @Override
   public Result run(SparkSession spark, JobConfig config) {
-    return forEachPending(spark, config, b -> done(b, "stage") && !done(b, STAGE), c -> cleanBatch(spark, c));
+    return forEachPending(spark, config, b -> b.done(Stage.STAGE) && !b.done(Stage.CLEAN), c -> cleanBatch(spark, c));
   }
 
   private Result cleanBatch(SparkSession spark, JobConfig config) {
@@ -207,8 +210,8 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path staging = StageLandingJob.stagingDir(config, batchId);
 
-    java.util.Optional<Map<String, Object>> batch = ledger.read(batchId);
-    if (batch.map(m -> BatchLedger.DONE.equals(m.get(STAGE + "_status"))).orElse(false)) {
+    java.util.Optional<BatchRecord> batch = ledger.read(batchId);
+    if (batch.map(b -> b.done(Stage.CLEAN)).orElse(false)) {
       Result r = fromTables(spark, lake, batchId);
       moveRejected(config, hadoop, batchId, staging, r.files);
       LOG.info("batch {}: clean stage already done, nothing written", batchId);
@@ -331,21 +334,19 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     maybeFail(config, "batch_files");
 
     Result result = new Result(batchId, files, byReason, false);
-    Map<String, Object> changes = new LinkedHashMap<>();
-    changes.put("files_total", files.size());
-    changes.put("files_loaded", (int) result.files("loaded"));
-    changes.put("files_skipped", (int) result.files("skipped_duplicate_file"));
-    changes.put("files_rejected", (int) result.files("rejected"));
-    changes.put("rows_read", result.rowsRead());
-    changes.put("rows_clean", result.rowsClean());
-    changes.put("rows_quarantined", result.rowsQuarantined());
-    changes.put("rows_duplicate", result.rowsDuplicate());
-    byReason.forEach((k, v) -> changes.put("q_" + k, v));
-    changes.put("clean_status", BatchLedger.DONE);
-    changes.put("status", "running");
-    changes.put("error_message", null);
-    changes.put("clean_at", BatchLedger.now());
-    ledger.update(batchId, STAGE, batch, changes);
+    BatchRecord.Changes changes =
+        BatchRecord.changes()
+            .set("files_total", files.size())
+            .set("files_loaded", (int) result.files("loaded"))
+            .set("files_skipped", (int) result.files("skipped_duplicate_file"))
+            .set("files_rejected", (int) result.files("rejected"))
+            .set("rows_read", result.rowsRead())
+            .set("rows_clean", result.rowsClean())
+            .set("rows_quarantined", result.rowsQuarantined())
+            .set("rows_duplicate", result.rowsDuplicate());
+    byReason.forEach((k, v) -> changes.set("q_" + k, v));
+    changes.done(Stage.CLEAN).status(Status.RUNNING).clearError();
+    ledger.update(batchId, Stage.CLEAN, batch, changes);
 
     moveRejected(config, hadoop, batchId, staging, files);
     deleteParsed(hadoop, new Path(staging, PARSED_DIR));
@@ -554,8 +555,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     Map<String, Long> byReason = new TreeMap<>();
     new BatchLedger(spark, lake).read(batchId).ifPresent(m -> {
       for (Reason reason : Reason.values()) {
-        Object v = m.get("q_" + reason.code());
-        byReason.put(reason.code(), v == null ? 0L : ((Number) v).longValue());
+        byReason.put(reason.code(), m.count("q_" + reason.code()));
       }
     });
     return new Result(batchId, files, byReason, true);

@@ -22,6 +22,9 @@ import io.clicklake.export.Publisher;
 import io.clicklake.export.StagingLoader;
 import io.clicklake.io.BatchIds;
 import io.clicklake.table.BatchLedger;
+import io.clicklake.table.BatchRecord;
+import io.clicklake.table.BatchRecord.Stage;
+import io.clicklake.table.BatchRecord.Status;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import java.sql.Connection;
@@ -86,7 +89,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(ExportMartsJob.class);
-  static final String STAGE = "export";
+  static final String STAGE = Stage.EXPORT.code();
 
   /** One published table: its MySQL name, its Iceberg source and the column that names the batch of a row. */
   static final class Source {
@@ -161,8 +164,8 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
   }
 
   @Override
-  public String stage() {
-    return STAGE;
+  public Stage stage() {
+    return Stage.EXPORT;
   }
 
   @Override
@@ -182,11 +185,12 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     Lake lake = Lake.configure(spark, config);
     lake.ensure(spark, TableNames.INGEST);
     BatchLedger ledger = new BatchLedger(spark, lake);
-    Map<String, Object> batch =
+    BatchRecord batch =
         ledger.read(batchId).orElseThrow(() -> new InputException("batch " + batchId + " is unknown; stage, clean and build its marts first"));
-    if (!BatchLedger.DONE.equals(batch.get("marts_status"))) {
+    if (!batch.done(Stage.MARTS)) {
       throw new InputException(
-          "batch " + batchId + ": the marts stage is not done (marts_status=" + batch.get("marts_status") + "); run BuildMartsJob for it first");
+          "batch " + batchId + ": the marts stage is not done (marts_status=" + batch.text(Stage.MARTS.statusColumn())
+              + "); run BuildMartsJob for it first");
     }
     String failStep = failAfter(config);
     // travels to the executors with the loader: it may capture only the step name, not the config
@@ -211,7 +215,6 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     final SparkSession spark;
     final Lake lake;
     final String batchId;
-    final Map<String, Object> batch;
     /** Set when asked, or when every published mart is empty (the first export into a new database). */
     boolean full;
     final StagingLoader.Method method;
@@ -230,13 +233,12 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     long half = -1;
     long loadedBefore;
 
-    Export(SparkSession spark, Lake lake, String batchId, Map<String, Object> batch, boolean full, StagingLoader.Method method, int parallelism,
+    Export(SparkSession spark, Lake lake, String batchId, BatchRecord batch, boolean full, StagingLoader.Method method, int parallelism,
         int batchSize, MySqlTarget target, String failStep, FailPoint failPoint, int readerWait) {
       this.readerWait = readerWait;
       this.spark = spark;
       this.lake = lake;
       this.batchId = batchId;
-      this.batch = batch;
       this.full = full;
       this.method = method;
       this.parallelism = parallelism;
@@ -250,7 +252,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       long t0 = System.nanoTime();
       // under the lock: no other export can mark a batch exported between this read and our publish
       published = publishedBatches();
-      Map<String, Map<String, Object>> records = ledger.readAll(published);
+      Map<String, BatchRecord> records = ledger.readAll(published);
       if (published.size() > 1) {
         LOG.info("batch {}: catching up batches {} as well: their marts are built but their export is not done", batchId,
             published.stream().filter(b -> !b.equals(batchId)).collect(Collectors.toList()));
@@ -294,22 +296,19 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       // each published batch's row says export done, with its counts; the table is small: loaded from the driver
       Map<String, Map<String, Long>> perBatch = rowsPerBatch(counts);
       Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-      Map<String, Map<String, Object>> changes = new LinkedHashMap<>();
-      Map<String, Map<String, Object>> exported = new LinkedHashMap<>();
+      Map<String, BatchRecord.Changes> changes = new LinkedHashMap<>();
+      Map<String, BatchRecord.Changes> exported = new LinkedHashMap<>();
       for (String b : published) {
-        Map<String, Object> rec = records.getOrDefault(b, Map.of());
-        boolean wasDone = BatchLedger.DONE.equals(rec.get("export_status"));
-        Timestamp exportAt = wasDone && rec.get("export_at") != null ? (Timestamp) rec.get("export_at") : now;
-        @SuppressWarnings("unchecked")
-        Map<String, Long> before = rec.get("rows_written") == null ? Map.of() : (Map<String, Long>) rec.get("rows_written");
+        BatchRecord rec = records.get(b);
+        Status was = rec == null ? null : rec.status(Stage.EXPORT);
+        boolean wasDone = was == Status.DONE;
+        Timestamp exportAt = wasDone && rec.time("export_at") != null ? rec.time("export_at") : now;
+        Map<String, Long> before = rec == null ? Map.of() : rec.rowsWritten();
         Map<String, Long> rowsWritten = new LinkedHashMap<>(before);
         perBatch.get(b).forEach((t, n) -> rowsWritten.put("mysql." + t, n));
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("export_status", BatchLedger.DONE);
-        c.put("export_at", exportAt);
-        c.put("rows_written", rowsWritten);
-        if (BatchLedger.FAILED.equals(rec.get("export_status"))) {
-          c.put("error_message", null);
+        BatchRecord.Changes c = BatchRecord.changes().done(Stage.EXPORT, exportAt).set("rows_written", rowsWritten);
+        if (was == Status.FAILED) {
+          c.clearError();
         }
         exported.put(b, c);
         if (!wasDone || !rowsWritten.equals(before)) {
@@ -330,7 +329,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       LOG.info("batch {}: published {} ({}) in {} ms", batchId, counts, full ? "full refresh, one rename" : "one transaction", publishMillis);
 
       // one MERGE for every published batch: the Iceberg ledger agrees with MySQL all at once
-      ledger.updateAll(changes, STAGE);
+      ledger.updateAll(changes, Stage.EXPORT);
       Result r = new Result(batchId, method.configName, full, counts, loadMillis, stageMillis, publishMillis, published);
       LOG.info("{}", r);
       return r;
@@ -345,8 +344,9 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       Dataset<Row> pending =
           spark.table(lake.table(TableNames.BATCHES))
               .where(col("batch_id").equalTo(lit(batchId))
-                  .or(col("marts_status").equalTo(lit(BatchLedger.DONE))
-                      .and(col("export_status").isNull().or(col("export_status").equalTo(lit(BatchLedger.FAILED))))))
+                  .or(col(Stage.MARTS.statusColumn()).equalTo(lit(Status.DONE.code()))
+                      .and(col(Stage.EXPORT.statusColumn()).isNull()
+                          .or(col(Stage.EXPORT.statusColumn()).equalTo(lit(Status.FAILED.code()))))))
               .orderBy(col("started_at").asc_nulls_first(), col("batch_id"))
               .select("batch_id");
       for (Row r : pending.collectAsList()) {
@@ -432,12 +432,12 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
   }
 
   /** The batch records as MySQL gets them: each published batch (batch id → its export columns) export done, the others as they are. */
-  private static Dataset<Row> batchesExported(Dataset<Row> batches, Map<String, Map<String, Object>> exported) {
+  private static Dataset<Row> batchesExported(Dataset<Row> batches, Map<String, BatchRecord.Changes> exported) {
     Column isPublished = col("batch_id").isin(exported.keySet().toArray());
     Column exportAt = col("export_at");
     Column rowsWritten = col("rows_written");
     Column error = col("error_message");
-    for (Map.Entry<String, Map<String, Object>> e : exported.entrySet()) {
+    for (Map.Entry<String, BatchRecord.Changes> e : exported.entrySet()) {
       Column me = col("batch_id").equalTo(lit(e.getKey()));
       @SuppressWarnings("unchecked")
       Map<String, Long> written = (Map<String, Long>) e.getValue().get("rows_written");
@@ -449,12 +449,12 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
       });
       exportAt = when(me, lit(e.getValue().get("export_at"))).otherwise(exportAt);
       rowsWritten = when(me, map_from_arrays(array(keys.toArray(new Column[0])), array(values.toArray(new Column[0])))).otherwise(rowsWritten);
-      if (e.getValue().containsKey("error_message")) {
+      if (e.getValue().sets("error_message")) {
         error = when(me, lit(null).cast("string")).otherwise(error);
       }
     }
     return batches
-        .withColumn("export_status", when(isPublished, lit(BatchLedger.DONE)).otherwise(col("export_status")))
+        .withColumn("export_status", when(isPublished, lit(Status.DONE.code())).otherwise(col("export_status")))
         .withColumn("export_at", exportAt)
         .withColumn("rows_written", rowsWritten)
         .withColumn("error_message", error);

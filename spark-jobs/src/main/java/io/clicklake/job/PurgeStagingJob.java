@@ -7,6 +7,9 @@ import io.clicklake.config.Keys;
 import io.clicklake.export.MySqlTarget;
 import io.clicklake.io.BatchIds;
 import io.clicklake.table.BatchLedger;
+import io.clicklake.table.BatchRecord;
+import io.clicklake.table.BatchRecord.Stage;
+import io.clicklake.table.BatchRecord.Status;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import java.io.IOException;
@@ -46,7 +49,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(PurgeStagingJob.class);
-  static final String STAGE = "purge";
   private static final DateTimeFormatter MYSQL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** What one purge did. */
@@ -78,14 +80,14 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
   }
 
   @Override
-  public String stage() {
-    return STAGE;
+  public Stage stage() {
+    return Stage.PURGE;
   }
 
   /** Purges the configured batch, or every exported batch of the instance that is not purged yet. */
   @Override
   public Result run(SparkSession spark, JobConfig config) {
-    return forEachPending(spark, config, b -> done(b, "export") && !done(b, STAGE), c -> purgeBatch(spark, c));
+    return forEachPending(spark, config, b -> b.done(Stage.EXPORT) && !b.done(Stage.PURGE), c -> purgeBatch(spark, c));
   }
 
   private Result purgeBatch(SparkSession spark, JobConfig config) {
@@ -93,22 +95,26 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     Lake lake = Lake.configure(spark, config);
     lake.ensure(spark, TableNames.INGEST);
     BatchLedger ledger = new BatchLedger(spark, lake);
-    Map<String, Object> batch =
+    BatchRecord batch =
         ledger.read(batchId).orElseThrow(() -> new InputException("batch " + batchId + " is unknown; nothing to purge"));
-    if (!BatchLedger.DONE.equals(batch.get("export_status"))) {
+    if (!batch.done(Stage.EXPORT)) {
       throw new InputException(
-          "batch " + batchId + ": the export stage is not done (export_status=" + batch.get("export_status")
+          "batch " + batchId + ": the export stage is not done (export_status=" + batch.text(Stage.EXPORT.statusColumn())
               + "); its staged files are kept. Run ExportMartsJob for it first");
     }
     maybeFail(config, "before-purge");
-    boolean wasDone = BatchLedger.DONE.equals(batch.get("purge_status"));
+    boolean wasDone = batch.done(Stage.PURGE);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path staging = StageLandingJob.stagingDir(config, batchId);
     Path instance = recordedInstance(config, batchId, batch);
     Path rejected = config.isSet(Keys.REJECTED_ROOT) ? new Path(config.get(Keys.REJECTED_ROOT), batchId) : null;
 
     String instanceOutcome;
-    Map<String, Object> record = new LinkedHashMap<>(batch);
+    // the purge columns as they end up, for the MySQL record
+    Map<String, Object> record = new LinkedHashMap<>();
+    for (String c : List.of("purge_status", "purge_at", "purged_files", "purged_bytes", "finished_at", "status")) {
+      record.put(c, batch.get(c));
+    }
     try {
       FileSystem fs = staging.getFileSystem(hadoop);
       Roots roots = new Roots(fs, config);
@@ -129,11 +135,10 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
       }
       // what is about to go is recorded before it goes (once: a rerun after a crash keeps the first count)
       if (batch.get("purged_files") == null) {
-        Map<String, Object> planned = new LinkedHashMap<>();
-        planned.put("purged_files", doomed.size());
-        planned.put("purged_bytes", doomed.stream().mapToLong(FileStatus::getLen).sum());
-        ledger.update(batchId, STAGE, java.util.Optional.of(batch), planned);
-        record.putAll(planned);
+        record.put("purged_files", doomed.size());
+        record.put("purged_bytes", doomed.stream().mapToLong(FileStatus::getLen).sum());
+        ledger.update(batchId, Stage.PURGE, java.util.Optional.of(batch),
+            BatchRecord.changes().set("purged_files", record.get("purged_files")).set("purged_bytes", record.get("purged_bytes")));
       }
       for (FileStatus f : doomed) {
         if (!fs.delete(f.getPath(), false) && fs.exists(f.getPath())) {
@@ -158,16 +163,15 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     }
 
     if (!wasDone) {
-      Timestamp now = BatchLedger.now();
-      Map<String, Object> changes = new LinkedHashMap<>();
-      changes.put("purge_status", BatchLedger.DONE);
-      changes.put("purge_at", now);
-      changes.put("finished_at", batch.get("finished_at") != null ? batch.get("finished_at") : now);
-      changes.put("status", "succeeded");
-      changes.put("purged_files", record.get("purged_files"));
-      changes.put("purged_bytes", record.get("purged_bytes"));
-      ledger.update(batchId, STAGE, changes);
-      record.putAll(changes);
+      Timestamp now = BatchRecord.now();
+      Timestamp finished = batch.time("finished_at") != null ? batch.time("finished_at") : now;
+      ledger.update(batchId, Stage.PURGE,
+          BatchRecord.changes().done(Stage.PURGE, now).set("finished_at", finished).status(Status.SUCCEEDED)
+              .set("purged_files", record.get("purged_files")).set("purged_bytes", record.get("purged_bytes")));
+      record.put("purge_status", Status.DONE.code());
+      record.put("purge_at", now);
+      record.put("finished_at", finished);
+      record.put("status", Status.SUCCEEDED.code());
     }
     if (config.isSet(Keys.MYSQL_URL)) {
       recordInMySql(MySqlTarget.from(config, hadoop), batchId, record);
@@ -178,8 +182,8 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
   }
 
   /** The instance the batch recorded; {@code --instance}, when given, must be that one. */
-  private static Path recordedInstance(JobConfig config, String batchId, Map<String, Object> batch) {
-    String rec = (String) batch.get("instance_path");
+  private static Path recordedInstance(JobConfig config, String batchId, BatchRecord batch) {
+    String rec = batch.text("instance_path");
     if (rec == null || rec.isEmpty()) {
       return null;
     }

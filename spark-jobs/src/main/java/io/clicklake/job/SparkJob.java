@@ -5,6 +5,8 @@ import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.io.BatchIds;
 import io.clicklake.table.BatchLedger;
+import io.clicklake.table.BatchRecord;
+import io.clicklake.table.BatchRecord.Stage;
 import io.clicklake.table.Lake;
 import io.clicklake.lock.Lease;
 import java.util.ArrayList;
@@ -35,13 +37,13 @@ public abstract class SparkJob<R> {
   public abstract R run(SparkSession spark, JobConfig config);
 
   /** The batch stage this job is (its {@code <stage>_status} column in batches), or null for jobs outside a batch. */
-  public String stage() {
+  public Stage stage() {
     return null;
   }
 
   /** The lease this job holds while it runs ({@link Lease}); runs that share a name never overlap. */
   public String lockName() {
-    return stage() != null ? stage() : getClass().getSimpleName();
+    return stage() != null ? stage().code() : getClass().getSimpleName();
   }
 
   /**
@@ -68,20 +70,20 @@ public abstract class SparkJob<R> {
    * pending, runs it for the instance's latest batch, which then reports "already done" or names the
    * step that is missing. Returns the last result. A failure is recorded on the batch that failed.
    */
-  protected final R forEachPending(SparkSession spark, JobConfig config, Predicate<Map<String, Object>> pending, Function<JobConfig, R> one) {
+  protected final R forEachPending(SparkSession spark, JobConfig config, Predicate<BatchRecord> pending, Function<JobConfig, R> one) {
     if (config.isSet(Keys.BATCH_ID) || stage() == null) {
       return one.apply(config);
     }
     String base = BatchIds.of(config);
-    List<Map<String, Object>> lineage = new BatchLedger(spark, Lake.configure(spark, config)).lineage(base);
+    List<BatchRecord> lineage = new BatchLedger(spark, Lake.configure(spark, config)).lineage(base);
     List<String> ids = new ArrayList<>();
-    for (Map<String, Object> b : lineage) {
+    for (BatchRecord b : lineage) {
       if (pending.test(b)) {
-        ids.add((String) b.get("batch_id"));
+        ids.add(b.batchId());
       }
     }
     if (ids.isEmpty()) {
-      ids.add(lineage.isEmpty() ? base : (String) lineage.get(lineage.size() - 1).get("batch_id"));
+      ids.add(lineage.isEmpty() ? base : lineage.get(lineage.size() - 1).batchId());
     }
     R last = null;
     for (String id : ids) {
@@ -96,11 +98,6 @@ public abstract class SparkJob<R> {
     return last;
   }
 
-  /** The row's stage column is done. */
-  protected static boolean done(Map<String, Object> batch, String stage) {
-    return BatchLedger.DONE.equals(batch.get(stage + "_status"));
-  }
-
   /** Failures already written to their batch row: not recorded again (on another batch) by a caller. */
   private static final Set<Throwable> RECORDED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
@@ -108,7 +105,7 @@ public abstract class SparkJob<R> {
    * Records a failed stage in the batch row (status failed, {@code <stage>_status} failed, the error
    * message), best effort: a failure to record must never hide the original error.
    */
-  public static void recordFailure(SparkSession spark, JobConfig config, String stage, Throwable error) {
+  public static void recordFailure(SparkSession spark, JobConfig config, Stage stage, Throwable error) {
     if (stage == null || !RECORDED.add(error)) {
       return;
     }
@@ -118,12 +115,7 @@ public abstract class SparkJob<R> {
       if (ledger.read(batchId).isEmpty()) {
         return;
       }
-      String message = String.valueOf(error.getMessage());
-      Map<String, Object> changes = new LinkedHashMap<>();
-      changes.put(stage + "_status", BatchLedger.FAILED);
-      changes.put("status", BatchLedger.FAILED);
-      changes.put("error_message", stage + ": " + (message.length() > 2000 ? message.substring(0, 2000) : message));
-      ledger.update(batchId, stage + "-failed", changes);
+      ledger.update(batchId, stage, BatchRecord.changes().failed(stage, String.valueOf(error.getMessage())));
     } catch (Exception e) { // Spark may throw its checked SparkException from Scala code
       LOG.warn("could not record the failure of stage {} in the batch record: {}", stage, e.toString());
     }

@@ -4,6 +4,9 @@ import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.io.BatchIds;
 import io.clicklake.table.BatchLedger;
+import io.clicklake.table.BatchRecord;
+import io.clicklake.table.BatchRecord.Stage;
+import io.clicklake.table.BatchRecord.Status;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import java.io.IOException;
@@ -64,8 +67,8 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
   }
 
   @Override
-  public String stage() {
-    return "stage";
+  public Stage stage() {
+    return Stage.STAGE;
   }
 
   /** Stage and clean share one lease: a file must never move into a batch whose clean has begun. */
@@ -122,9 +125,9 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
       }
       // The instance's batches so far: ledger rows, plus a staging directory a crashed run filled before it
       // could register it. The latest one takes the files unless its clean has begun; then a follow-up does.
-      Map<String, Map<String, Object>> known = new LinkedHashMap<>();
-      for (Map<String, Object> b : ledger.lineage(base)) {
-        known.put((String) b.get("batch_id"), b);
+      Map<String, BatchRecord> known = new LinkedHashMap<>();
+      for (BatchRecord b : ledger.lineage(base)) {
+        known.put(b.batchId(), b);
       }
       int latest = 0;
       for (String id : known.keySet()) {
@@ -142,15 +145,14 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
         batchId = base;
       } else {
         String latestId = BatchLedger.followUpId(base, latest);
-        boolean sealed = known.containsKey(latestId) && known.get(latestId).get("clean_status") != null
-            || fs.exists(new Path(stagingDir(config, latestId), CLEAN_STARTED))
-            || known.containsKey(latestId) && known.get(latestId).get("purge_status") != null;
+        BatchRecord latestRecord = known.get(latestId);
+        boolean sealed = latestRecord != null && (latestRecord.started(Stage.CLEAN) || latestRecord.started(Stage.PURGE))
+            || fs.exists(new Path(stagingDir(config, latestId), CLEAN_STARTED));
         if (!sealed) {
           batchId = latestId;
         } else if (files.length == 0) {
           LOG.info("instance {}: nothing new to stage (latest batch {})", instance, latestId);
-          Map<String, Object> b = known.get(latestId);
-          int staged = b == null || b.get("files_total") == null ? 0 : ((Number) b.get("files_total")).intValue();
+          int staged = latestRecord == null ? 0 : (int) latestRecord.count("files_total");
           return new Result(latestId, stagingDir(config, latestId).toString(), 0, staged);
         } else {
           batchId = BatchLedger.followUpId(base, latest + 1);
@@ -175,21 +177,20 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
       }
       fs.delete(new Path(instance, FOLLOW_UP), false);
       int staged = dataFiles(fs, staging).size();
-      Map<String, Object> changes = new LinkedHashMap<>();
-      java.util.Optional<Map<String, Object>> current = java.util.Optional.ofNullable(known.get(batchId));
+      BatchRecord.Changes changes = BatchRecord.changes();
+      java.util.Optional<BatchRecord> current = java.util.Optional.ofNullable(known.get(batchId));
       boolean registered = current.isPresent();
       if (!registered) {
-        changes.put("started_at", BatchLedger.now());
+        changes.set("started_at", BatchRecord.now());
       }
-      if (moved > 0 || !registered || !Integer.valueOf(staged).equals(current.get().get("files_total"))) {
-        changes.put("instance_path", instance.toString());
-        changes.put("staging_path", staging.toString());
-        changes.put("status", "running");
-        changes.put("error_message", null);
-        changes.put("files_total", staged);
-        changes.put("stage_status", BatchLedger.DONE);
-        changes.put("stage_at", BatchLedger.now());
-        ledger.update(batchId, "stage", current, changes);
+      if (moved > 0 || !registered || current.get().get("files_total") == null || current.get().count("files_total") != staged) {
+        changes.set("instance_path", instance.toString())
+            .set("staging_path", staging.toString())
+            .status(Status.RUNNING)
+            .clearError()
+            .set("files_total", staged)
+            .done(Stage.STAGE);
+        ledger.update(batchId, Stage.STAGE, current, changes);
       }
       LOG.info("batch {}: moved {} file(s) from {} to {} ({} staged)", batchId, moved, instance, staging, staged);
       return new Result(batchId, staging.toString(), moved, staged);

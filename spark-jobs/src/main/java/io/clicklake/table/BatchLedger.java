@@ -1,7 +1,5 @@
 package io.clicklake.table;
 
-import java.sql.Timestamp;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -23,9 +21,6 @@ import org.apache.spark.sql.types.StructType;
  * safe; runs of different steps may commit at once, and a MERGE that loses that race is retried.
  */
 public final class BatchLedger {
-  public static final String DONE = "done";
-  public static final String FAILED = "failed";
-
   private final SparkSession spark;
   private final Lake lake;
 
@@ -34,32 +29,32 @@ public final class BatchLedger {
     this.lake = lake;
   }
 
-  /** The batch row as column → value (maps as java.util.Map), or empty. */
-  public Optional<Map<String, Object>> read(String batchId) {
+  /** The batch row, or empty. */
+  public Optional<BatchRecord> read(String batchId) {
     Dataset<Row> df =
         spark.table(lake.table(TableNames.BATCHES)).where("batch_id = '" + batchId.replace("'", "''") + "'");
     List<Row> rows = df.collectAsList();
     if (rows.isEmpty()) {
       return Optional.empty();
     }
-    return Optional.of(Collections.unmodifiableMap(toMap(rows.get(0))));
+    return Optional.of(new BatchRecord(toMap(rows.get(0))));
   }
 
-  /** Sets the given columns of the batch row (creating it when missing), in one tagged commit. */
-  public void update(String batchId, String stage, Map<String, Object> changes) {
+  /** Sets the given columns of the batch row (creating it when missing), in one commit tagged with the batch and stage. */
+  public void update(String batchId, BatchRecord.Stage stage, BatchRecord.Changes changes) {
     update(batchId, stage, read(batchId), changes);
   }
 
   /**
-   * As {@link #update(String, String, Map)}, from the row the caller already read (one Spark action fewer). Runs of
+   * As {@link #update(String, BatchRecord.Stage, BatchRecord.Changes)}, from the row the caller already read (one Spark action fewer). Runs of
    * different steps may update different batch rows at the same time; Iceberg then rejects one of the MERGEs
    * (a conflicting commit). That one re-reads its row and merges again, a few times with a growing pause.
    */
-  public void update(String batchId, String stage, Optional<Map<String, Object>> current, Map<String, Object> changes) {
-    Optional<Map<String, Object>> row = current;
+  public void update(String batchId, BatchRecord.Stage stage, Optional<BatchRecord> current, BatchRecord.Changes changes) {
+    Optional<BatchRecord> row = current;
     for (int attempt = 1; ; attempt++) {
       try {
-        merge(batchId, stage, row, changes);
+        merge(batchId, stage.code(), row.map(BatchRecord::columns), changes.asMap());
         return;
       } catch (RuntimeException e) {
         if (attempt >= CONFLICT_ATTEMPTS || !isCommitConflict(e)) {
@@ -97,24 +92,34 @@ public final class BatchLedger {
   }
 
   private void merge(String batchId, String stage, Optional<Map<String, Object>> current, Map<String, Object> changes) {
-    StructType schema = spark.table(lake.table(TableNames.BATCHES)).schema();
     Map<String, Object> row = new LinkedHashMap<>(current.orElse(Map.of()));
-    row.put("batch_id", batchId);
     row.putAll(changes);
-    List<Object> values = new ArrayList<>();
-    for (StructField f : schema.fields()) {
-      values.add(row.get(f.name()));
-    }
-    for (String k : changes.keySet()) {
-      if (!java.util.Arrays.asList(schema.fieldNames()).contains(k)) {
-        throw new IllegalArgumentException("batches has no column " + k);
+    mergeRows(batchId, stage, Map.of(batchId, row));
+  }
+
+  /** Writes whole rows (batch id → every column to keep or set) with one MERGE, tagged {@code tag} / {@code stage}. */
+  private void mergeRows(String tag, String stage, Map<String, Map<String, Object>> rowsById) {
+    StructType schema = spark.table(lake.table(TableNames.BATCHES)).schema();
+    List<String> names = java.util.Arrays.asList(schema.fieldNames());
+    List<Row> rows = new ArrayList<>();
+    for (Map.Entry<String, Map<String, Object>> e : rowsById.entrySet()) {
+      for (String k : e.getValue().keySet()) {
+        if (!names.contains(k)) {
+          throw new IllegalArgumentException("batches has no column " + k);
+        }
       }
+      Map<String, Object> row = new LinkedHashMap<>(e.getValue());
+      row.put("batch_id", e.getKey());
+      List<Object> values = new ArrayList<>();
+      for (StructField f : schema.fields()) {
+        values.add(row.get(f.name()));
+      }
+      rows.add(RowFactory.create(values.toArray()));
     }
-    Dataset<Row> one = spark.createDataFrame(List.of(RowFactory.create(values.toArray())), schema);
     String view = "clicklake_batch_update";
-    one.createOrReplaceTempView(view);
+    spark.createDataFrame(rows, schema).createOrReplaceTempView(view);
     Lake.tagged(
-        batchId,
+        tag,
         stage,
         () ->
             spark.sql(
@@ -126,16 +131,16 @@ public final class BatchLedger {
    * The batches of one landing instance, in order: its first batch {@code base}, then its follow-up
    * batches {@code base.2}, {@code base.3}, ... (data contract section 1).
    */
-  public List<Map<String, Object>> lineage(String base) {
-    List<Map<String, Object>> out = new ArrayList<>();
+  public List<BatchRecord> lineage(String base) {
+    List<BatchRecord> out = new ArrayList<>();
     org.apache.spark.sql.Column id = org.apache.spark.sql.functions.col("batch_id");
     for (Row r : spark.table(lake.table(TableNames.BATCHES)).where(id.equalTo(base).or(id.startsWith(base + "."))).collectAsList()) {
-      Map<String, Object> m = toMap(r);
-      if (followUpNumber(base, (String) m.get("batch_id")) > 0) {
-        out.add(Collections.unmodifiableMap(m));
+      BatchRecord b = new BatchRecord(toMap(r));
+      if (followUpNumber(base, b.batchId()) > 0) {
+        out.add(b);
       }
     }
-    out.sort(java.util.Comparator.comparingInt(m -> followUpNumber(base, (String) m.get("batch_id"))));
+    out.sort(java.util.Comparator.comparingInt(b -> followUpNumber(base, b.batchId())));
     return out;
   }
 
@@ -161,16 +166,16 @@ public final class BatchLedger {
   }
 
   /** The rows of several batches as {@link #read} gives them, keyed by batch id, in one query; unknown ids are absent. */
-  public Map<String, Map<String, Object>> readAll(java.util.Collection<String> batchIds) {
-    Map<String, Map<String, Object>> out = new LinkedHashMap<>();
+  public Map<String, BatchRecord> readAll(java.util.Collection<String> batchIds) {
+    Map<String, BatchRecord> out = new LinkedHashMap<>();
     if (batchIds.isEmpty()) {
       return out;
     }
     List<String> quoted = new ArrayList<>();
     batchIds.forEach(b -> quoted.add("'" + b.replace("'", "''") + "'"));
     for (Row r : spark.table(lake.table(TableNames.BATCHES)).where("batch_id in (" + String.join(", ", quoted) + ")").collectAsList()) {
-      Map<String, Object> m = toMap(r);
-      out.put((String) m.get("batch_id"), m);
+      BatchRecord b = new BatchRecord(toMap(r));
+      out.put(b.batchId(), b);
     }
     return out;
   }
@@ -180,7 +185,7 @@ public final class BatchLedger {
    * export publishing several batches at once records them all or none. The commit is tagged with
    * the batch ids joined by commas.
    */
-  public void updateAll(Map<String, Map<String, Object>> changesByBatch, String stage) {
+  public void updateAll(Map<String, BatchRecord.Changes> changesByBatch, BatchRecord.Stage stage) {
     if (changesByBatch.isEmpty()) {
       return;
     }
@@ -197,35 +202,15 @@ public final class BatchLedger {
     }
   }
 
-  private void mergeAll(Map<String, Map<String, Object>> changesByBatch, String stage) {
-    StructType schema = spark.table(lake.table(TableNames.BATCHES)).schema();
-    List<String> names = java.util.Arrays.asList(schema.fieldNames());
-    Map<String, Map<String, Object>> current = readAll(changesByBatch.keySet());
-    List<Row> rows = new ArrayList<>();
-    for (Map.Entry<String, Map<String, Object>> e : changesByBatch.entrySet()) {
-      for (String k : e.getValue().keySet()) {
-        if (!names.contains(k)) {
-          throw new IllegalArgumentException("batches has no column " + k);
-        }
-      }
-      Map<String, Object> row = new LinkedHashMap<>(current.getOrDefault(e.getKey(), Map.of()));
-      row.put("batch_id", e.getKey());
-      row.putAll(e.getValue());
-      List<Object> values = new ArrayList<>();
-      for (StructField f : schema.fields()) {
-        values.add(row.get(f.name()));
-      }
-      rows.add(RowFactory.create(values.toArray()));
-    }
-    String view = "clicklake_batch_update_all";
-    spark.createDataFrame(rows, schema).createOrReplaceTempView(view);
-    Lake.tagged(
-        String.join(",", changesByBatch.keySet()),
-        stage,
-        () ->
-            spark.sql(
-                "merge into " + lake.table(TableNames.BATCHES) + " t using " + view
-                    + " s on t.batch_id = s.batch_id when matched then update set * when not matched then insert *"));
+  private void mergeAll(Map<String, BatchRecord.Changes> changesByBatch, BatchRecord.Stage stage) {
+    Map<String, BatchRecord> current = readAll(changesByBatch.keySet());
+    Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+    changesByBatch.forEach((id, c) -> {
+      Map<String, Object> row = new LinkedHashMap<>(current.containsKey(id) ? current.get(id).columns() : Map.of());
+      row.putAll(c.asMap());
+      rows.put(id, row);
+    });
+    mergeRows(String.join(",", changesByBatch.keySet()), stage.code(), rows);
   }
 
   private static Map<String, Object> toMap(Row r) {
@@ -239,7 +224,4 @@ public final class BatchLedger {
     return m;
   }
 
-  public static Timestamp now() {
-    return Timestamp.from(Instant.now());
-  }
 }

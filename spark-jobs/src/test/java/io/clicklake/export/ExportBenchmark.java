@@ -5,6 +5,7 @@ import io.clicklake.config.Keys;
 import io.clicklake.job.ExportMartsJob;
 import io.clicklake.job.SparkJob;
 import io.clicklake.table.BatchLedger;
+import io.clicklake.table.BatchRecord;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import io.clicklake.testing.MariaDbTestServer;
@@ -69,7 +70,7 @@ public final class ExportBenchmark {
               + " 1 + id % 17, 1 + id % 11, id % 5, id % 3, 'bench-1'"
               + " from (select id, md5(cast(id as string)) as m from range(" + rows + "))");
       System.out.printf(Locale.ROOT, "generated %,d session_revenue rows in Iceberg in %.1f s%n", rows, (System.nanoTime() - g) / 1e9);
-      new BatchLedger(spark, lake).update("bench-1", "marts", Map.of("marts_status", BatchLedger.DONE, "status", "running"));
+      new BatchLedger(spark, lake).update("bench-1", BatchRecord.Stage.MARTS, BatchRecord.changes().setAll(Map.of("marts_status", "done", "status", "running")));
 
       for (String method : methods) {
         String database = "bench_" + method.replace('-', '_');
