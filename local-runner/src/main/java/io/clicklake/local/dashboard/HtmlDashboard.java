@@ -55,7 +55,7 @@ final class HtmlDashboard {
         "<figure id=\"daily-funnel\" class=\"chart\" data-chart=\"daily-funnel\" data-days=\"" + s.days().size()
             + "\"></figure>");
     topSessions(s.topSessions());
-    freshness(s.freshness(), s.recentBatches(), s.generatedAt());
+    freshness(s.freshness(), s.recentBatches(), s.errorTextsReadable(), s.generatedAt());
     out.append("<pre id=\"render-errors\"></pre>\n")
         .append("<footer>Written by <code>bin/pipeline dashboard</code> from the MySQL tables of"
             + " <code>sql/01_tables.sql</code>. Times are UTC.</footer>\n</main>\n")
@@ -136,7 +136,14 @@ final class HtmlDashboard {
         "session_revenue, sessions with revenue above 0, highest first.", t.toString());
   }
 
-  private void freshness(Freshness f, List<Batch> batches, LocalDateTime now) {
+  /** Shown instead of the error column when the connecting user may not read pipeline_batches.error_message. */
+  static final String ERROR_TEXTS_HIDDEN =
+      "Error texts are visible to administrators only: this page was written by a user that may not read"
+          + " pipeline_batches.error_message (such as the reporting user). A failed batch shows in its status and"
+          + " stages; administrators read its error in the batches Iceberg table or in"
+          + " pipeline_batches.error_message.";
+
+  private void freshness(Freshness f, List<Batch> batches, boolean errorTexts, LocalDateTime now) {
     StringBuilder b = new StringBuilder("<div class=\"pair\">\n<div class=\"tiles two\">\n");
     Double hours = f.hoursSinceLastSuccessfulBatch(now);
     b.append(tileHtml("last-successful-batch-at", "Last successful batch", shown(f.lastSuccessfulBatchAt()),
@@ -154,11 +161,16 @@ final class HtmlDashboard {
     if (batches.isEmpty()) {
       b.append("<p class=\"empty\" id=\"batches-empty\">No batch recorded yet.</p>\n");
     }
-    b.append("<div class=\"scroll\"><table id=\"batches\" data-rows=\"").append(batches.size()).append("\">\n<thead><tr>")
+    if (!errorTexts) {
+      b.append("<p class=\"note\" id=\"error-texts-hidden\">").append(esc(ERROR_TEXTS_HIDDEN)).append("</p>\n");
+    }
+    b.append("<div class=\"scroll\"><table id=\"batches\" data-rows=\"").append(batches.size())
+        .append("\" data-error-texts=\"").append(errorTexts ? "shown" : "hidden").append("\">\n<thead><tr>")
         .append("<th>batch_id</th><th>status</th><th>started_at</th><th>finished_at</th>")
         .append("<th class=\"num\">rows_read</th><th class=\"num\">rows_clean</th><th class=\"num\">rows_quarantined</th>")
         .append("<th class=\"num\">rows_duplicate</th>");
-    b.append("<th title=\"q_* columns\">quarantined by reason</th><th>stages</th><th>error_message</th></tr></thead>\n<tbody>\n");
+    b.append("<th title=\"q_* columns\">quarantined by reason</th><th>stages</th>")
+        .append(errorTexts ? "<th>error_message</th>" : "").append("</tr></thead>\n<tbody>\n");
     for (Batch batch : batches) {
       Boolean ok = batch.accountingHolds();
       String status = batch.status() == null ? "" : batch.status().toLowerCase(Locale.ROOT);
@@ -196,10 +208,14 @@ final class HtmlDashboard {
             .append(st.getKey()).append("\" data-value=\"").append(esc(v)).append("\" title=\"").append(st.getKey())
             .append("_status: ").append(v.isEmpty() ? "not run" : esc(v)).append("\">").append(st.getKey()).append("</span> ");
       }
-      String error = nullToEmpty(batch.errorMessage());
-      String shortError = error.length() > 80 ? error.substring(0, 79) + "…" : error;
-      b.append("</td><td data-col=\"error_message\" data-value=\"").append(esc(error)).append("\" class=\"error\" title=\"")
-          .append(esc(error)).append("\">").append(esc(shortError)).append("</td></tr>\n");
+      b.append("</td>");
+      if (errorTexts) {
+        String error = nullToEmpty(batch.errorMessage());
+        String shortError = error.length() > 80 ? error.substring(0, 79) + "…" : error;
+        b.append("<td data-col=\"error_message\" data-value=\"").append(esc(error)).append("\" class=\"error\" title=\"")
+            .append(esc(error)).append("\">").append(esc(shortError)).append("</td>");
+      }
+      b.append("</tr>\n");
     }
     b.append("</tbody>\n</table></div>\n");
     section("freshness", "Batch freshness",

@@ -37,6 +37,13 @@ final class MartsReader {
   static final String FAILED = "failed";
   static final String DONE = "done";
 
+  /** The column of pipeline_batches that the reporting user may not read (sql/02_reporting_user.sql). */
+  static final String ERROR_COLUMN = "error_message";
+  /** ER_TABLEACCESS_DENIED_ERROR: "SELECT command denied to user ... for table ...". */
+  static final int TABLE_ACCESS_DENIED = 1142;
+  /** ER_COLUMNACCESS_DENIED_ERROR: "SELECT command denied to user ... for column ... in table ...". */
+  static final int COLUMN_ACCESS_DENIED = 1143;
+
   private final Connection connection;
 
   MartsReader(Connection connection) {
@@ -58,7 +65,32 @@ final class MartsReader {
         histogram("cart_to_purchase_rate"),
         topSessions(),
         freshness(),
-        recentBatches());
+        recentBatches(),
+        errorTextsReadable);
+  }
+
+  /** Set by {@link #recentBatches}: whether this user may read {@value #ERROR_COLUMN}. */
+  private boolean errorTextsReadable;
+
+  /**
+   * Whether the connecting user may read pipeline_batches.error_message. The reporting user of
+   * sql/02_reporting_user.sql has a column-level grant without it, and MySQL and MariaDB refuse any
+   * statement that names a column the user may not read (error 1143), so one empty query tells; a
+   * failed statement does not end the read transaction. Asked of the server rather than of
+   * information_schema.column_privileges, which lists column grants only, not table or global ones.
+   */
+  private boolean readsErrorTexts() throws SQLException {
+    try (Query q = query("pipeline_batches", "select " + ERROR_COLUMN + " from pipeline_batches where 1 = 0")) {
+      try {
+        q.statement.executeQuery().close();
+        return true;
+      } catch (SQLException e) {
+        if (e.getErrorCode() == COLUMN_ACCESS_DENIED && String.valueOf(e.getMessage()).contains(ERROR_COLUMN)) {
+          return false;
+        }
+        throw q.explain(e);
+      }
+    }
   }
 
   private Totals totals() throws SQLException {
@@ -208,7 +240,10 @@ final class MartsReader {
     for (String stage : STAGES) {
       sql.append(", ").append(stage).append("_status");
     }
-    sql.append(", error_message");
+    errorTextsReadable = readsErrorTexts();
+    if (errorTextsReadable) {
+      sql.append(", ").append(ERROR_COLUMN);
+    }
     // newest first; a batch that never started sorts last
     sql.append(" from pipeline_batches order by started_at is null, started_at desc, batch_id desc limit ")
         .append(RECENT_BATCHES);
@@ -237,7 +272,7 @@ final class MartsReader {
                 nullableLong(rs, 8),
                 byReason,
                 stages,
-                rs.getString(col)));
+                errorTextsReadable ? rs.getString(col) : null));
       }
     }
     return batches;
@@ -293,6 +328,13 @@ final class MartsReader {
         throw new DashboardException(
             "table " + table + " not found in database " + database + ": create the published tables with"
                 + " sql/01_tables.sql and run the export before writing the dashboard (" + e.getMessage() + ")",
+            e);
+      }
+      if (e.getErrorCode() == TABLE_ACCESS_DENIED || e.getErrorCode() == COLUMN_ACCESS_DENIED) {
+        throw new DashboardException(
+            "the user of this connection may not read all the dashboard needs of " + table + " in database " + database
+                + ": connect as the reporting user of sql/02_reporting_user.sql (rerun that script after adding a column)"
+                + " or as another user with SELECT on the published tables (" + e.getMessage() + ")",
             e);
       }
       if ("42S22".equals(state) || e.getErrorCode() == 1054) {

@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the dashboard shows, read once from the MySQL marts. Times are UTC wall-clock values,
+ * Everything the dashboard shows, read once from the MySQL marts. {@code errorTextsReadable} is false
+ * when the connecting user may not read {@code pipeline_batches.error_message} (the reporting user of
+ * {@code sql/02_reporting_user.sql}); every {@link Batch#errorMessage()} is null then. Times are UTC wall-clock values,
  * as stored in the DATETIME columns. Ratios are {@code null} where their denominator is 0, like the
  * rates of data contract section 5.
  */
@@ -24,7 +26,8 @@ record MartsSnapshot(
     RateHistogram cartToPurchase,
     List<TopSession> topSessions,
     Freshness freshness,
-    List<Batch> recentBatches) {
+    List<Batch> recentBatches,
+    boolean errorTextsReadable) {
 
   MartsSnapshot {
     days = List.copyOf(days);
@@ -131,7 +134,10 @@ record MartsSnapshot(
     }
   }
 
-  /** One row of pipeline_batches; counts are null where the stage has not written them. */
+  /**
+   * One row of pipeline_batches; counts are null where the stage has not written them, the error text
+   * where there is none or the user may not read it.
+   */
   record Batch(
       String batchId,
       String status,

@@ -225,6 +225,8 @@ class DashboardWriterTest {
     assertThat(failed).as("cells of the failed batch")
         .containsEntry("error_message", "BuildMartsJob: Java heap space <OutOfMemoryError>")
         .containsEntry("rows_read", "100");
+    assertThat(dom.byId("batches").attr("data-error-texts")).as("root may read error_message").isEqualTo("shown");
+    assertThat(dom.all(attr("id", "error-texts-hidden"))).as("note for users without error texts").isEmpty();
     assertThat(dom.between(batches.get(1), batches.get(2), attr("data-stage")))
         .extracting(e -> e.attr("data-stage") + "=" + e.attr("data-value"))
         .containsExactly("stage=done", "clean=done", "marts=failed", "export=", "purge=");

@@ -38,6 +38,11 @@ class PowerBiProjectTest {
       "Last successful batch time");
   static final List<String> REQUIRED_PAGES = List.of("Overview", "Users", "Sessions", "Data freshness");
   static final String MICROSOFT_SCHEMAS = "https://developer.microsoft.com/json-schemas/fabric/";
+  /**
+   * Columns the reporting user of sql/02_reporting_user.sql, which Power BI connects as, may not read
+   * (its grant on pipeline_batches is column by column, without this one).
+   */
+  static final String HIDDEN_FROM_REPORTING = "error_message";
 
   static final ObjectMapper JSON = new ObjectMapper();
   static Path project;
@@ -128,6 +133,46 @@ class PowerBiProjectTest {
       }
       assertThat(read).as("MySQL tables the partition of %s reads", t.name()).containsExactly(t.name());
     }
+  }
+
+  @Test
+  void noTableOrVisualReadsWhatTheReportingUserCannot() throws IOException {
+    for (Table t : model.tables()) {
+      assertThat(t.columns()).extracting(Column::name).as("columns of %s", t.name()).doesNotContain(HIDDEN_FROM_REPORTING);
+    }
+    List<Path> files;
+    try (Stream<Path> walk = Files.walk(project)) {
+      files = walk.filter(Files::isRegularFile)
+          .filter(p -> p.toString().endsWith(".tmdl") || p.getFileName().toString().equals("visual.json"))
+          .filter(p -> !p.toString().contains("/.pbi/"))
+          .sorted().toList();
+    }
+    assertThat(files).as("TMDL files and visuals").hasSizeGreaterThan(20);
+    for (Path f : files) {
+      assertThat(Files.readString(f)).as("%s names %s, which the reporting user cannot read", project.relativize(f),
+          HIDDEN_FROM_REPORTING).doesNotContainIgnoringCase(HIDDEN_FROM_REPORTING);
+    }
+  }
+
+  @Test
+  void pipelineBatchesPartitionNamesItsColumnsBecauseSelectStarIsRefused() {
+    // the reporting user may read every DDL column of pipeline_batches but one, so `select *` on it is refused:
+    // the query keeps the model's columns by name (Table.SelectColumns, folded into the SELECT list)
+    Table batches = model.tables().stream().filter(t -> t.name().equals("pipeline_batches")).findFirst().orElseThrow();
+    Matcher select = Pattern.compile("Table\\.SelectColumns\\(\\s*pipeline_batches\\s*,\\s*\\{([^}]*)\\}\\s*\\)")
+        .matcher(batches.partitions().get(0).source());
+    assertThat(select.find()).as("Table.SelectColumns(pipeline_batches, {...}) in the M source of pipeline_batches:%n%s",
+        batches.partitions().get(0).source()).isTrue();
+    List<String> selected = new ArrayList<>();
+    Matcher names = Pattern.compile("\"([^\"]+)\"").matcher(select.group(1));
+    while (names.find()) {
+      selected.add(names.group(1));
+    }
+    assertThat(selected).as("columns the pipeline_batches query selects: those of the model, in its order")
+        .containsExactlyElementsOf(batches.columns().stream().map(Column::name).toList());
+    List<String> readable = new ArrayList<>(ddl.get("pipeline_batches"));
+    readable.remove(HIDDEN_FROM_REPORTING);
+    assertThat(readable).as("pipeline_batches columns the reporting user may read").containsAll(selected);
   }
 
   @Test
