@@ -323,6 +323,17 @@ public final class Pipeline {
       List<String> reasonHeader = new ArrayList<>(List.of("batch"));
       reasonHeader.addAll(reasonCodes);
       Console.table(reasonHeader, reasons);
+      List<List<Object>> errors = new ArrayList<>();
+      for (Row r : env.spark().sql("select batch_id, error_message from " + lake.table(TableNames.BATCHES)
+              + " where status = 'failed' order by started_at desc limit " + a.getLong("--last", 20)).collectAsList()) {
+        String m = r.isNullAt(1) ? "" : r.getString(1).replaceAll("\\s+", " ");
+        errors.add(List.of(r.getString(0), m.length() > 200 ? m.substring(0, 197) + "..." : m));
+      }
+      if (!errors.isEmpty()) {
+        Console.say("");
+        Console.say("failed batches (the next run retries them):");
+        Console.table(List.of("batch", "error"), errors);
+      }
       return 0;
     }
   }

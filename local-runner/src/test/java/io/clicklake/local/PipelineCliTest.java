@@ -249,6 +249,10 @@ class PipelineCliTest {
         .contains("failed (recorded in the batch rows; the next run retries them)");
     assertThat(stopped.out() + stopped.err()).as("one line, no stack trace").doesNotContain("\tat ");
 
+    Run status = cli(args("status", "--warehouse", work.resolve("wh"), "--workdir", work));
+    assertThat(status.out()).as("status shows the failed batch and its error")
+        .contains("failed batches").contains("purge: injected failure after step 'before-purge'");
+
     assertThat(cli(args("land", b, "--instance", "2019/10/01/00", "--landing", landing, "--workdir", work)).code())
         .as("a file can land in an instance that waits for its purge").isZero();
     Run next = cli(concat(new String[] {"run"}, common));
