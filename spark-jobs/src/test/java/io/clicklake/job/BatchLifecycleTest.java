@@ -64,16 +64,6 @@ class BatchLifecycleTest extends LakehouseTestBase {
     new PurgeStagingJob().run(spark, cfg);
   }
 
-  /** Runs a job as SparkJob.main and the local runner do: a failure is recorded in the batch row. */
-  static <R> R runAsCaller(SparkJob<R> job, JobConfig config) {
-    try {
-      return job.run(spark, config);
-    } catch (RuntimeException e) {
-      SparkJob.recordFailure(spark, config, job.stage(), e);
-      throw e;
-    }
-  }
-
   /** What an uninterrupted run and a crashed-then-rerun one must agree on, in Iceberg and MySQL. */
   static Map<String, List<String>> state(Env env) {
     Map<String, List<String>> out = new HashMap<>(BuildMartsJobTest.snapshot(env));

@@ -5,7 +5,6 @@ import static io.clicklake.job.ExportMartsJobTest.dump;
 import static io.clicklake.job.ExportMartsJobTest.export;
 import static io.clicklake.job.ExportMartsJobTest.exportConfig;
 import static io.clicklake.job.ExportMartsJobTest.marts;
-import static io.clicklake.job.ExportMartsJobTest.runAsCaller;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -373,16 +373,6 @@ class ExportMartsJobTest extends LakehouseTestBase {
     return env.config(instance(env, k).toString()).with(m);
   }
 
-  /** Runs a job as SparkJob.main and the local runner do: a failure is recorded in the batch row. */
-  static <R> R runAsCaller(SparkJob<R> job, JobConfig config) {
-    try {
-      return job.run(spark, config);
-    } catch (RuntimeException e) {
-      SparkJob.recordFailure(spark, config, job.stage(), e);
-      throw e;
-    }
-  }
-
   static JobConfig purgeConfig(Env env, int k, String database, Map<String, String> more) {
     return exportConfig(env, k, database, more);
   }

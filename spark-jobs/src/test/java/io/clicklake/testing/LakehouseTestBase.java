@@ -180,6 +180,16 @@ public abstract class LakehouseTestBase {
     return out;
   }
 
+  /** Runs a job as SparkJob.main and the local runner do: a failure is recorded in the batch row, then rethrown. */
+  public static <R> R runAsCaller(SparkJob<R> job, JobConfig config) {
+    try {
+      return job.run(spark, config);
+    } catch (RuntimeException e) {
+      SparkJob.recordFailure(spark, config, job.stage(), e);
+      throw e;
+    }
+  }
+
   public static long count(String sql) {
     return spark.sql(sql).count();
   }
