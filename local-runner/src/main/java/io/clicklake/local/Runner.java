@@ -118,7 +118,13 @@ final class Runner {
     double cleanSeconds = lastSeconds;
     BuildMartsJob.Result marts = step(spark, config, new BuildMartsJob());
     ExportMartsJob.Result export = step(spark, config, new ExportMartsJob());
-    step(spark, config, new PurgeStagingJob());
+    PurgeStagingJob.Result purge = step(spark, config, new PurgeStagingJob());
+    if (!export.caughtUp().isEmpty()) {
+      Console.say("  export caught up batch(es) %s as well: their marts were built but not yet published", String.join(", ", export.caughtUp()));
+    }
+    if (purge.instance.startsWith("kept")) {
+      Console.say("  landing instance %s %s; the next run loads those files as a follow-up batch", config.instance(), purge.instance);
+    }
     Console.say("  %s: files %d (loaded %d, skipped %d, rejected %d); read %,d = clean %,d + quarantined %,d + duplicate %,d%s",
         clean.batchId, clean.files.size(), clean.files("loaded"), clean.files("skipped_duplicate_file"), clean.files("rejected"),
         clean.rowsRead(), clean.rowsClean(), clean.rowsQuarantined(), clean.rowsDuplicate(), clean.alreadyDone ? " (already done)" : "");

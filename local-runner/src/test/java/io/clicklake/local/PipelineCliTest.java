@@ -300,6 +300,7 @@ class PipelineCliTest {
         assertThat(second.code()).as("a second run while the first works").isEqualTo(2);
         assertThat(second.err()).contains("the runner lock is held by bin/pipeline run").contains("pid " + p.pid());
       }
+      p.waitFor(new java.util.Random(i).nextInt(1500), java.util.concurrent.TimeUnit.MILLISECONDS); // somewhere inside the next step
       p.destroyForcibly(); // SIGKILL on Linux
       p.waitFor();
     }

@@ -581,15 +581,21 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
       fs.mkdirs(target);
       for (FileResult f : rejected) {
         Path src = new Path(staging, f.fileName);
-        Path dst = new Path(target, f.fileName);
-        Path why = new Path(target, f.fileName + ".reason");
-        if (!fs.exists(why)) {
-          try (OutputStream out = fs.create(why, true)) {
-            out.write(("batch " + batchId + "\nfile " + f.fileName + "\nbytes " + f.bytes + "\nsha256 " + f.sha256 + "\nreason " + f.reason + "\n")
-                .getBytes(StandardCharsets.UTF_8));
-          }
+        if (!fs.exists(src)) {
+          continue; // moved by an earlier attempt (its reason file was written before the move)
         }
-        if (fs.exists(src) && !fs.exists(dst) && !fs.rename(src, dst)) {
+        // a name already taken in the rejected area (say a landed a.csv.reason next to the reason file of a
+        // rejected a.csv) gets a suffix: the file is kept under another name, never left behind or overwritten
+        Path dst = new Path(target, f.fileName);
+        for (int n = 2; fs.exists(dst); n++) {
+          dst = new Path(target, f.fileName + "~" + n);
+        }
+        Path why = new Path(target, dst.getName() + ".reason");
+        try (OutputStream out = fs.create(why, true)) {
+          out.write(("batch " + batchId + "\nfile " + f.fileName + (dst.getName().equals(f.fileName) ? "" : "\nstored as " + dst.getName())
+              + "\nbytes " + f.bytes + "\nsha256 " + f.sha256 + "\nreason " + f.reason + "\n").getBytes(StandardCharsets.UTF_8));
+        }
+        if (!fs.rename(src, dst)) {
           throw new IOException("rename failed: " + src + " -> " + dst);
         }
         LOG.warn("batch {}: rejected {} -> {} ({})", batchId, f.fileName, dst, f.reason);

@@ -23,8 +23,9 @@ import org.slf4j.LoggerFactory;
  * clicklake.maintain.expire-older-than-hours} (120 h) and the last {@code retain-last} (10) are
  * always kept; orphan files are removed only when older than {@code orphan-older-than-hours} (72 h),
  * far longer than the longest write, so files of a write in flight are never taken. Expiring a
- * batch's snapshots is harmless: the {@code batches} record, not the snapshot tag, marks finished
- * stages. Query results are unchanged by every step.
+ * batch's snapshots is harmless: the {@code batches} record marks finished stages, and a stage that
+ * failed half-way knows what it wrote from the tables' own rows and {@code batch_commits}, not from
+ * snapshot tags alone. Query results are unchanged by every step.
  */
 public final class MaintainTablesJob extends SparkJob<MaintainTablesJob.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(MaintainTablesJob.class);
@@ -51,6 +52,12 @@ public final class MaintainTablesJob extends SparkJob<MaintainTablesJob.Result> 
 
   public static void main(String[] args) {
     main(new MaintainTablesJob(), args);
+  }
+
+  /** One maintenance run at a time (bin/pipeline unlock maintain removes a lost one). */
+  @Override
+  public String lockName() {
+    return "maintain";
   }
 
   @Override

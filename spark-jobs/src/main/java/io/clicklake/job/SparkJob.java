@@ -106,8 +106,8 @@ public abstract class SparkJob<R> {
    * message), best effort: a failure to record must never hide the original error.
    */
   public static void recordFailure(SparkSession spark, JobConfig config, Stage stage, Throwable error) {
-    if (stage == null || !RECORDED.add(error)) {
-      return;
+    if (stage == null || error instanceof io.clicklake.lock.LockHeldException || !RECORDED.add(error)) {
+      return; // a run that did not get the lock did nothing to the batch: the holder's record stays as it is
     }
     try {
       String batchId = BatchIds.of(config);

@@ -116,13 +116,20 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
       lake.ensure(spark, TableNames.INGEST);
       BatchLedger ledger = new BatchLedger(spark, lake);
 
-      FileStatus[] files = fs.listStatus(instance, p -> !p.getName().startsWith("_") && !p.getName().startsWith("."));
-      Arrays.sort(files);
-      for (FileStatus f : files) {
+      List<FileStatus> ready = new ArrayList<>();
+      for (FileStatus f : fs.listStatus(instance, p -> !p.getName().startsWith("_") && !p.getName().startsWith("."))) {
         if (f.isDirectory()) {
           throw new InputException("expected files in landing instance " + instance + ", found a directory " + f.getPath().getName());
         }
+        if (f.getPath().getName().endsWith("._COPYING_") || !isClosed(fs, f.getPath())) {
+          // still being written (hdfs dfs -put writes x._COPYING_, then renames it): the next run takes it
+          LOG.warn("instance {}: {} is still being written; left for the next run", instance, f.getPath().getName());
+          continue;
+        }
+        ready.add(f);
       }
+      FileStatus[] files = ready.toArray(new FileStatus[0]);
+      Arrays.sort(files);
       // The instance's batches so far: ledger rows, plus a staging directory a crashed run filled before it
       // could register it. The latest one takes the files unless its clean has begun; then a follow-up does.
       Map<String, BatchRecord> known = new LinkedHashMap<>();
@@ -196,6 +203,19 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
       return new Result(batchId, staging.toString(), moved, staged);
     } catch (IOException e) {
       throw new UncheckedIOException("staging " + instance + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** False for an HDFS file whose writer has not closed it yet; true elsewhere (a local file is complete once renamed in). */
+  private static boolean isClosed(FileSystem fs, Path p) {
+    try {
+      java.lang.reflect.Method m = fs.getClass().getMethod("isFileClosed", Path.class);
+      return (Boolean) m.invoke(fs, p);
+    } catch (NoSuchMethodException e) {
+      return true;
+    } catch (ReflectiveOperationException e) {
+      LOG.warn("cannot tell whether {} is closed ({}); taking it", p, e.getMessage());
+      return true;
     }
   }
 

@@ -23,15 +23,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A lease on one step of the pipeline, held as a file created atomically ({@code create} with
- * overwrite off, atomic on HDFS and on a local filesystem) under {@code <staging.root>/_locks/} (or
+ * overwrite off on HDFS, {@code O_CREAT|O_EXCL} on a local filesystem) under {@code <staging.root>/_locks/} (or
  * {@code <warehouse>/_locks/} for jobs without a staging root). The file holds the holder: a random
  * id, host, process id and start time, step and batch. While held, a daemon thread renews it (its
  * modification time) every {@link #RENEW_EVERY_MS} ms.
  *
  * <p>A lease is stale, and the next run breaks it, when its holder cannot be running: it was taken
  * on this host by a process that no longer exists (a SIGKILL, a crashed JVM), or it was not renewed
- * for {@code clicklake.lock.stale-seconds}. Breaking is a rename to a unique name, so two runs that
- * find the same stale lease never both take it.
+ * for {@code clicklake.lock.stale-seconds}. Breaking is a rename to a unique name, then a check that
+ * the renamed file is the stale one (else it goes back), so two runs that find the same stale lease
+ * never both take it.
  *
  * <p>A second run waits up to {@code clicklake.lock.wait-seconds} (default 0) and then fails with
  * {@link LockHeldException}, whose message names the holder.
@@ -99,6 +100,12 @@ public final class Lease implements Closeable {
         if (why != null) {
           Path broken = new Path(path.getParent(), path.getName() + ".broken-" + id);
           if (fs.rename(path, broken)) {
+            Holder moved = Holder.read(fs, broken);
+            if (moved != null && !moved.id.equals(h.id)) {
+              // another run broke the stale lease first and took a fresh one in between: give it back
+              fs.rename(broken, path);
+              continue;
+            }
             LOG.warn("broke the stale lease {} ({}): {}", path, why, h);
             fs.delete(broken, false);
           }
@@ -146,10 +153,10 @@ public final class Lease implements Closeable {
     p.setProperty("step", step);
     p.setProperty("batch", batch == null ? "" : batch);
     p.setProperty("since", Instant.now().toString());
-    try (OutputStream out = fs.create(path, false)) {
+    try (OutputStream out = createNew(fs, path)) {
       p.store(out, "clicklake step lease");
       return true;
-    } catch (FileAlreadyExistsException e) {
+    } catch (FileAlreadyExistsException | java.nio.file.FileAlreadyExistsException e) {
       return false;
     } catch (IOException e) {
       // HDFS reports an existing file as a RemoteException (FileAlreadyExistsException, or
@@ -159,6 +166,19 @@ public final class Lease implements Closeable {
       }
       throw e;
     }
+  }
+
+  /**
+   * Creates the file only if it does not exist, atomically. HDFS's create without overwrite is; the
+   * local filesystem's checks and then opens, so two local runs could both get it: there the JDK's
+   * CREATE_NEW (one open(2) with O_EXCL) is used instead.
+   */
+  private static OutputStream createNew(FileSystem fs, Path path) throws IOException {
+    if ("file".equals(fs.getUri().getScheme())) {
+      return java.nio.file.Files.newOutputStream(java.nio.file.Paths.get(fs.makeQualified(path).toUri()),
+          java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+    }
+    return fs.create(path, false);
   }
 
   static String host() {

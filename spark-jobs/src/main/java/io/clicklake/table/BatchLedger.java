@@ -94,11 +94,15 @@ public final class BatchLedger {
   private void merge(String batchId, String stage, Optional<Map<String, Object>> current, Map<String, Object> changes) {
     Map<String, Object> row = new LinkedHashMap<>(current.orElse(Map.of()));
     row.putAll(changes);
-    mergeRows(batchId, stage, Map.of(batchId, row));
+    mergeRows(batchId, stage, Map.of(batchId, row), changes.keySet());
   }
 
-  /** Writes whole rows (batch id → every column to keep or set) with one MERGE, tagged {@code tag} / {@code stage}. */
-  private void mergeRows(String tag, String stage, Map<String, Map<String, Object>> rowsById) {
+  /**
+   * Writes rows (batch id → every column) with one MERGE, tagged {@code tag} / {@code stage}: a new row
+   * is inserted whole; an existing one gets only the {@code changed} columns, so a step never writes back
+   * (and reverts) a column another step set since it read the row.
+   */
+  private void mergeRows(String tag, String stage, Map<String, Map<String, Object>> rowsById, java.util.Set<String> changed) {
     StructType schema = spark.table(lake.table(TableNames.BATCHES)).schema();
     List<String> names = java.util.Arrays.asList(schema.fieldNames());
     List<Row> rows = new ArrayList<>();
@@ -123,8 +127,17 @@ public final class BatchLedger {
         stage,
         () ->
             spark.sql(
-                "merge into " + lake.table(TableNames.BATCHES) + " t using " + view
-                    + " s on t.batch_id = s.batch_id when matched then update set * when not matched then insert *"));
+                "merge into " + lake.table(TableNames.BATCHES) + " t using " + view + " s on t.batch_id = s.batch_id"
+                    + (changed.isEmpty() ? "" : " when matched then update set " + assignments(changed))
+                    + " when not matched then insert *"));
+  }
+
+  private static String assignments(java.util.Set<String> columns) {
+    List<String> out = new ArrayList<>();
+    for (String c : columns) {
+      out.add("t.`" + c + "` = s.`" + c + "`");
+    }
+    return String.join(", ", out);
   }
 
   /**
@@ -205,12 +218,14 @@ public final class BatchLedger {
   private void mergeAll(Map<String, BatchRecord.Changes> changesByBatch, BatchRecord.Stage stage) {
     Map<String, BatchRecord> current = readAll(changesByBatch.keySet());
     Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
+    java.util.Set<String> changed = new java.util.LinkedHashSet<>();
     changesByBatch.forEach((id, c) -> {
       Map<String, Object> row = new LinkedHashMap<>(current.containsKey(id) ? current.get(id).columns() : Map.of());
       row.putAll(c.asMap());
       rows.put(id, row);
+      changed.addAll(c.asMap().keySet());
     });
-    mergeRows(String.join(",", changesByBatch.keySet()), stage.code(), rows);
+    mergeRows(String.join(",", changesByBatch.keySet()), stage.code(), rows, changed);
   }
 
   private static Map<String, Object> toMap(Row r) {

@@ -8,6 +8,7 @@ import io.clicklake.config.Keys;
 import io.clicklake.lock.Lease;
 import io.clicklake.lock.LockHeldException;
 import io.clicklake.mart.MartBuilder;
+import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import io.clicklake.testing.LakehouseTestBase;
 import io.clicklake.testing.MariaDbTestServer;
@@ -84,10 +85,17 @@ class BatchLifecycleTest extends LakehouseTestBase {
     return out;
   }
 
-  /** Expires every snapshot but the newest of every table: what aggressive maintenance leaves behind. */
+  /**
+   * What aggressive maintenance after later batches leaves behind: an empty commit to every table (so a
+   * crashed batch's tagged snapshot is no longer the newest), then every snapshot but the newest expired.
+   */
   static void expireAll(Env env) {
+    Lake lake = Lake.configure(spark, env.config());
     Timestamp later = Timestamp.from(Instant.now().plusSeconds(60));
     for (String t : TableNames.all()) {
+      if (!t.equals(TableNames.BATCHES)) {
+        lake.iceberg(spark, t).newAppend().commit();
+      }
       spark.sql("call lake.system.expire_snapshots(table => '" + env.id + "." + t + "', older_than => timestamp '" + later
           + "', retain_last => 1)");
     }
@@ -166,6 +174,8 @@ class BatchLifecycleTest extends LakehouseTestBase {
       crash(new BuildMartsJob(), cfg, table);
       crashed.add("marts/" + table);
       expireAll(env);
+      assertThat(rows("select count(*) from " + env.table(table) + ".snapshots where summary['clicklake.batch-id'] = '2019-10-02-00'"))
+          .as("%s: the crashed batch's tagged snapshot is gone; only batch_commits remembers its commit", table).containsExactly("0");
     }
     new BuildMartsJob().run(spark, cfg);
     for (String step : List.of("export-stage-half", "export-publish")) {
@@ -240,7 +250,12 @@ class BatchLifecycleTest extends LakehouseTestBase {
       }
     });
     w.start();
-    assertThat(waited.get()).as("still waiting while the lease is held").isNull();
+    w.join(2_000); // the waiter polls the lease meanwhile
+    assertThat(waited.get()).as("no result while the lease is held").isNull();
+    try (java.io.InputStream in = fs.open(lease)) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)).as("a waiting run never takes a live lease")
+          .contains("step=a test");
+    }
     held.close();
     w.join(120_000);
     assertThat(waited.get()).as("ran after the release").isInstanceOf(CleanEventsJob.Result.class);
@@ -257,5 +272,28 @@ class BatchLifecycleTest extends LakehouseTestBase {
 
     assertThat(rows("select count(*) = count(distinct event_id), count(*) from " + env.table("events")))
         .as("every event once").containsExactly("true|" + rows("select rows_clean from " + env.table("batches")).get(0));
+  }
+
+  @Test
+  void aRejectedFileWhoseNameIsTakenInTheRejectedAreaIsKeptUnderAnotherName() throws IOException {
+    Env env = newEnv("reject_collision");
+    JobConfig cfg = env.config(env.instance("2019/10/01/00", true, "a.csv", "not,the,header\n1,2,3\n", "a.csv.reason", "landed by mistake\n",
+        "good.csv", resource("clean/shop-b.csv")).toString());
+    new StageLandingJob().run(spark, cfg);
+    CleanEventsJob.Result r = new CleanEventsJob().run(spark, cfg);
+    assertThat(r.files("rejected")).isEqualTo(2);
+    Path area = new Path(env.rejected, "2019-10-01-00");
+    assertThat(fs.exists(new Path(area, "a.csv"))).isTrue();
+    assertThat(fs.exists(new Path(area, "a.csv.reason~2"))).as("the landed a.csv.reason, under a free name").isTrue();
+    try (java.io.InputStream in = fs.open(new Path(area, "a.csv.reason"))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).as("a.csv's reason file is not overwritten").contains("file a.csv\n")
+          .contains("bad_header");
+    }
+    try (java.io.InputStream in = fs.open(new Path(area, "a.csv.reason~2.reason"))) {
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("file a.csv.reason\nstored as a.csv.reason~2").contains("bad_file_name");
+    }
+    assertThat(fs.exists(new Path(new Path(env.staging, "2019-10-01-00"), "a.csv.reason"))).as("nothing rejected is left in staging").isFalse();
+    assertThat(new CleanEventsJob().run(spark, cfg).alreadyDone).isTrue();
+    assertThat(fs.listStatus(area)).as("a rerun moves nothing twice").hasSize(4);
   }
 }
