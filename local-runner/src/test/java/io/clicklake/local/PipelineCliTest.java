@@ -243,10 +243,20 @@ class PipelineCliTest {
     String[] common = {"--landing", landing.toString(), "--warehouse", work.resolve("wh").toString(), "--mysql-url", url, "--workdir", work.toString()};
 
     assertThat(cli(args("land", a, "--instance", "2019/10/01/00", "--landing", landing, "--workdir", work)).code()).isZero();
+    // an earlier instance that cannot be staged (it holds a directory) must not hold up the one after it
+    Path broken = landing.resolve("2019/09/30/23");
+    Files.createDirectories(broken.resolve("not-a-file"));
+    Files.createFile(broken.resolve("_READY"));
     Run stopped = cli(concat(new String[] {"run", "--conf", "clicklake.test.fail-after=before-purge"}, common));
     assertThat(stopped.code()).as("a failed batch fails the run").isEqualTo(1);
-    assertThat(stopped.out()).contains("batch 2019-10-01-00 failed at purge: injected failure after step 'before-purge'")
+    assertThat(stopped.out()).contains("batch 2019-09-30-23 failed at stage: expected files in landing instance")
+        .contains("batch 2019-10-01-00 failed at purge: injected failure after step 'before-purge'")
         .contains("failed (recorded in the batch rows; the next run retries them)");
+    assertThat(db.rows("cli_between", "select batch_id, export_status from pipeline_batches order by batch_id"))
+        .as("the instance after the failed one was loaded and exported").containsExactly("2019-10-01-00|done");
+    Files.delete(broken.resolve("not-a-file"));
+    Files.delete(broken.resolve("_READY"));
+    Files.delete(broken);
     assertThat(stopped.out() + stopped.err()).as("one line, no stack trace").doesNotContain("\tat ");
 
     Run status = cli(args("status", "--warehouse", work.resolve("wh"), "--workdir", work));
@@ -317,6 +327,38 @@ class PipelineCliTest {
           .as("after three SIGKILLs and a rerun: %s", q)
           .isEqualTo(want.stream().map(r -> r.replaceAll("2019-10-01-0\\d(\\.\\d+)?\\|", "")).collect(Collectors.toList()));
     }
+  }
+
+  @Test
+  void watchReportsAFailedBatchAndRetriesItOnTheNextPoll() throws Exception {
+    Path work = tmp.resolve("watch");
+    Path landing = work.resolve("landing");
+    Path a = resourceFile("clean/shop-a.csv", work.resolve("in"), "a.csv");
+    assertThat(cli(args("land", a, "--instance", "2019/10/01/00", "--landing", landing, "--workdir", work)).code()).isZero();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    PrintStream oldOut = System.out;
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    Thread watch = new Thread(() -> Pipeline.run(args("watch", "--interval", 4, "--landing", landing, "--warehouse", work.resolve("wh"),
+        "--mysql-url", db.url("cli_watch"), "--workdir", work, "--conf", "clicklake.test.fail-after=before-purge")));
+    try {
+      watch.start();
+      long deadline = System.currentTimeMillis() + 300_000;
+      String failed = "batch 2019-10-01-00 failed at purge";
+      String summary = "failed (recorded in the batch rows; the next run retries them)";
+      // the summary closes a pass; watch then waits 4 s for the next poll, which is when it is interrupted
+      while (out.toString(StandardCharsets.UTF_8).split(java.util.regex.Pattern.quote(summary), -1).length < 3 && watch.isAlive()
+          && System.currentTimeMillis() < deadline) {
+        watch.join(200); // poll the output; returns at once if watch ended
+      }
+      assertThat(out.toString(StandardCharsets.UTF_8).split(failed, -1).length - 1)
+          .as("the failed batch is reported, and retried on the next poll while watch goes on").isGreaterThanOrEqualTo(2);
+      assertThat(watch.isAlive()).as("one failing batch does not stop watch").isTrue();
+    } finally {
+      watch.interrupt();
+      watch.join(120_000);
+      System.setOut(oldOut);
+    }
+    assertThat(watch.isAlive()).as("watch stops when interrupted").isFalse();
   }
 
   /** bin/pipeline in a JVM of its own (same classpath and module flags as this one), output to a file. */
