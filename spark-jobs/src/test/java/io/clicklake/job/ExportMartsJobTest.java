@@ -416,6 +416,13 @@ class ExportMartsJobTest extends LakehouseTestBase {
     f.rejectedFile = new Path(env.rejected, b + "/bad.csv");
     write(f.rejectedFile, "not,a,header\n");
     write(new Path(f.rejectedFile + ".reason"), "reason bad_header\n");
+    // the files are the batch's own, as its clean stage records them: the purge deletes exactly those
+    Lake lake = Lake.configure(spark, env.config());
+    lake.ensure(spark, TableNames.INGEST);
+    spark.sql("insert into " + env.table(TableNames.BATCH_FILES) + " values"
+        + " ('" + b + "', 'bad.csv', 0, 13, 'x0', 'rejected', 'bad_header: test', 0, 0, 0, 0),"
+        + " ('" + b + "', 'shop-a.csv', 1, " + a.length() + ", 'x1', 'loaded', null, 0, 0, 0, 0),"
+        + " ('" + b + "', 'shop-b.csv', 2, " + c.length() + ", 'x2', 'loaded', null, 1, 1, 0, 0)");
     return f;
   }
 
