@@ -212,14 +212,14 @@ class ExportConcurrencyTest extends LakehouseTestBase {
 
   /** Polls {@code condition} until true, failing after two minutes or when {@code work} ended first (with its error). */
   static void awaitTrue(String what, CompletableFuture<?> work, BooleanSupplier condition) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(2);
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(6);
     while (!condition.getAsBoolean()) {
       if (work.isDone()) {
         work.get(); // rethrows its failure
         throw new AssertionError("expected: " + what + "; found: the work finished first");
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("expected within 2 minutes: " + what);
+        throw new AssertionError("expected within 6 minutes: " + what);
       }
       try {
         work.get(50, TimeUnit.MILLISECONDS); // a bounded wait on the work itself, not a sleep
