@@ -283,7 +283,7 @@ class PipelineCliTest {
     for (int k = 0; k < 3; k++) {
       Path f = in.resolve("shop-" + k + ".csv");
       Files.createDirectories(in);
-      Run g = cli(args("generate", "--rows", 4000, "--faults", 0.02, "--seed", 11 + k, "--start", "2019-10-01T0" + k + ":00", "--out", f));
+      Run g = cli(args("generate", "--rows", 1500, "--faults", 0.02, "--seed", 11 + k, "--start", "2019-10-01T0" + k + ":00", "--out", f));
       assertThat(g.code()).as(g.err()).isZero();
       files.add(f);
     }
