@@ -42,9 +42,11 @@ public final class MartBuilder {
     // others concurrently (small MERGEs are latency-bound: planning, commit), then that one.
     List<Model> models = StarSchema.models(lake.table(TableNames.EVENTS));
     Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
+    // what an earlier attempt of this batch already merged: one look for all tables, before any merge
+    java.util.Set<String> done = lake.committedTables(spark, tables(), batchId, STAGE);
     for (List<Model> wave : waves(models)) {
       runConcurrently(spark, wave, m -> {
-        if (!lake.committed(spark, m.table, batchId, STAGE)) {
+        if (!done.contains(m.table)) {
           Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange));
           // the first batch meets empty tables: appending equals merging and skips the join
           if (m.merge == null || lake.iceberg(spark, m.table).currentSnapshot() == null) {

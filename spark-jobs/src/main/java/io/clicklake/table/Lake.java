@@ -209,24 +209,31 @@ public final class Lake {
   }
 
   /**
-   * True when this batch's stage already committed its write to the table: a live snapshot carries its
-   * tag, or {@code batch_commits} recorded it. Snapshot expiry removes tags but never rows of {@code
-   * batch_commits}, so the answer does not depend on what maintenance did since the write. The tags are
-   * read first: a write is recorded in {@code batch_commits} right after its commit, and a crash in between
-   * is caught by the tag of the snapshot that is still the table's newest.
+   * The tables among {@code tables} this batch's stage already committed its write to: a live
+   * snapshot carries its tag, or {@code batch_commits} recorded it (one query for all the tables).
+   * Snapshot expiry removes tags but never rows of {@code batch_commits}, so the answer does not
+   * depend on what maintenance did since the write; a write is recorded there right after its commit,
+   * and a crash in between is caught by its tag while maintenance keeps that snapshot.
    */
-  public boolean committed(SparkSession spark, String table, String batchId, String stage) {
-    for (Snapshot s : iceberg(spark, table).snapshots()) {
-      Map<String, String> summary = s.summary();
-      if (batchId.equals(summary.get(TAG_BATCH)) && stage.equals(summary.get(TAG_STAGE))) {
-        return true;
+  public java.util.Set<String> committedTables(SparkSession spark, java.util.List<String> tables, String batchId, String stage) {
+    java.util.Set<String> out = new java.util.HashSet<>();
+    for (String t : tables) {
+      for (Snapshot s : iceberg(spark, t).snapshots()) {
+        if (batchId.equals(s.summary().get(TAG_BATCH)) && stage.equals(s.summary().get(TAG_STAGE))) {
+          out.add(t);
+          break;
+        }
       }
     }
-    return !spark.table(table(TableNames.BATCH_COMMITS))
-        .where(org.apache.spark.sql.functions.col("batch_id").equalTo(batchId)
-            .and(org.apache.spark.sql.functions.col("stage").equalTo(stage))
-            .and(org.apache.spark.sql.functions.col("table_name").equalTo(table)))
-        .isEmpty();
+    for (org.apache.spark.sql.Row r :
+        spark.table(table(TableNames.BATCH_COMMITS))
+            .where(org.apache.spark.sql.functions.col("batch_id").equalTo(batchId)
+                .and(org.apache.spark.sql.functions.col("stage").equalTo(stage)))
+            .select("table_name").collectAsList()) {
+      out.add(r.getString(0));
+    }
+    out.retainAll(tables);
+    return out;
   }
 
   /**

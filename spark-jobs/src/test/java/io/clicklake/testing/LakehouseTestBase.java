@@ -57,7 +57,7 @@ public abstract class LakehouseTestBase {
             .config("spark.sql.session.timeZone", "UTC")
             .config("spark.ui.enabled", "false")
             .config("spark.driver.host", "127.0.0.1")
-            .config("spark.sql.shuffle.partitions", "4")
+            .config("spark.sql.shuffle.partitions", "2")
             .config("spark.default.parallelism", "2")
             .config("spark.hadoop.fs.defaultFS", fs.getUri().toString())
             .getOrCreate();
