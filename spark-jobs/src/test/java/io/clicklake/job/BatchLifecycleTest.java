@@ -168,7 +168,11 @@ class BatchLifecycleTest extends LakehouseTestBase {
       expire(env, ingest);
     }
     new CleanEventsJob().run(spark, cfg);
-    for (String table : MartBuilder.tables()) {
+    // The marts merge in two waves: every table but mart_session_revenue at once, then that one. A fail point
+    // throws after its table commits, once its whole wave has run, so a crash after any table of a wave leaves the
+    // same tables committed: one fail point per wave covers them all.
+    List<String> waves = List.of(MartBuilder.tables().get(0), TableNames.MART_SESSION_REVENUE);
+    for (String table : waves) {
       crash(new BuildMartsJob(), cfg, table);
       crashed.add("marts/" + table);
       expire(env, MartBuilder.tables()); // every table the crashed run may have committed to, before the next attempt
@@ -186,7 +190,7 @@ class BatchLifecycleTest extends LakehouseTestBase {
     expire(env, TableNames.all());
     new PurgeStagingJob().run(spark, cfg);
 
-    assertThat(crashed).hasSize(3 + MartBuilder.tables().size() + 2);
+    assertThat(crashed).hasSize(3 + 2 + 2 + 1);
     Map<String, List<String>> want = state(ref);
     Map<String, List<String>> got = state(env);
     assertThat(got.keySet()).isEqualTo(want.keySet());
