@@ -187,6 +187,7 @@ class BatchLifecycleTest extends LakehouseTestBase {
     }
     new ExportMartsJob().run(spark, cfg);
     crash(new PurgeStagingJob(), cfg, "before-purge");
+    crashed.add("purge/before-purge");
     expire(env, TableNames.all());
     new PurgeStagingJob().run(spark, cfg);
 
