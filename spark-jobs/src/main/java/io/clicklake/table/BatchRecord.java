@@ -30,11 +30,6 @@ public final class BatchRecord {
     public String atColumn() {
       return code() + "_at";
     }
-
-    /** The stage that must be done before this one, or null for the first. */
-    public Stage previous() {
-      return ordinal() == 0 ? null : values()[ordinal() - 1];
-    }
   }
 
   /** Values of {@code status} (running, succeeded, failed) and of the stage columns (done, failed). */
@@ -176,10 +171,6 @@ public final class BatchRecord {
     public Changes setAll(Map<String, ?> columns) {
       values.putAll(columns);
       return this;
-    }
-
-    public boolean isEmpty() {
-      return values.isEmpty();
     }
 
     /** The value this change sets for a column, or null. */
