@@ -150,17 +150,13 @@ final class Runner {
 
   private String lastStep;
 
-  /** Runs one job under its lease, with its progress line; a failure is recorded in the batch row before it propagates. */
+  /** Runs one job under its lease, with its progress line; runLocked records a failure in the batch row. */
   private <R> R step(SparkSession spark, JobConfig config, SparkJob<R> job) {
     String name = job.stage().code();
     lastStep = name;
     console.begin(name);
     try {
       return job.runLocked(spark, config);
-    } catch (RuntimeException e) {
-      console.end();
-      SparkJob.recordFailure(spark, config, job.stage(), e);
-      throw e;
     } finally {
       lastSeconds = console.end();
     }

@@ -59,7 +59,25 @@ public abstract class SparkJob<R> {
       // jobs outside a batch (maintenance) name none
     }
     try (Lease lease = Lease.acquire(config, spark.sparkContext().hadoopConfiguration(), lockName(), getClass().getSimpleName(), batch)) {
-      return run(spark, config);
+      return runRecorded(spark, config);
+    }
+  }
+
+  /**
+   * {@link #run}, recording a failure in the batch row before it propagates: the one "record, then rethrow"
+   * path that {@link #runLocked}, {@link #forEachPending} and the tests share. The failure is recorded while
+   * the caller still holds the step's lease, so no other run of the step can be writing that row.
+   */
+  public final R runRecorded(SparkSession spark, JobConfig config) {
+    return recorded(spark, config, () -> run(spark, config));
+  }
+
+  private R recorded(SparkSession spark, JobConfig config, java.util.function.Supplier<R> work) {
+    try {
+      return work.get();
+    } catch (RuntimeException e) {
+      recordFailure(spark, config, stage(), e);
+      throw e;
     }
   }
 
@@ -88,12 +106,8 @@ public abstract class SparkJob<R> {
     R last = null;
     for (String id : ids) {
       JobConfig c = config.with(Map.of(Keys.BATCH_ID.name(), id));
-      try {
-        last = one.apply(c);
-      } catch (RuntimeException e) {
-        recordFailure(spark, c, stage(), e);
-        throw e;
-      }
+      // recorded on the batch that failed, not on the instance's first batch that the caller's config names
+      last = recorded(spark, c, () -> one.apply(c));
     }
     return last;
   }
@@ -105,7 +119,7 @@ public abstract class SparkJob<R> {
    * Records a failed stage in the batch row (status failed, {@code <stage>_status} failed, the error
    * message), best effort: a failure to record must never hide the original error.
    */
-  public static void recordFailure(SparkSession spark, JobConfig config, Stage stage, Throwable error) {
+  static void recordFailure(SparkSession spark, JobConfig config, Stage stage, Throwable error) {
     if (stage == null || error instanceof io.clicklake.lock.LockHeldException || !RECORDED.add(error)) {
       return; // a run that did not get the lock did nothing to the batch: the holder's record stays as it is
     }
@@ -151,13 +165,8 @@ public abstract class SparkJob<R> {
       }
       JobConfig config = JobConfig.fromArgs(args, sparkConf);
       LOG.info("{} effective config:\n  {}", job.getClass().getSimpleName(), String.join("\n  ", config.describe()));
-      try {
-        Object result = job.runLocked(spark, config);
-        System.out.println(result);
-      } catch (RuntimeException e) {
-        recordFailure(spark, config, job.stage(), e);
-        throw e;
-      }
+      Object result = job.runLocked(spark, config);
+      System.out.println(result);
       code = 0;
     } catch (ConfigException | InputException e) {
       System.err.println("error: " + e.getMessage());

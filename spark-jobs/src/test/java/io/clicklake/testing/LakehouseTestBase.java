@@ -182,12 +182,7 @@ public abstract class LakehouseTestBase {
 
   /** Runs a job as SparkJob.main and the local runner do: a failure is recorded in the batch row, then rethrown. */
   public static <R> R runAsCaller(SparkJob<R> job, JobConfig config) {
-    try {
-      return job.run(spark, config);
-    } catch (RuntimeException e) {
-      SparkJob.recordFailure(spark, config, job.stage(), e);
-      throw e;
-    }
+    return job.runRecorded(spark, config);
   }
 
   public static long count(String sql) {
