@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
@@ -252,34 +253,19 @@ public final class JobConfig {
       return new JobConfig(values, instance);
     }
 
+    /** The known key nearest to {@code k}, when at most four edits away. */
     private static String suggestion(String k) {
+      LevenshteinDistance nearEnough = new LevenshteinDistance(4); // -1 when further
       String best = null;
       int bestD = Integer.MAX_VALUE;
       for (String known : Keys.all().keySet()) {
-        int d = distance(k, known);
-        if (d < bestD) {
+        int d = nearEnough.apply(k, known);
+        if (d >= 0 && d < bestD) {
           bestD = d;
           best = known;
         }
       }
-      return best != null && bestD <= 4 ? " (did you mean '" + best + "'?)" : "";
-    }
-
-    private static int distance(String a, String b) {
-      int[] prev = new int[b.length() + 1];
-      int[] cur = new int[b.length() + 1];
-      for (int j = 0; j <= b.length(); j++) prev[j] = j;
-      for (int i = 1; i <= a.length(); i++) {
-        cur[0] = i;
-        for (int j = 1; j <= b.length(); j++) {
-          int c = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-          cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + c);
-        }
-        int[] t = prev;
-        prev = cur;
-        cur = t;
-      }
-      return prev[b.length()];
+      return best != null ? " (did you mean '" + best + "'?)" : "";
     }
   }
 }
