@@ -4,20 +4,27 @@ import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
-import java.sql.Timestamp;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import io.clicklake.config.ConfigException;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import org.apache.spark.sql.Row;
+import java.util.concurrent.TimeUnit;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.actions.DeleteOrphanFiles;
+import org.apache.iceberg.actions.ExpireSnapshots;
+import org.apache.iceberg.actions.RewriteDataFiles;
+import org.apache.iceberg.actions.RewriteManifests;
+import org.apache.iceberg.spark.actions.SparkActions;
 import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Iceberg housekeeping for every table: compacts small data files (and applies merge-on-read
- * deletes), rewrites manifests, expires old snapshots and removes orphan files.
+ * Iceberg housekeeping for every table, through Iceberg's typed {@link SparkActions}: compacts small data
+ * files (and applies merge-on-read deletes), rewrites manifests, expires old snapshots and removes orphan
+ * files. Its cost is the compaction: {@code clicklake.maintain.target-file-bytes} sets the size it aims at.
  *
  * <p>Safe defaults: snapshots are expired only when older than {@code
  * clicklake.maintain.expire-older-than-hours} (120 h) and the last {@code retain-last} (10) are
@@ -64,37 +71,60 @@ public final class MaintainTablesJob extends SparkJob<MaintainTablesJob.Result> 
   public Result run(SparkSession spark, JobConfig config) {
     Lake lake = Lake.configure(spark, config);
     lake.ensure(spark, TableNames.all());
-    String cat = lake.catalog();
-    Instant now = Instant.now();
-    Timestamp expireBefore = Timestamp.from(now.minus(config.getLong(Keys.MAINT_SNAPSHOT_AGE_HOURS), ChronoUnit.HOURS));
-    Timestamp orphanBefore = Timestamp.from(now.minus(config.getLong(Keys.MAINT_ORPHAN_AGE_HOURS), ChronoUnit.HOURS));
+    // Cutoffs are instants (epoch milliseconds), so no time zone can shift them: neither the JVM's nor Spark's.
+    long now = System.currentTimeMillis();
+    long expireBefore = now - TimeUnit.HOURS.toMillis(config.getLong(Keys.MAINT_SNAPSHOT_AGE_HOURS));
+    long orphanBefore = now - TimeUnit.HOURS.toMillis(config.getLong(Keys.MAINT_ORPHAN_AGE_HOURS));
     int retainLast = config.getInt(Keys.MAINT_RETAIN_LAST);
-    long target = config.getLong(Keys.MAINT_TARGET_FILE_BYTES);
+    String target = String.valueOf(config.getLong(Keys.MAINT_TARGET_FILE_BYTES));
+    SparkActions actions = SparkActions.get(spark);
     Map<String, Map<String, Long>> out = new LinkedHashMap<>();
-    java.util.List<String> tables =
-        config.isSet(Keys.MAINT_TABLES) ? java.util.Arrays.asList(config.get(Keys.MAINT_TABLES).split("\\s*,\\s*")) : TableNames.all();
-    for (String t : tables) {
-      if (!TableNames.all().contains(t)) {
-        throw new io.clicklake.config.ConfigException(Keys.MAINT_TABLES.name() + " expects names from " + TableNames.all() + ", found '" + t + "'");
-      }
-      String ident = lake.namespace() + "." + t;
+    for (String t : tables(config)) {
+      Table table = lake.iceberg(spark, t);
+      RewriteDataFiles.Result compacted =
+          actions
+              .rewriteDataFiles(table)
+              .option(RewriteDataFiles.TARGET_FILE_SIZE_BYTES, target)
+              .option("min-input-files", "2")
+              .option("delete-file-threshold", "1")
+              .execute();
+      RewriteManifests.Result manifests = actions.rewriteManifests(table).execute();
+      ExpireSnapshots.Result expired = actions.expireSnapshots(table).expireOlderThan(expireBefore).retainLast(retainLast).execute();
+      DeleteOrphanFiles.Result orphans = actions.deleteOrphanFiles(table).olderThan(orphanBefore).execute();
       Map<String, Long> m = new LinkedHashMap<>();
-      Row r = spark.sql("call " + cat + ".system.rewrite_data_files(table => '" + ident + "', options => map("
-          + "'target-file-size-bytes', '" + target + "', 'min-input-files', '2', 'delete-file-threshold', '1'))").first();
-      m.put("rewritten_data_files", ((Number) r.get(0)).longValue());
-      m.put("added_data_files", ((Number) r.get(1)).longValue());
-      Row mf = spark.sql("call " + cat + ".system.rewrite_manifests('" + ident + "')").first();
-      m.put("rewritten_manifests", ((Number) mf.get(0)).longValue());
-      Row ex = spark.sql("call " + cat + ".system.expire_snapshots(table => '" + ident + "', older_than => timestamp '" + expireBefore
-          + "', retain_last => " + retainLast + ")").first();
-      m.put("expired_data_files", ((Number) ex.get(0)).longValue());
-      long orphans = spark.sql("call " + cat + ".system.remove_orphan_files(table => '" + ident + "', older_than => timestamp '" + orphanBefore
-          + "')").count();
-      m.put("orphan_files", orphans);
+      m.put("rewritten_data_files", (long) compacted.rewrittenDataFilesCount());
+      m.put("added_data_files", (long) compacted.addedDataFilesCount());
+      m.put("rewritten_manifests", count(manifests.rewrittenManifests()));
+      m.put("expired_data_files", expired.deletedDataFilesCount());
+      m.put("orphan_files", count(orphans.orphanFileLocations()));
       out.put(t, m);
+      // the catalog's cached copy of the table must see the commits made through this one
+      spark.catalog().refreshTable(lake.table(t));
     }
     Result result = new Result(out);
     LOG.info("{}", result);
     return result;
+  }
+
+  /** The tables to maintain: {@code clicklake.maintain.tables}, or every table. */
+  private static List<String> tables(JobConfig config) {
+    if (!config.isSet(Keys.MAINT_TABLES)) {
+      return TableNames.all();
+    }
+    List<String> tables = Arrays.asList(config.get(Keys.MAINT_TABLES).trim().split("\\s*,\\s*"));
+    for (String t : tables) {
+      if (!TableNames.all().contains(t)) {
+        throw new ConfigException(Keys.MAINT_TABLES.name() + " expects names from " + TableNames.all() + ", found '" + t + "'");
+      }
+    }
+    return tables;
+  }
+
+  private static long count(Iterable<?> items) {
+    long n = 0;
+    for (Object ignored : items) {
+      n++;
+    }
+    return n;
   }
 }
