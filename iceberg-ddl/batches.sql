@@ -1,12 +1,12 @@
 -- One row per batch (one landing instance): accounting, per-reason quarantine counts and stage states.
 -- Each stage updates its own columns with one MERGE commit tagged clicklake.batch-id / clicklake.stage.
 create table if not exists ${catalog}.${namespace}.batches (
-  batch_id                   string    comment 'derived from the landing instance path (2026/11/27/15 -> 2026-11-27-15)',
+  batch_id                   string    comment 'derived from the landing instance path (2026/11/27/15 → 2026-11-27-15)',
   instance_path              string    comment 'landing instance the batch came from',
   staging_path               string    comment 'per-batch staging directory',
   started_at                 timestamp comment 'when staging registered the batch',
-  finished_at                timestamp comment 'when the last stage finished',
-  status                     string    comment 'running | succeeded | failed',
+  finished_at                timestamp comment 'when the last stage finished (set by the purge)',
+  status                     string    comment 'running | succeeded | failed (running from stage on, failed when a stage fails, succeeded at purge)',
   files_total                int       comment 'files in the instance (done-flag excluded)',
   files_loaded               int       comment 'files whose rows were read',
   files_skipped              int       comment 'files skipped whole: same SHA-256 as a file already loaded',
@@ -23,7 +23,7 @@ create table if not exists ${catalog}.${namespace}.batches (
   q_bad_price                bigint    comment 'quarantined: bad_price',
   q_bad_user_id              bigint    comment 'quarantined: bad_user_id',
   q_missing_session          bigint    comment 'quarantined: missing_session',
-  q_bad_session              bigint    comment 'quarantined: bad_session',
+  q_bad_session              bigint    comment 'quarantined: bad_session (added to existing tables by Lake.ensure)',
   stage_status               string    comment 'staging stage: done | failed',
   clean_status               string    comment 'cleaning stage: done | failed | NULL (not run)',
   marts_status               string    comment 'star schema and marts: done | failed | NULL',
@@ -34,10 +34,10 @@ create table if not exists ${catalog}.${namespace}.batches (
   marts_at                   timestamp comment 'marts finished',
   export_at                  timestamp comment 'export committed in MySQL',
   purge_at                   timestamp comment 'purge finished',
-  rows_written               map<string, bigint> comment 'rows merged or written per table by the star/marts and export stages',
+  rows_written               map<string, bigint> comment 'rows merged or written per table by the star/marts and export stages (keys: the table names, and mysql.<table> for the export)',
   purged_files               int       comment 'staged files deleted by the purge',
   purged_bytes               bigint    comment 'bytes of staged files deleted by the purge',
-  error_message              string    comment 'last error, if a stage failed'
+  error_message              string    comment 'last error, if a stage failed: <stage>: <message> (cleared when the stage is rerun successfully)'
 )
 using iceberg
 tblproperties ('format-version' = '2')
