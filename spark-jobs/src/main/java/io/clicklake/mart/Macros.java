@@ -60,7 +60,8 @@ final class Macros {
       case "ref":
         Matcher r = QUOTED_NAME.matcher(args.get(0));
         if (args.size() != 1 || !r.matches()) {
-          throw new IllegalArgumentException(where + ": expected ref('<model or source>'), found ref(" + c.group(2) + ")");
+          throw new IllegalArgumentException(
+              where + ": expected ref('<model or source>'), found ref(" + c.group(2) + ")");
         }
         return ref.apply(r.group(1));
       case "money":

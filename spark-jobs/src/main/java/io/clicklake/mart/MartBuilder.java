@@ -50,9 +50,11 @@ public final class MartBuilder {
   public Map<String, Long> incremental(String batchId, Consumer<String> afterTable) {
     // Not cached: each model reads only its columns of the batch's files (stg_events keeps the batch: batch_id
     // min/max prunes the rest), in splits small enough to keep every core busy.
-    spark.read().format("iceberg").option("split-size", String.valueOf(SPLIT_BYTES)).load(lake.table(TableNames.EVENTS))
+    spark.read().format("iceberg").option("split-size", String.valueOf(SPLIT_BYTES))
+        .load(lake.table(TableNames.EVENTS))
         .createOrReplaceTempView(EVENTS_VIEW);
-    Row range = spark.sql("select date_format(min(event_time), 'yyyy-MM-dd'), date_format(date_add(max(event_time), 1), 'yyyy-MM-dd')"
+    Row range = spark.sql("select date_format(min(event_time), 'yyyy-MM-dd'),"
+        + " date_format(date_add(max(event_time), 1), 'yyyy-MM-dd')"
         + " from " + EVENTS_VIEW + " where batch_id = " + Macros.string(batchId)).first();
     Map<String, String> params = new HashMap<>();
     params.put("batch_id", Macros.string(batchId));
@@ -144,7 +146,10 @@ public final class MartBuilder {
     for (List<ModelFile> wave : models.tableWaves()) {
       runConcurrently(spark, wave, m -> {
         Dataset<Row> df = spark.sql(render(m, m.select, params));
-        Lake.tagged(label, STAGE + "-full", () -> { df.writeTo(lake.table(m.name)).overwrite(functions.lit(true)); return null; });
+        Lake.tagged(label, STAGE + "-full", () -> {
+          df.writeTo(lake.table(m.name)).overwrite(functions.lit(true));
+          return null;
+        });
         written.put(m.name, spark.table(lake.table(m.name)).count());
       });
     }

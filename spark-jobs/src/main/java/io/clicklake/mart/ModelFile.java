@@ -99,8 +99,8 @@ final class ModelFile {
   static ModelFile parse(String path, String text) {
     Matcher n = NAME.matcher(path);
     if (!n.matches()) {
-      throw new IllegalArgumentException(path + ": a model file must be models/<layer>/<name>.sql, with names of letters,"
-          + " digits and _");
+      throw new IllegalArgumentException(
+          path + ": a model file must be models/<layer>/<name>.sql, with names of letters, digits and _");
     }
     String[] lines = text.split("\n", -1);
     String key = null;

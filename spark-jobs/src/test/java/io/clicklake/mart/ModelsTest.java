@@ -25,7 +25,9 @@ class ModelsTest {
   }
 
   private static List<List<String>> names(List<List<ModelFile>> waves) {
-    return waves.stream().map(w -> w.stream().map(m -> m.name).collect(Collectors.toList())).collect(Collectors.toList());
+    return waves.stream()
+        .map(w -> w.stream().map(m -> m.name).collect(Collectors.toList()))
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -38,7 +40,8 @@ class ModelsTest {
             List.of("fact_sessions", "dim_brand", "dim_category", "dim_date", "dim_product", "dim_user", "fact_events",
                 "mart_daily_funnel", "mart_user_engagement"),
             List.of("mart_session_revenue"));
-    assertThat(models.views().stream().map(m -> m.name)).as("views, in order").containsExactly("stg_all_events", "stg_events");
+    assertThat(models.views().stream().map(m -> m.name)).as("views, in order")
+        .containsExactly("stg_all_events", "stg_events");
     assertThat(models.tables()).as("tables in build order").hasSize(10).last().isEqualTo("mart_session_revenue");
     assertThat(models.waves().stream().flatMap(List::stream).map(m -> m.layer + "/" + m.name))
         .as("layers are the folders")
@@ -60,8 +63,9 @@ class ModelsTest {
             + "-- combine (t = the table's row, s = the new row):\n--   events = t.events + s.events\n"
             + "--   last_seen_at = greatest(t.last_seen_at, s.last_seen_at)\n--\n-- more text",
         "select user_id as user_key from {{ ref('events') }}");
-    assertThat(combine.merge()).isEqualTo("on t.user_key = s.user_key when matched then update set events = t.events + s.events,"
-        + " last_seen_at = greatest(t.last_seen_at, s.last_seen_at) when not matched then insert *");
+    assertThat(combine.merge()).isEqualTo("on t.user_key = s.user_key when matched then update set"
+        + " events = t.events + s.events, last_seen_at = greatest(t.last_seen_at, s.last_seen_at)"
+        + " when not matched then insert *");
     assertThat(model("models/star/d.sql", "-- key: k\n-- strategy: insert-missing\n-- reads: ref('events')",
         "select 1 from {{ ref('events') }}").merge()).isEqualTo("on t.k = s.k when not matched then insert *");
     assertThat(model("models/marts/m.sql", "-- key: k\n-- strategy: replace-keys\n-- reads: ref('events')",
@@ -72,10 +76,12 @@ class ModelsTest {
 
   @Test
   void malformedHeadersNameTheFileAndWhatWasExpected() {
-    assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- reads: ref('events')", "select 1 from {{ ref('events') }}"))
-        .hasMessage("models/star/a.sql: the header has no 'strategy:' field; expected one of [view, append, insert-missing,"
-            + " combine, replace-keys], as '-- strategy: combine'");
-    assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- strategy: upsert\n-- reads: ref('events')", "select 1"))
+    assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- reads: ref('events')",
+        "select 1 from {{ ref('events') }}"))
+        .hasMessage("models/star/a.sql: the header has no 'strategy:' field;"
+            + " expected one of [view, append, insert-missing, combine, replace-keys], as '-- strategy: combine'");
+    assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- strategy: upsert\n-- reads: ref('events')",
+        "select 1"))
         .hasMessageStartingWith("models/star/a.sql: unknown strategy 'upsert'; expected one of [view, append");
     assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- strategy: append\n-- reads: events", "select 1"))
         .hasMessage("models/star/a.sql: in '-- reads:', expected ref('<model or source>'), found 'events'");
@@ -91,7 +97,8 @@ class ModelsTest {
         "select 1 from {{ ref('events') }}"))
         .hasMessage("models/star/a.sql line 5: expected the combine rules, one indented 'column = expression' per line"
             + " (as '--   events = t.events + s.events'), found '-- n = t.n + s.n'");
-    assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- key: j\n-- strategy: append\n-- reads: ref('events')", "select 1"))
+    assertThatThrownBy(() -> model("models/star/a.sql",
+        "-- key: k\n-- key: j\n-- strategy: append\n-- reads: ref('events')", "select 1"))
         .hasMessage("models/star/a.sql line 2: a second 'key:' field");
     assertThatThrownBy(() -> model("models/a.sql", "-- key: k", "select 1"))
         .hasMessageStartingWith("models/a.sql: a model file must be models/<layer>/<name>.sql");
@@ -100,7 +107,8 @@ class ModelsTest {
   @Test
   void wavesFollowTheRefsAndTheModelsOthersWaitForGoFirst() {
     List<ModelFile> models = List.of(table("c", "a", "b"), table("b", "a"), table("z", "events"), table("a", "events"));
-    assertThat(names(new Models(models, SOURCES).waves())).containsExactly(List.of("a", "z"), List.of("b"), List.of("c"));
+    assertThat(names(new Models(models, SOURCES).waves()))
+        .containsExactly(List.of("a", "z"), List.of("b"), List.of("c"));
   }
 
   @Test
@@ -109,8 +117,10 @@ class ModelsTest {
         .hasMessage("the models read each other in a cycle, a -> c -> b -> a (models/star/a.sql);"
             + " a model can only read models built before it");
     assertThatThrownBy(() -> new Models(List.of(table("a", "events"), table("b", "stg_evnts")), SOURCES))
-        .hasMessage("models/star/b.sql reads ref('stg_evnts'), which is neither a model of models/ [a, b] nor a source [events]");
-    ModelFile view = model("models/staging/v.sql", "-- key: k\n-- strategy: view\n-- reads: ref('a')", "select * from {{ ref('a') }}");
+        .hasMessage("models/star/b.sql reads ref('stg_evnts'), which is neither a model of models/ [a, b]"
+            + " nor a source [events]");
+    ModelFile view = model("models/staging/v.sql", "-- key: k\n-- strategy: view\n-- reads: ref('a')",
+        "select * from {{ ref('a') }}");
     assertThatThrownBy(() -> new Models(List.of(table("a", "events"), view), SOURCES))
         .hasMessage("models/staging/v.sql is a view but reads the table a; views may read only views and sources");
   }
@@ -118,15 +128,18 @@ class ModelsTest {
   @Test
   void macrosExpandToTheSqlTheyStandFor() {
     assertThat(Macros.expand("select {{ rate(c, v) }} as r from {{ ref('stg_events') }}", n -> "lake.db." + n, "f.sql"))
-        .isEqualTo("select case when v = 0 then cast(null as double) else cast(c as double) / cast(v as double) end as r"
-            + " from lake.db.stg_events");
-    String money = Macros.expand("{{ money(sum(purchase_revenue), concat('session, ', user_session)) }}", n -> n, "f.sql");
+        .isEqualTo("select case when v = 0 then cast(null as double)"
+            + " else cast(c as double) / cast(v as double) end as r from lake.db.stg_events");
+    String money =
+        Macros.expand("{{ money(sum(purchase_revenue), concat('session, ', user_session)) }}", n -> n, "f.sql");
     assertThat(money).as("arguments split at top-level commas only")
         .isEqualTo(Macros.money("sum(purchase_revenue)", "concat('session, ', user_session)"))
         .isEqualTo("case when (sum(purchase_revenue)) is null or abs(sum(purchase_revenue)) > 9999999999999999.99"
             + " then raise_error(concat('revenue of ', concat('session, ', user_session), ' does not fit decimal(18,2)"
-            + " (at most 9999999999999999.99): ', coalesce(cast((sum(purchase_revenue)) as string), 'overflow in the sum'),"
-            + " '; prices are below 10^10, so this needs over a million purchases at the highest price: check the input'))"
+            + " (at most 9999999999999999.99): ',"
+            + " coalesce(cast((sum(purchase_revenue)) as string), 'overflow in the sum'),"
+            + " '; prices are below 10^10, so this needs over a million purchases at the highest price:"
+            + " check the input'))"
             + " else cast(sum(purchase_revenue) as decimal(18,2)) end");
     assertThat(Macros.arguments("a, f(b, 'x,)'), 'it\\'s, ok'")).containsExactly("a", "f(b, 'x,)')", "'it\\'s, ok'");
     assertThatThrownBy(() -> Macros.expand("{{ money(x) }}", n -> n, "models/star/f.sql"))
