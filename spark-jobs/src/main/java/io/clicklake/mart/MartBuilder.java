@@ -2,72 +2,95 @@ package io.clicklake.mart;
 
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Consumer;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
-/** Runs the {@link StarSchema} models incrementally for one batch, or as a full refresh. */
+/**
+ * Builds the star schema and the marts from the model files ({@link Models}: {@code models/staging}, {@code star},
+ * {@code marts}), incrementally for one batch or as a full refresh. It registers the events as the source {@code
+ * events}, creates the staging views, then writes the tables wave by wave, the tables of a wave concurrently.
+ *
+ * <p>The models' parameters, each substituted as an SQL literal:
+ *
+ * <ul>
+ *   <li>{@code ${batch_id}}: the batch being folded in (the label of a full refresh), written to updated_batch_id;
+ *   <li>{@code ${full_refresh}}: true when the models read every event, false when only the batch's;
+ *   <li>{@code ${first_day}}, {@code ${day_after_last}}: midnight (UTC) of the batch's first event's day and of the
+ *       day after its last event's, NULL when the batch is empty or on a full refresh. The daily funnel reads all
+ *       events of that range.
+ * </ul>
+ */
 public final class MartBuilder {
-  private static final String SRC = "src";
+  private static final String EVENTS_VIEW = "clicklake_events";
   private static final String MERGE_SRC = "clicklake_merge_src";
   private static final String STAGE = "marts";
+  /** The relations the builder provides: the models read them by ref like a model. */
+  private static final Set<String> SOURCES = Set.of(TableNames.EVENTS);
+  private static final String NULL_TIMESTAMP = "cast(null as timestamp)";
 
   private final SparkSession spark;
   private final Lake lake;
+  private final Models models;
 
   public MartBuilder(SparkSession spark, Lake lake) {
     this.spark = spark;
     this.lake = lake;
+    this.models = Models.load(SOURCES);
   }
 
   /** Folds one batch's events into every table; returns rows merged per table. */
   public Map<String, Long> incremental(String batchId, Consumer<String> afterTable) {
-    // Not cached: each model reads only its columns of the batch's files (batch_id min/max prunes the rest),
-    // in splits small enough to keep every core busy.
-    Dataset<Row> src =
-        spark.read().format("iceberg").option("split-size", String.valueOf(SPLIT_BYTES)).load(lake.table(TableNames.EVENTS))
-            .where(functions.col("batch_id").equalTo(batchId));
-    src.createOrReplaceTempView(SRC);
-    Row range = spark.sql("select date_format(min(event_time), 'yyyy-MM-dd'), date_format(date_add(max(event_time), 1), 'yyyy-MM-dd') from src").first();
-    String dayRange =
-        range.isNullAt(0)
-            ? "false"
-            : "event_time >= timestamp'" + range.getString(0) + " 00:00:00' and event_time < timestamp'" + range.getString(1) + " 00:00:00'";
-    // Tables are independent except mart_session_revenue, which reads fact_sessions: merge the
-    // others concurrently (small MERGEs are latency-bound: planning, commit), then that one.
-    List<Model> models = StarSchema.models(lake.table(TableNames.EVENTS));
+    // Not cached: each model reads only its columns of the batch's files (stg_events keeps the batch: batch_id
+    // min/max prunes the rest), in splits small enough to keep every core busy.
+    spark.read().format("iceberg").option("split-size", String.valueOf(SPLIT_BYTES))
+        .load(lake.table(TableNames.EVENTS))
+        .createOrReplaceTempView(EVENTS_VIEW);
+    Row range = spark.sql("select date_format(min(event_time), 'yyyy-MM-dd'),"
+        + " date_format(date_add(max(event_time), 1), 'yyyy-MM-dd')"
+        + " from " + EVENTS_VIEW + " where batch_id = " + Macros.string(batchId)).first();
+    Map<String, String> params = new HashMap<>();
+    params.put("batch_id", Macros.string(batchId));
+    params.put("full_refresh", "false");
+    params.put("first_day", range.isNullAt(0) ? NULL_TIMESTAMP : "timestamp'" + range.getString(0) + " 00:00:00'");
+    params.put("day_after_last", range.isNullAt(1) ? NULL_TIMESTAMP : "timestamp'" + range.getString(1) + " 00:00:00'");
+    createViews(params);
     Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
     // what an earlier attempt of this batch already merged: one look for all tables, before any merge
-    java.util.Set<String> done = lake.committedTables(spark, tables(), batchId, STAGE);
-    for (List<Model> wave : waves(models)) {
+    java.util.Set<String> done = lake.committedTables(spark, models.tables(), batchId, STAGE);
+    for (List<ModelFile> wave : models.tableWaves()) {
       runConcurrently(spark, wave, m -> {
-        if (!done.contains(m.table)) {
-          Dataset<Row> rowsOfModel = spark.sql(sql(m, batchId, dayRange));
+        if (!done.contains(m.name)) {
+          Dataset<Row> rowsOfModel = spark.sql(render(m, m.select, params));
+          String merge = m.merge();
           // the first batch meets empty tables: appending equals merging and skips the join
-          if (m.merge == null || lake.iceberg(spark, m.table).currentSnapshot() == null) {
-            Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.table)).append(); return null; });
+          if (merge == null || lake.iceberg(spark, m.name).currentSnapshot() == null) {
+            Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.name)).append(); return null; });
           } else {
-            String view = MERGE_SRC + "_" + m.table;
+            String view = MERGE_SRC + "_" + m.name;
             rowsOfModel.createOrReplaceTempView(view);
-            Lake.tagged(batchId, STAGE, () -> spark.sql("merge into " + lake.table(m.table) + " t using " + view + " s " + m.merge));
+            String sql = "merge into " + lake.table(m.name) + " t using " + view + " s " + render(m, merge, params);
+            Lake.tagged(batchId, STAGE, () -> spark.sql(sql));
           }
           // inserted + updated rows of this commit (each source row inserts or updates exactly one row)
-          written.put(m.table, lake.addedRecords(spark, m.table, batchId, STAGE));
+          written.put(m.name, lake.addedRecords(spark, m.name, batchId, STAGE));
           // durable: a retry must know this table is done even after its snapshot expired
-          lake.recordCommit(spark, m.table, batchId, STAGE);
+          lake.recordCommit(spark, m.name, batchId, STAGE);
         }
-        afterTable.accept(m.table);
+        afterTable.accept(m.name);
       });
     }
     Map<String, Long> rows = new LinkedHashMap<>();
-    for (Model m : models) {
-      if (written.containsKey(m.table)) {
-        rows.put(m.table, written.get(m.table));
+    for (String t : models.tables()) {
+      if (written.containsKey(t)) {
+        rows.put(t, written.get(t));
       }
     }
     return rows;
@@ -78,11 +101,11 @@ public final class MartBuilder {
 
   private static final int MERGE_THREADS = 3;
 
-  private static void runConcurrently(SparkSession spark, List<Model> models, Consumer<Model> work) {
+  private static void runConcurrently(SparkSession spark, List<ModelFile> models, Consumer<ModelFile> work) {
     java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(MERGE_THREADS, models.size()));
     try {
       List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
-      for (Model m : models) {
+      for (ModelFile m : models) {
         futures.add(pool.submit(() -> {
           // Iceberg resolves SparkSession.active() while planning: make it this session, not the JVM default
           SparkSession.setActiveSession(spark);
@@ -112,43 +135,51 @@ public final class MartBuilder {
 
   /** Rebuilds every table from all events. */
   public Map<String, Long> fullRefresh(String label) {
-    spark.table(lake.table(TableNames.EVENTS)).createOrReplaceTempView(SRC);
-    List<Model> models = StarSchema.models(lake.table(TableNames.EVENTS));
+    spark.table(lake.table(TableNames.EVENTS)).createOrReplaceTempView(EVENTS_VIEW);
+    Map<String, String> params = new HashMap<>();
+    params.put("batch_id", Macros.string(label));
+    params.put("full_refresh", "true");
+    params.put("first_day", NULL_TIMESTAMP);
+    params.put("day_after_last", NULL_TIMESTAMP);
+    createViews(params);
     Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
-    for (List<Model> wave : waves(models)) {
+    for (List<ModelFile> wave : models.tableWaves()) {
       runConcurrently(spark, wave, m -> {
-        Dataset<Row> df = spark.sql(sql(m, label, "true"));
-        Lake.tagged(label, STAGE + "-full", () -> { df.writeTo(lake.table(m.table)).overwrite(functions.lit(true)); return null; });
-        written.put(m.table, spark.table(lake.table(m.table)).count());
+        Dataset<Row> df = spark.sql(render(m, m.select, params));
+        Lake.tagged(label, STAGE + "-full", () -> {
+          df.writeTo(lake.table(m.name)).overwrite(functions.lit(true));
+          return null;
+        });
+        written.put(m.name, spark.table(lake.table(m.name)).count());
       });
     }
     Map<String, Long> rows = new LinkedHashMap<>();
-    models.forEach(m -> rows.put(m.table, written.get(m.table)));
+    models.tables().forEach(t -> rows.put(t, written.get(t)));
     return rows;
   }
 
-  /**
-   * The models in two waves that can each run concurrently: every table but mart_session_revenue, which reads
-   * fact_sessions, then that one.
-   */
-  private static List<List<Model>> waves(List<Model> models) {
-    List<Model> first = new java.util.ArrayList<>();
-    List<Model> second = new java.util.ArrayList<>();
-    for (Model m : models) {
-      (m.table.equals(TableNames.MART_SESSION_REVENUE) ? second : first).add(m);
+  /** The staging models, as temporary views of this session that the tables read. */
+  private void createViews(Map<String, String> params) {
+    for (ModelFile v : models.views()) {
+      spark.sql(render(v, v.select, params)).createOrReplaceTempView(v.name);
     }
-    return List.of(first, second);
   }
 
-  private String sql(Model m, String label, String dayRange) {
-    return m.select
-        .replace("${label}", label.replace("'", "''"))
-        .replace("${fact_sessions}", lake.table(TableNames.FACT_SESSIONS))
-        .replace("${day_range}", dayRange);
+  /** {@code sql} of model {@code m} with its macros expanded and its parameters substituted. */
+  private String render(ModelFile m, String sql, Map<String, String> params) {
+    return Macros.substitute(Macros.expand(sql, this::relation, m.path), params, m.path);
+  }
+
+  /** What {@code ref(name)} reads: the events view, a staging view, or a table of the lake. */
+  private String relation(String name) {
+    if (SOURCES.contains(name)) {
+      return EVENTS_VIEW;
+    }
+    return models.get(name).isTable() ? lake.table(name) : name;
   }
 
   /** The tables this builder writes, in build order. */
   public static List<String> tables() {
-    return StarSchema.models("events").stream().map(m -> m.table).collect(java.util.stream.Collectors.toList());
+    return Models.load(SOURCES).tables();
   }
 }

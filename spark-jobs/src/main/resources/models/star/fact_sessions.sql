@@ -1,0 +1,44 @@
+-- fact_sessions: one row per session: its smallest user, first and last event, counts per event type and revenue.
+-- A session may span batches and days: its counts and revenue add up across batches.
+--
+-- key: user_session
+-- strategy: combine
+-- reads: ref('stg_events')
+-- combine (t = the table's row, s = the row built from this run's events):
+--   user_key = least(t.user_key, s.user_key)
+--   first_event_at = least(t.first_event_at, s.first_event_at)
+--   last_event_at = greatest(t.last_event_at, s.last_event_at)
+--   events = t.events + s.events
+--   views = t.views + s.views
+--   carts = t.carts + s.carts
+--   removes = t.removes + s.removes
+--   purchases = t.purchases + s.purchases
+--   revenue = {{ money(t.revenue + s.revenue, concat('session ', s.user_session)) }}
+--   updated_batch_id = s.updated_batch_id
+
+with events as (
+
+    select * from {{ ref('stg_events') }}
+
+),
+
+final as (
+
+    select
+        user_session,
+        min(user_id) as user_key,
+        min(event_time) as first_event_at,
+        max(event_time) as last_event_at,
+        count(*) as events,
+        sum(is_view) as views,
+        sum(is_cart) as carts,
+        sum(is_remove) as removes,
+        sum(is_purchase) as purchases,
+        {{ money(sum(purchase_revenue), concat('session ', user_session)) }} as revenue,
+        ${batch_id} as updated_batch_id
+    from events
+    group by user_session
+
+)
+
+select * from final
