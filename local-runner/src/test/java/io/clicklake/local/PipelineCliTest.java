@@ -2,6 +2,7 @@ package io.clicklake.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.clicklake.local.cli.Pipeline;
 import io.clicklake.testing.MariaDbTestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
