@@ -1,5 +1,13 @@
 package io.clicklake.local.dashboard;
 
+import com.fasterxml.jackson.core.JsonFactoryBuilder;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.SerializableString;
+import com.fasterxml.jackson.core.io.CharacterEscapes;
+import com.fasterxml.jackson.core.io.SerializedString;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.clicklake.local.dashboard.MartsSnapshot.Batch;
 import io.clicklake.local.dashboard.MartsSnapshot.Day;
 import io.clicklake.local.dashboard.MartsSnapshot.Freshness;
@@ -59,7 +67,7 @@ final class HtmlDashboard {
     out.append("<pre id=\"render-errors\"></pre>\n")
         .append("<footer>Written by <code>bin/pipeline dashboard</code> from the MySQL tables of"
             + " <code>sql/01_tables.sql</code>. Times are UTC.</footer>\n</main>\n")
-        .append("<script type=\"application/json\" id=\"dashboard-data\">").append(Json.write(data(s)))
+        .append("<script type=\"application/json\" id=\"dashboard-data\">").append(json(data(s)))
         .append("</script>\n<script>").append(DashboardAssets.SCRIPT).append("</script>\n</body>\n</html>\n");
     return out.toString();
   }
@@ -221,6 +229,45 @@ final class HtmlDashboard {
     section("freshness", "Batch freshness",
         "pipeline_batches: the " + MartsReader.RECENT_BATCHES + " newest batches, with rows read, kept and quarantined.",
         b.toString());
+  }
+
+  /**
+   * Writes the data island ({@code <script type="application/json">}). Besides JSON escaping it
+   * escapes {@code <}, {@code >}, {@code &} and U+2028/U+2029, so no value can close the script
+   * element or break the page, whatever a session id contains.
+   */
+  private static final ObjectWriter DATA_ISLAND =
+      new ObjectMapper(new JsonFactoryBuilder().characterEscapes(new ScriptSafeEscapes()).build())
+          .enable(JsonGenerator.Feature.WRITE_BIGDECIMAL_AS_PLAIN)
+          .writer();
+
+  private static String json(Object value) {
+    try {
+      return DATA_ISLAND.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("no JSON form for the dashboard data: " + e.getMessage(), e);
+    }
+  }
+
+  /** JSON's escapes plus the characters that are markup inside a script element. */
+  private static final class ScriptSafeEscapes extends CharacterEscapes {
+    private final int[] escapes = CharacterEscapes.standardAsciiEscapesForJSON();
+
+    ScriptSafeEscapes() {
+      escapes['<'] = CharacterEscapes.ESCAPE_STANDARD;
+      escapes['>'] = CharacterEscapes.ESCAPE_STANDARD;
+      escapes['&'] = CharacterEscapes.ESCAPE_STANDARD;
+    }
+
+    @Override
+    public int[] getEscapeCodesForAscii() {
+      return escapes;
+    }
+
+    @Override
+    public SerializableString getEscapeSequence(int ch) {
+      return ch == 0x2028 || ch == 0x2029 ? new SerializedString(String.format("\\u%04x", ch)) : null;
+    }
   }
 
   /** The JSON data island the charts are drawn from. */
