@@ -53,10 +53,18 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--rows", paramLabel = "N", required = true, description = "events in the main batches")
   long rows;
 
-  @Option(names = "--faults", paramLabel = "F", defaultValue = "0.01", description = "share of faulty rows (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--faults",
+      paramLabel = "F",
+      defaultValue = "0.01",
+      description = "share of faulty rows (default ${DEFAULT-VALUE})")
   double faults;
 
-  @Option(names = "--batches", paramLabel = "B", defaultValue = "1", description = "hourly batches (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--batches",
+      paramLabel = "B",
+      defaultValue = "1",
+      description = "hourly batches (default ${DEFAULT-VALUE})")
   int batches;
 
   @Option(

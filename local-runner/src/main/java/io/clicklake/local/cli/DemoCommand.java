@@ -31,10 +31,18 @@ import picocli.CommandLine.Option;
           + " dashboard, and says how to connect. Starts from an empty work directory unless --keep."
     })
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--rows", paramLabel = "N", defaultValue = "210000", description = "events to generate (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      defaultValue = "210000",
+      description = "events to generate (default ${DEFAULT-VALUE})")
   long rows;
 
-  @Option(names = "--faults", paramLabel = "F", defaultValue = "0.01", description = "share of faulty rows (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--faults",
+      paramLabel = "F",
+      defaultValue = "0.01",
+      description = "share of faulty rows (default ${DEFAULT-VALUE})")
   double faults;
 
   @Option(names = "--keep", description = "keep the working directory of an earlier demo")

@@ -19,19 +19,34 @@ final class EnvOptions {
       description = "working directory (default ./work; demo: ./work/demo, bench: ./work/bench)")
   String workdir;
 
-  @Option(names = "--landing", paramLabel = "DIR|URI", description = "landing root, clicklake.landing.root (default <workdir>/landing)")
+  @Option(
+      names = "--landing",
+      paramLabel = "DIR|URI",
+      description = "landing root, clicklake.landing.root (default <workdir>/landing)")
   String landing;
 
-  @Option(names = "--warehouse", paramLabel = "URI", description = "Iceberg warehouse, clicklake.catalog.warehouse (default file://<workdir>/warehouse)")
+  @Option(
+      names = "--warehouse",
+      paramLabel = "URI",
+      description = "Iceberg warehouse, clicklake.catalog.warehouse (default file://<workdir>/warehouse)")
   String warehouse;
 
-  @Option(names = "--mysql-url", paramLabel = "URL", description = "use this MySQL 8 / MariaDB instead of the embedded one, clicklake.mysql.url")
+  @Option(
+      names = "--mysql-url",
+      paramLabel = "URL",
+      description = "use this MySQL 8 / MariaDB instead of the embedded one, clicklake.mysql.url")
   String mysqlUrl;
 
-  @Option(names = "--mysql-user", paramLabel = "U", description = "MySQL user (or env CLICKLAKE_MYSQL_USER; default root)")
+  @Option(
+      names = "--mysql-user",
+      paramLabel = "U",
+      description = "MySQL user (or env CLICKLAKE_MYSQL_USER; default root)")
   String mysqlUser;
 
-  @Option(names = "--mysql-password", paramLabel = "P", description = "MySQL password, kept in memory only (better: env CLICKLAKE_MYSQL_PASSWORD)")
+  @Option(
+      names = "--mysql-password",
+      paramLabel = "P",
+      description = "MySQL password, kept in memory only (better: env CLICKLAKE_MYSQL_PASSWORD)")
   String mysqlPassword;
 
   @Option(
@@ -41,7 +56,10 @@ final class EnvOptions {
       description = "port of the embedded MariaDB (default ${DEFAULT-VALUE})")
   int mysqlPort;
 
-  @Option(names = "--config", paramLabel = "FILE", description = "properties file of clicklake.* keys (docs/configuration.md)")
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "properties file of clicklake.* keys (docs/configuration.md)")
   String configFile;
 
   @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "one clicklake.* setting (repeatable)")

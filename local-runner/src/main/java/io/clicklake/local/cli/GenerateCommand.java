@@ -15,19 +15,35 @@ import picocli.CommandLine.Option;
     name = "generate",
     description = "write REES46-shaped event files (optionally with faults)")
 final class GenerateCommand implements Callable<Integer> {
-  @Option(names = "--rows", paramLabel = "N", defaultValue = "100000", description = "events to write (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      defaultValue = "100000",
+      description = "events to write (default ${DEFAULT-VALUE})")
   long rows;
 
-  @Option(names = "--faults", paramLabel = "F", defaultValue = "0.0", description = "share of faulty rows (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--faults",
+      paramLabel = "F",
+      defaultValue = "0.0",
+      description = "share of faulty rows (default ${DEFAULT-VALUE})")
   double faults;
 
-  @Option(names = "--seed", paramLabel = "S", defaultValue = "42", description = "random seed (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--seed",
+      paramLabel = "S",
+      defaultValue = "42",
+      description = "random seed (default ${DEFAULT-VALUE})")
   long seed;
 
   @Option(names = "--start", paramLabel = "TIME", description = "first event time, e.g. 2019-10-01T00:00")
   LocalDateTime start;
 
-  @Option(names = "--minutes", paramLabel = "M", defaultValue = "60", description = "minutes the events span (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--minutes",
+      paramLabel = "M",
+      defaultValue = "60",
+      description = "minutes the events span (default ${DEFAULT-VALUE})")
   int minutes;
 
   @Option(names = "--users", paramLabel = "U", description = "distinct users")

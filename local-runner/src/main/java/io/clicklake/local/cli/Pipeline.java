@@ -25,7 +25,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 @Command(
     name = "bin/pipeline",
     synopsisSubcommandLabel = "<command>",
-    description = "The clicklake pipeline on this machine, with embedded defaults (working directory, MariaDB, Spark local[*]).",
+    description =
+        "The clicklake pipeline on this machine, with embedded defaults (working directory, MariaDB, Spark local[*]).",
     commandListHeading = "%nCommands:%n",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {

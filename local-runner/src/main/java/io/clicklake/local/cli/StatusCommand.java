@@ -20,7 +20,11 @@ import picocli.CommandLine.Option;
 /** {@code bin/pipeline status}: the last batches of the batch ledger, their counts and stage states. */
 @Command(name = "status", description = "the last batches with their counts and stage states")
 final class StatusCommand implements Callable<Integer> {
-  @Option(names = "--last", paramLabel = "N", defaultValue = "20", description = "batches to show (default ${DEFAULT-VALUE})")
+  @Option(
+      names = "--last",
+      paramLabel = "N",
+      defaultValue = "20",
+      description = "batches to show (default ${DEFAULT-VALUE})")
   long last;
 
   @Mixin HelpOption help;

@@ -10,7 +10,10 @@ import picocli.CommandLine.Option;
 /** {@code bin/pipeline watch}: the local twin of the Oozie coordinator. */
 @Command(
     name = "watch",
-    description = {"like run, polling the landing directory until stopped", "Polls the landing directory until stopped (Ctrl-C)."})
+    description = {
+      "like run, polling the landing directory until stopped",
+      "Polls the landing directory until stopped (Ctrl-C)."
+    })
 final class WatchCommand implements Callable<Integer> {
   @Option(
       names = "--interval",
