@@ -52,7 +52,7 @@ import picocli.CommandLine.UnmatchedArgumentException;
     })
 public final class Pipeline implements Callable<Integer> {
   /** Usage help wider than picocli's 80 columns, so option descriptions stay on one line. */
-  static final int HELP_WIDTH = 120;
+  private static final int HELP_WIDTH = 120;
 
   @Option(
       names = {"-h", "--help"},
@@ -121,6 +121,10 @@ public final class Pipeline implements Callable<Integer> {
     }
   }
 
+  /**
+   * A command line picocli refuses: exit code 2 and one line. An unknown command lists the commands
+   * (on standard output, as the usage is); anything else names the command whose help to read.
+   */
   private static int badArguments(ParameterException e, String[] argv) {
     CommandLine c = e.getCommandLine();
     if (e instanceof UnmatchedArgumentException u && c.getParent() == null
@@ -134,6 +138,7 @@ public final class Pipeline implements Callable<Integer> {
     return 2;
   }
 
+  /** A command that threw: 2 and its message for what the user can fix, else 1 and the root cause's line. */
   private static int failed(Exception e, List<String> argv) {
     System.out.flush();
     if (e instanceof CliException || e instanceof ConfigException || e instanceof InputException) {
