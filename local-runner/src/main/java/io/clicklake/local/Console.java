@@ -15,14 +15,14 @@ import scala.collection.Iterator;
  * What the user sees: one progress line per long stage (rows, rate, elapsed) fed by the jobs'
  * {@code clicklake.rows} accumulator, and plain tables for summaries.
  */
-final class Console {
+public final class Console {
   private final AtomicLong rows = new AtomicLong();
   private volatile String stage;
   private volatile long stageStart;
   private Thread ticker;
 
   /** Resolved at each call, so a caller (or a test) may redirect System.out. */
-  static PrintStream out() {
+  public static PrintStream out() {
     return System.out;
   }
 
@@ -99,12 +99,12 @@ final class Console {
     out().flush();
   }
 
-  static void say(String fmt, Object... args) {
+  public static void say(String fmt, Object... args) {
     out().println(String.format(Locale.ROOT, fmt, args));
   }
 
   /** A plain text table. */
-  static void table(List<String> header, List<List<Object>> rows) {
+  public static void table(List<String> header, List<List<Object>> rows) {
     List<Integer> w = new ArrayList<>();
     for (String h : header) {
       w.add(h.length());

@@ -14,7 +14,7 @@ import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 
 /** The edge-node side of the pipeline: landing files atomically, and finding complete instances. */
-final class Landing {
+public final class Landing {
   static final DateTimeFormatter INSTANCE = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH");
 
   private Landing() {}
@@ -26,7 +26,7 @@ final class Landing {
    * (a name already there is refused) and the done-flag is written again: the next run loads the new
    * files as a follow-up batch of that instance.
    */
-  static org.apache.hadoop.fs.Path land(FileSystem fs, String landingRoot, String instance, List<Path> files, String doneFlag) throws IOException {
+  public static org.apache.hadoop.fs.Path land(FileSystem fs, String landingRoot, String instance, List<Path> files, String doneFlag) throws IOException {
     for (Path f : files) {
       if (!Files.isRegularFile(f)) {
         throw new CliException("cannot land " + f + ": no such file");
@@ -68,7 +68,7 @@ final class Landing {
     return target;
   }
 
-  static String currentHour() {
+  public static String currentHour() {
     return INSTANCE.format(LocalDateTime.now(ZoneOffset.UTC));
   }
 

@@ -11,6 +11,7 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
@@ -28,27 +29,39 @@ import org.apache.spark.sql.SparkSession;
  * <p>Precedence, lowest first: these defaults &lt; {@code --config FILE} &lt; {@code --conf k=v}
  * &lt; dedicated options ({@code --landing}, {@code --warehouse}, {@code --mysql-url}, ...).
  */
-final class LocalEnv implements AutoCloseable {
-  static final String[] VALUED = {
-    "--workdir", "--landing", "--warehouse", "--mysql-url", "--mysql-user", "--mysql-password", "--mysql-port", "--config"
-  };
-  static final String[] FLAGS = {"--hdfs", "--verbose"};
+public final class LocalEnv implements AutoCloseable {
+  /**
+   * What the command line says about the environment: an option not given is null (the embedded default
+   * applies); {@code conf} holds the {@code --conf key=value} settings in the order given.
+   */
+  public record Settings(
+      Path workdir,
+      String landing,
+      String warehouse,
+      String mysqlUrl,
+      String mysqlUser,
+      String mysqlPassword,
+      int mysqlPort,
+      String configFile,
+      List<String> conf,
+      boolean hdfs,
+      boolean verbose) {}
 
-  final Path workdir;
-  final JobConfig config;
+  public final Path workdir;
+  public final JobConfig config;
   final boolean verbose;
   private final Console console;
   private SparkSession spark;
   private EmbeddedMariaDb db;
   private MiniDFSCluster hdfs;
-  private final Args args;
+  private final Settings settings;
   private final Map<String, String> base = new LinkedHashMap<>();
 
-  private LocalEnv(Args args, Path workdir, Console console, boolean startHdfs) {
-    this.args = args;
+  private LocalEnv(Settings settings, Path workdir, Console console, boolean startHdfs) {
+    this.settings = settings;
     this.workdir = workdir;
     this.console = console;
-    this.verbose = args.has("--verbose");
+    this.verbose = settings.verbose();
     quietLogs(verbose);
     String fsRoot = "file://" + workdir.toAbsolutePath();
     if (startHdfs) {
@@ -59,32 +72,32 @@ final class LocalEnv implements AutoCloseable {
     base.put(Keys.STAGING_ROOT.name(), fsRoot + "/staging");
     base.put(Keys.REJECTED_ROOT.name(), fsRoot + "/rejected");
     base.put(Keys.CATALOG_WAREHOUSE.name(), fsRoot + "/warehouse");
-    if (args.has("--config")) {
-      base.putAll(JobConfig.readProperties(args.get("--config", null)));
+    if (settings.configFile() != null) {
+      base.putAll(JobConfig.readProperties(settings.configFile()));
     }
-    for (String kv : args.conf) {
+    for (String kv : settings.conf()) {
       int eq = kv.indexOf('=');
       if (eq <= 0) {
         throw new CliException("--conf expects key=value, found '" + kv + "'");
       }
       base.put(kv.substring(0, eq).trim(), kv.substring(eq + 1).trim());
     }
-    if (args.has("--landing")) {
-      String landing = toUri(args.get("--landing", null));
+    if (settings.landing() != null) {
+      String landing = toUri(settings.landing());
       base.put(Keys.LANDING_ROOT.name(), landing);
     }
-    if (args.has("--warehouse")) {
-      base.put(Keys.CATALOG_WAREHOUSE.name(), toUri(args.get("--warehouse", null)));
+    if (settings.warehouse() != null) {
+      base.put(Keys.CATALOG_WAREHOUSE.name(), toUri(settings.warehouse()));
     }
-    if (args.has("--mysql-url")) {
-      base.put(Keys.MYSQL_URL.name(), args.get("--mysql-url", null));
+    if (settings.mysqlUrl() != null) {
+      base.put(Keys.MYSQL_URL.name(), settings.mysqlUrl());
     }
-    String user = args.get("--mysql-user", System.getenv("CLICKLAKE_MYSQL_USER"));
+    String user = settings.mysqlUser() != null ? settings.mysqlUser() : System.getenv("CLICKLAKE_MYSQL_USER");
     if (user != null) {
       base.put(Keys.MYSQL_USER.name(), user);
     }
-    if (args.has("--mysql-password")) {
-      base.put(Keys.MYSQL_PASSWORD.name(), args.get("--mysql-password", null));
+    if (settings.mysqlPassword() != null) {
+      base.put(Keys.MYSQL_PASSWORD.name(), settings.mysqlPassword());
     }
     try {
       this.config = JobConfig.builder().putAll(base).build();
@@ -93,14 +106,14 @@ final class LocalEnv implements AutoCloseable {
     }
   }
 
-  static LocalEnv open(Args args, Console console) {
-    Path workdir = Path.of(args.get("--workdir", "work")).toAbsolutePath().normalize();
+  public static LocalEnv open(Settings settings, Console console) {
+    Path workdir = settings.workdir().toAbsolutePath().normalize();
     try {
       Files.createDirectories(workdir);
     } catch (IOException e) {
       throw new CliException("cannot create the working directory " + workdir + ": " + e.getMessage());
     }
-    return new LocalEnv(args, workdir, console, args.has("--hdfs"));
+    return new LocalEnv(settings, workdir, console, settings.hdfs());
   }
 
   private static String toUri(String p) {
@@ -119,7 +132,7 @@ final class LocalEnv implements AutoCloseable {
    * never stopped before the JVM exits (stopping and restarting contexts in one JVM is fragile on
    * Spark 4); each command gets a new session over it, so its catalogs and settings are its own.
    */
-  SparkSession spark() {
+  public SparkSession spark() {
     if (spark == null) {
       SparkSession.Builder b =
           SparkSession.builder()
@@ -146,11 +159,11 @@ final class LocalEnv implements AutoCloseable {
     return spark;
   }
 
-  Configuration hadoopConf() {
+  public Configuration hadoopConf() {
     return spark().sparkContext().hadoopConfiguration();
   }
 
-  FileSystem fs(String uri) {
+  public FileSystem fs(String uri) {
     try {
       return FileSystem.get(URI.create(uri), hadoop());
     } catch (IOException e) {
@@ -170,13 +183,13 @@ final class LocalEnv implements AutoCloseable {
   }
 
   /** Config with the MySQL connection: the given server (checked reachable), or the embedded one. */
-  JobConfig withDatabase() {
+  public JobConfig withDatabase() {
     if (config.isSet(Keys.MYSQL_URL)) {
       checkReachable(config.get(Keys.MYSQL_URL));
       return config;
     }
     if (db == null) {
-      int port = (int) args.getLong("--mysql-port", 3307);
+      int port = settings.mysqlPort();
       Console.say("starting embedded MariaDB on 127.0.0.1:%d (data in %s)", port, workdir.resolve("mariadb"));
       db = EmbeddedMariaDb.start(workdir.resolve("mariadb"), port);
     }
@@ -199,7 +212,7 @@ final class LocalEnv implements AutoCloseable {
     }
   }
 
-  String describeDatabase() {
+  public String describeDatabase() {
     if (db != null) {
       return "embedded MariaDB: mysql -h 127.0.0.1 -P " + db.port() + " -u root " + EmbeddedMariaDb.DATABASE
           + "   (JDBC " + db.url().replaceAll("\\?.*", "") + ")";

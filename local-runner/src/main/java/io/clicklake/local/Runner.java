@@ -28,19 +28,19 @@ import org.apache.spark.sql.SparkSession;
  * Processes complete landing instances, oldest first, through stage → clean → marts → export →
  * purge: the local twin of the Oozie ingest coordinator and workflow, calling the same job classes.
  */
-final class Runner {
+public final class Runner {
   private final LocalEnv env;
   private final Console console;
   private final Set<String> reportedIncomplete = new HashSet<>();
-  final List<List<Object>> summary = new ArrayList<>();
+  public final List<List<Object>> summary = new ArrayList<>();
 
-  Runner(LocalEnv env, Console console) {
+  public Runner(LocalEnv env, Console console) {
     this.env = env;
     this.console = console;
   }
 
   /** Batches that failed in this pass: batch, step, the one-line error. */
-  final List<List<Object>> failures = new ArrayList<>();
+  public final List<List<Object>> failures = new ArrayList<>();
 
   /**
    * One pass over the landing root: every complete instance, oldest first, is staged, then each of
@@ -48,7 +48,7 @@ final class Runner {
    * export and purge. A batch that fails is recorded as failed in its batch row, reported, and left for
    * the next pass; the pass goes on with the next batch. Returns the number of batches processed.
    */
-  int runOnce(JobConfig config) throws IOException {
+  public int runOnce(JobConfig config) throws IOException {
     String root = config.require(Keys.LANDING_ROOT);
     FileSystem fs = env.fs(root);
     Path rootPath = new Path(root);
@@ -100,7 +100,7 @@ final class Runner {
   }
 
   private void failed(String batchId, String step, RuntimeException e) {
-    String message = Pipeline.rootMessage(e);
+    String message = OneLine.of(e);
     Console.say("  batch %s failed at %s: %s", batchId, step, message);
     Console.say("  (recorded as failed in its batch row; the next run retries it)");
     if (verbose) {
@@ -109,7 +109,7 @@ final class Runner {
     failures.add(List.of(batchId, step, message.length() > 160 ? message.substring(0, 157) + "..." : message));
   }
 
-  boolean verbose;
+  public boolean verbose;
 
   void process(JobConfig config, int filesMoved) {
     SparkSession spark = env.spark();
@@ -162,7 +162,7 @@ final class Runner {
     }
   }
 
-  void printSummary() {
+  public void printSummary() {
     if (summary.isEmpty() && failures.isEmpty()) {
       Console.say("no complete landing instance to process");
       return;

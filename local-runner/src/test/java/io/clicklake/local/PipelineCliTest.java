@@ -1,7 +1,9 @@
 package io.clicklake.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import io.clicklake.local.cli.Pipeline;
 import io.clicklake.testing.MariaDbTestServer;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,9 +14,11 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -28,6 +32,9 @@ import org.junit.jupiter.api.io.TempDir;
 class PipelineCliTest {
   static MariaDbTestServer db;
   @TempDir static Path tmp;
+
+  /** The closing progress line of a step. */
+  private static final Pattern STEP_LINE = Pattern.compile("(?m)^  (stage|clean|marts|export|purge) .* s$");
 
   @BeforeAll
   static void startDatabase() {
@@ -343,14 +350,11 @@ class PipelineCliTest {
         "--mysql-url", db.url("cli_watch"), "--workdir", work, "--conf", "clicklake.test.fail-after=before-purge")));
     try {
       watch.start();
-      long deadline = System.currentTimeMillis() + 300_000;
       String failed = "batch 2019-10-01-00 failed at purge";
       String summary = "failed (recorded in the batch rows; the next run retries them)";
       // the summary closes a pass; watch then waits 4 s for the next poll, which is when it is interrupted
-      while (out.toString(StandardCharsets.UTF_8).split(java.util.regex.Pattern.quote(summary), -1).length < 3 && watch.isAlive()
-          && System.currentTimeMillis() < deadline) {
-        watch.join(200); // poll the output; returns at once if watch ended
-      }
+      await("two passes of watch, or its end").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200))
+          .until(() -> out.toString(StandardCharsets.UTF_8).split(Pattern.quote(summary), -1).length >= 3 || !watch.isAlive());
       assertThat(out.toString(StandardCharsets.UTF_8).split(failed, -1).length - 1)
           .as("the failed batch is reported, and retried on the next poll while watch goes on").isGreaterThanOrEqualTo(2);
       assertThat(watch.isAlive()).as("one failing batch does not stop watch").isTrue();
@@ -382,19 +386,15 @@ class PipelineCliTest {
   }
 
   /** Polls the log (deadline 5 min) until n steps have printed their closing progress line; false if the run ended first. */
-  static boolean waitForStepLines(Path log, int n, Process p) throws IOException, InterruptedException {
-    long deadline = System.currentTimeMillis() + 300_000;
-    java.util.regex.Pattern step = java.util.regex.Pattern.compile("(?m)^  (stage|clean|marts|export|purge) .* s$");
-    while (System.currentTimeMillis() < deadline) {
-      String text = Files.exists(log) ? Files.readString(log) : "";
-      if (step.matcher(text).results().count() >= n) {
-        return true;
-      }
-      if (p.waitFor(100, java.util.concurrent.TimeUnit.MILLISECONDS)) { // poll: returns at once if the run ended
-        return false;
-      }
-    }
-    throw new AssertionError("no " + n + " finished steps in " + log + " within 5 min");
+  static boolean waitForStepLines(Path log, int n, Process p) throws IOException {
+    await(n + " finished steps in " + log + ", or the end of the run").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> finishedSteps(log) >= n || !p.isAlive());
+    return finishedSteps(log) >= n;
+  }
+
+  private static long finishedSteps(Path log) throws IOException {
+    String text = Files.exists(log) ? Files.readString(log) : "";
+    return STEP_LINE.matcher(text).results().count();
   }
 
   static String[] concat(String[] a, String[] b) {

@@ -29,6 +29,8 @@ import org.apache.oozie.client.OozieClient;
 import org.apache.oozie.client.WorkflowAction;
 import org.apache.oozie.client.WorkflowJob;
 import org.apache.oozie.util.XConfiguration;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -198,6 +200,11 @@ class IngestCoordinatorEndToEndTest {
     return resolved("landingRoot") + "/" + yyyyMmDdHh;
   }
 
+  /** Waiting on the asynchronous engine: {@code what} names the wait in the timeout's message. */
+  private static ConditionFactory poll(String what, Duration timeout) {
+    return Awaitility.await(what).atMost(timeout).pollInterval(Duration.ofMillis(250));
+  }
+
   private static CoordinatorAction onlyAction(String coordId) throws Exception {
     CoordinatorJob job = cluster.coordClient().getCoordJobInfo(coordId);
     return job.getActions().isEmpty() ? null : job.getActions().get(0);
@@ -205,19 +212,14 @@ class IngestCoordinatorEndToEndTest {
 
   private static WorkflowJob workflowOf(String coordId) throws Exception {
     CoordinatorAction action =
-        Poll.until(
-            "coordinator " + coordId + " to start a workflow",
-            Duration.ofSeconds(60),
-            () -> onlyAction(coordId),
-            a -> a.getExternalId() != null);
+        poll("coordinator " + coordId + " to start a workflow", Duration.ofSeconds(60))
+            .until(() -> onlyAction(coordId), a -> a != null && a.getExternalId() != null);
     return cluster.workflowClient().getJobInfo(action.getExternalId());
   }
 
   private static WorkflowJob waitForEnd(String wfId, Duration timeout) throws Exception {
     OozieClient client = cluster.workflowClient();
-    return Poll.until(
-        "workflow " + wfId + " to end",
-        timeout,
+    return poll("workflow " + wfId + " to end", timeout).until(
         () -> client.getJobInfo(wfId),
         wf -> wf.getStatus() != WorkflowJob.Status.PREP
             && wf.getStatus() != WorkflowJob.Status.RUNNING
@@ -281,30 +283,29 @@ class IngestCoordinatorEndToEndTest {
     String coordId = cluster.coordClient().run(realJobProperties("2026-11-27T14:00Z", "2026-11-27T15:00Z"));
 
     CoordinatorAction waiting =
-        Poll.until(
-            "the coordinator action to wait for its input",
-            Duration.ofSeconds(60),
-            () -> onlyAction(coordId),
-            a -> a.getStatus() == CoordinatorAction.Status.WAITING && a.getMissingDependencies() != null);
+        poll("the coordinator action to wait for its input", Duration.ofSeconds(60))
+            .until(
+                () -> onlyAction(coordId),
+                a -> a != null
+                    && a.getStatus() == CoordinatorAction.Status.WAITING
+                    && a.getMissingDependencies() != null);
     assertThat(waiting.getMissingDependencies())
         .as("what the action waits for")
         .contains(instance);
-    Poll.holds(
-        "the action to keep WAITING while the instance has files but no _READY",
-        Duration.ofSeconds(5),
-        () -> onlyAction(coordId),
-        a -> a.getStatus() == CoordinatorAction.Status.WAITING && a.getExternalId() == null);
+    // during: the condition must hold on every poll for 5 s; atMost leaves room for one poll after that
+    poll("the action to keep WAITING while the instance has files but no _READY", Duration.ofSeconds(6))
+        .during(Duration.ofSeconds(5))
+        .until(
+            () -> onlyAction(coordId),
+            a -> a.getStatus() == CoordinatorAction.Status.WAITING && a.getExternalId() == null);
 
     write(instance + "/_READY", "");
     WorkflowJob wf = waitForEnd(workflowOf(coordId).getId(), REAL_WORKFLOW_TIMEOUT);
     assertThat(wf.getStatus()).as(describe(wf)).isEqualTo(WorkflowJob.Status.SUCCEEDED);
     System.out.println("real jobs: " + describe(wf));
     CoordinatorAction done =
-        Poll.until(
-            "the coordinator action to end",
-            Duration.ofSeconds(60),
-            () -> onlyAction(coordId),
-            a -> a.getStatus() != CoordinatorAction.Status.RUNNING);
+        poll("the coordinator action to end", Duration.ofSeconds(60))
+            .until(() -> onlyAction(coordId), a -> a != null && a.getStatus() != CoordinatorAction.Status.RUNNING);
     assertThat(done.getStatus()).as("coordinator action").isEqualTo(CoordinatorAction.Status.SUCCEEDED);
 
     assertThat(workflowConf(wf))
@@ -392,9 +393,7 @@ class IngestCoordinatorEndToEndTest {
     rerun.setProperty(OozieClient.USER_NAME, cluster.user);
     cluster.workflowClient().reRun(failed.getId(), rerun);
     WorkflowJob rerunDone =
-        Poll.until(
-            "the rerun to end",
-            WORKFLOW_TIMEOUT,
+        poll("the rerun to end", WORKFLOW_TIMEOUT).until(
             () -> cluster.workflowClient().getJobInfo(failed.getId()),
             wf -> wf.getStatus() == WorkflowJob.Status.SUCCEEDED
                 || wf.getStatus() == WorkflowJob.Status.KILLED && wf.getRun() > failed.getRun()
@@ -446,9 +445,7 @@ class IngestCoordinatorEndToEndTest {
     OozieClient bundles = cluster.bundleClient();
     String bundleId = bundles.run(props);
     org.apache.oozie.client.BundleJob bundle =
-        Poll.until(
-            "the bundle to submit its coordinators",
-            Duration.ofSeconds(60),
+        poll("the bundle to submit its coordinators", Duration.ofSeconds(60)).until(
             () -> bundles.getBundleJobInfo(bundleId),
             b -> b.getCoordinators().size() == 2
                 && b.getCoordinators().stream().allMatch(c -> c.getId() != null));

@@ -1,8 +1,13 @@
-package io.clicklake.local;
+package io.clicklake.local.cli;
 
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.generate.EventGenerator;
+import io.clicklake.local.CliException;
+import io.clicklake.local.Console;
+import io.clicklake.local.Landing;
+import io.clicklake.local.LocalEnv;
+import io.clicklake.local.Runner;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -11,30 +16,54 @@ import java.sql.SQLException;
 import java.time.LocalDateTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /** {@code bin/pipeline demo}: the whole system on one machine, from generated data to the dashboard. */
-final class Demo {
-  private Demo() {}
+@Command(
+    name = "demo",
+    description = {
+      "generate a sample, land it as three hourly instances and run every stage; print the marts",
+      "Generates N rows with faults as three hourly files, lands them as three instances with done-flags, runs stage,"
+          + " clean, marts, export and purge over them, prints each batch's accounting and the marts, writes the HTML"
+          + " dashboard, and says how to connect. Starts from an empty work directory unless --keep."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Option(
+      names = "--rows",
+      paramLabel = "N",
+      defaultValue = "210000",
+      description = "events to generate (default ${DEFAULT-VALUE})")
+  long rows;
 
-  static int run(List<String> rest) throws IOException, SQLException {
-    List<String> args = new ArrayList<>(rest);
-    if (!args.contains("--workdir")) {
-      args.add("--workdir");
-      args.add("work/demo");
-    }
-    Args a = Args.parse(args, Pipeline.set(LocalEnv.VALUED, new String[] {"--rows", "--faults"}), Pipeline.set(LocalEnv.FLAGS, new String[] {"--keep"}));
-    long rows = a.getLong("--rows", 210_000);
-    double faults = a.getDouble("--faults", 0.01);
+  @Option(
+      names = "--faults",
+      paramLabel = "F",
+      defaultValue = "0.01",
+      description = "share of faulty rows (default ${DEFAULT-VALUE})")
+  double faults;
+
+  @Option(names = "--keep", description = "keep the working directory of an earlier demo")
+  boolean keep;
+
+  @Mixin HelpOption help;
+
+  @Mixin EnvOptions options;
+
+  @Override
+  public Integer call() throws IOException, SQLException {
     if (rows < 3) {
       throw new CliException("--rows expects at least 3, found " + rows);
     }
     long t0 = System.nanoTime();
-    Path workdir = Path.of(a.get("--workdir", null)).toAbsolutePath().normalize();
-    if (!a.has("--keep")) {
-      Pipeline.deleteTree(workdir);
+    LocalEnv.Settings settings = options.settings("work/demo");
+    if (!keep) {
+      WorkDir.delete(settings.workdir().toAbsolutePath().normalize());
     }
     Console console = new Console();
-    try (LocalEnv env = LocalEnv.open(a, console)) {
+    try (LocalEnv env = LocalEnv.open(settings, console)) {
       Path incoming = env.workdir.resolve("incoming");
       Files.createDirectories(incoming);
       Console.say("generating %,d events with %.1f%% faults in three hourly files under %s", rows, faults * 100, incoming);
@@ -63,8 +92,8 @@ final class Demo {
       Runner runner = new Runner(env, console);
       runner.runOnce(cfg);
       runner.printSummary();
-      Pipeline.printMarts(cfg, env);
-      Path dashboard = Pipeline.writeDashboard(cfg, env, env.workdir.resolve("dashboard.html"));
+      Marts.print(cfg);
+      Path dashboard = Marts.writeDashboard(cfg, env.workdir.resolve("dashboard.html"));
       Console.say("");
       Console.say("dashboard:  %s", dashboard);
       Console.say("database:   %s", env.describeDatabase());

@@ -1,4 +1,4 @@
-package io.clicklake.local;
+package io.clicklake.local.cli;
 
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
@@ -9,6 +9,9 @@ import io.clicklake.job.ExportMartsJob;
 import io.clicklake.job.PurgeStagingJob;
 import io.clicklake.job.SparkJob;
 import io.clicklake.job.StageLandingJob;
+import io.clicklake.local.Console;
+import io.clicklake.local.Landing;
+import io.clicklake.local.LocalEnv;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -22,11 +25,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
+import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 
 /**
  * {@code bin/pipeline bench}: generates data (not timed), runs the full pipeline on the embedded
@@ -34,14 +41,53 @@ import org.apache.spark.sql.SparkSession;
  * groupBy marts, Spark's default JDBC overwrite); prints per-stage wall time, rows/s, MB/s and peak
  * heap, and appends the run to docs/benchmarks.md.
  */
-final class Bench {
-  static final String HELP =
-      "usage: bin/pipeline bench --rows N [--faults F (default 0.01)] [--batches B (default 1)] [--incremental-rows M]\n"
-          + "                          [--no-baseline] [--report FILE (default docs/benchmarks.md)] [--workdir DIR (default ./work/bench)]\n"
-          + "Generates N rows in B hourly files (not timed), runs landing → stage → clean → marts → MySQL → purge and times each stage;\n"
-          + "with --incremental-rows, then times one more batch of M rows on top. The baseline runs on the same files.";
+@Command(
+    name = "bench",
+    description = {
+      "benchmark the pipeline against a tutorial-style baseline",
+      "Generates N rows in B hourly files (not timed), runs landing → stage → clean → marts → MySQL → purge and times"
+          + " each stage; with --incremental-rows, then times one more batch of M rows on top. The baseline runs on the"
+          + " same files."
+    })
+final class BenchCommand implements Callable<Integer> {
+  @Option(names = "--rows", paramLabel = "N", required = true, description = "events in the main batches")
+  long rows;
 
-  private Bench() {}
+  @Option(
+      names = "--faults",
+      paramLabel = "F",
+      defaultValue = "0.01",
+      description = "share of faulty rows (default ${DEFAULT-VALUE})")
+  double faults;
+
+  @Option(
+      names = "--batches",
+      paramLabel = "B",
+      defaultValue = "1",
+      description = "hourly batches (default ${DEFAULT-VALUE})")
+  int batches;
+
+  @Option(
+      names = "--incremental-rows",
+      paramLabel = "M",
+      defaultValue = "0",
+      description = "then time one more batch of M rows on top")
+  long incRows;
+
+  @Option(names = "--no-baseline", description = "skip the baseline")
+  boolean noBaseline;
+
+  @Option(
+      names = "--report",
+      paramLabel = "FILE",
+      defaultValue = "docs/benchmarks.md",
+      description = "the report the run is appended to (default ${DEFAULT-VALUE})")
+  Path report;
+
+  @Mixin HelpOption help;
+
+  @Mixin EnvOptions options;
+
 
   /** One timed stage. */
   static final class Timing {
@@ -129,25 +175,12 @@ final class Bench {
     return r;
   }
 
-  static int run(List<String> rest) throws IOException, SQLException {
-    List<String> args = new ArrayList<>(rest);
-    if (!args.contains("--workdir")) {
-      args.add("--workdir");
-      args.add("work/bench");
-    }
-    Args a = Args.parse(args, Pipeline.set(LocalEnv.VALUED, new String[] {"--rows", "--faults", "--batches", "--incremental-rows", "--report"}),
-        Pipeline.set(LocalEnv.FLAGS, new String[] {"--no-baseline"}));
-    if (!a.has("--rows")) {
-      throw new CliException("bench needs --rows N");
-    }
-    long rows = a.getLong("--rows", 0);
-    double faults = a.getDouble("--faults", 0.01);
-    int batches = (int) a.getLong("--batches", 1);
-    long incRows = a.getLong("--incremental-rows", 0);
-    Path workdir = Path.of(a.get("--workdir", null)).toAbsolutePath().normalize();
-    Pipeline.deleteTree(workdir);
+  @Override
+  public Integer call() throws IOException, SQLException {
+    LocalEnv.Settings settings = options.settings("work/bench");
+    WorkDir.delete(settings.workdir().toAbsolutePath().normalize());
     Console console = new Console();
-    try (LocalEnv env = LocalEnv.open(a, console)) {
+    try (LocalEnv env = LocalEnv.open(settings, console)) {
       Path incoming = env.workdir.resolve("incoming");
       long users = Math.max(1, (rows + incRows) / 14);
       List<List<Path>> files = new ArrayList<>();
@@ -182,7 +215,7 @@ final class Bench {
       }
       double baseline = 0;
       List<Timing> base = new ArrayList<>();
-      if (!a.has("--no-baseline")) {
+      if (!noBaseline) {
         List<String> paths = new ArrayList<>();
         for (int b = 0; b < batches; b++) {
           paths.add(files.get(b).get(0).toUri().toString());
@@ -201,7 +234,7 @@ final class Bench {
         Console.table(List.of("incremental", "seconds", "rows", "rows/s", "MB/s", "peak heap MB"), toRows(inc));
         Console.say("  incremental batch end to end: %.1f s", incTotal);
       }
-      report(Path.of(a.get("--report", "docs/benchmarks.md")), rows, faults, batches, incRows, main, total, inc, incTotal, baseline, env);
+      report(report, rows, faults, batches, incRows, main, total, inc, incTotal, baseline, env);
       return 0;
     }
   }
