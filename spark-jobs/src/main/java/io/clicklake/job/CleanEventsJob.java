@@ -11,6 +11,7 @@ import io.clicklake.io.ChunkLines;
 import io.clicklake.io.FileInspector;
 import io.clicklake.io.FileReport;
 import io.clicklake.io.SerializableConf;
+import io.clicklake.io.StagingArea;
 import io.clicklake.quality.ParsedRow;
 import io.clicklake.quality.Reason;
 import io.clicklake.quality.RowRules;
@@ -193,7 +194,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
   /** Shares the ingest lease with staging: no file moves into a batch while it is cleaned. */
   @Override
   public String lockName() {
-    return StageLandingJob.INGEST_LOCK;
+    return StagingArea.INGEST_LOCK;
   }
 
   /** Cleans the configured batch, or every staged batch of the instance that is not cleaned yet. */
@@ -208,7 +209,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     lake.ensure(spark, TableNames.INGEST);
     BatchLedger ledger = new BatchLedger(spark, lake);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    Path staging = StageLandingJob.stagingDir(config, batchId);
+    Path staging = StagingArea.dir(config, batchId);
 
     java.util.Optional<BatchRecord> batch = ledger.read(batchId);
     if (batch.map(b -> b.done(Stage.CLEAN)).orElse(false)) {
@@ -220,7 +221,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     if (batch.isEmpty()) {
       throw new InputException("batch " + batchId + " is not staged; run StageLandingJob for its instance first");
     }
-    sealStaging(hadoop, staging);
+    StagingArea.seal(hadoop, staging);
 
     List<FileReport> reports = inspect(spark, hadoop, staging, config.getLong(Keys.SPLIT_BYTES));
     List<String> shas = reports.stream().map(r -> r.sha256).collect(Collectors.toList());
@@ -244,7 +245,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     Map<String, Map<String, Long>> quarantined = new HashMap<>();
     Map<String, Long> duplicates = new HashMap<>();
     Map<String, Long> kept = new HashMap<>();
-    Path parsedDir = new Path(staging, PARSED_DIR);
+    Path parsedDir = new Path(staging, StagingArea.PARSED_DIR);
     if (!toParse.isEmpty()) {
       // One parse of every line, written once to Parquet beside the staged files: every later step reads
       // only the columns it needs from there, so memory stays flat however large the batch is.
@@ -349,7 +350,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     ledger.update(batchId, Stage.CLEAN, batch, changes);
 
     moveRejected(config, hadoop, batchId, staging, files);
-    deleteParsed(hadoop, new Path(staging, PARSED_DIR));
+    deleteParsed(hadoop, new Path(staging, StagingArea.PARSED_DIR));
     LOG.info("{}", result);
     return result;
   }
@@ -378,19 +379,6 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
   /** The rows a batch wrote to an append-only table: the durable answer to "did this write commit?". */
   private static Dataset<Row> rowsOfBatch(SparkSession spark, Lake lake, String table, String batchId) {
     return spark.table(lake.table(table)).where(col("batch_id").equalTo(batchId));
-  }
-
-  /** Marks the staging directory: from now on, files landing in the instance form a follow-up batch. */
-  private static void sealStaging(Configuration hadoop, Path staging) {
-    try {
-      FileSystem fs = staging.getFileSystem(hadoop);
-      Path marker = new Path(staging, StageLandingJob.CLEAN_STARTED);
-      if (!fs.exists(marker)) {
-        fs.create(marker, true).close();
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot mark " + staging + " as being cleaned", e);
-    }
   }
 
   /**
@@ -437,15 +425,12 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
   /** Up to this many later copies are broadcast to the tasks that drop them; more are joined by shuffle. */
   private static final long BROADCAST_LATER_COPIES = 2_000_000L;
 
-  /** Where the parsed rows of a batch are kept between the steps of this stage; deleted when it is done. */
-  static final String PARSED_DIR = "_parsed";
-
   /** One task per file: the streaming inspection. Reports are small (a few numbers per file). */
   private static List<FileReport> inspect(SparkSession spark, Configuration hadoop, Path staging, long splitBytes) {
     List<String> paths = new ArrayList<>();
     try {
       FileSystem fs = staging.getFileSystem(hadoop);
-      for (FileStatus f : StageLandingJob.dataFiles(fs, staging)) {
+      for (FileStatus f : StagingArea.dataFiles(fs, staging)) {
         paths.add(f.getPath().toString());
       }
     } catch (IOException e) {
