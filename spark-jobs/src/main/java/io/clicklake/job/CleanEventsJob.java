@@ -10,7 +10,6 @@ import io.clicklake.io.Chunk;
 import io.clicklake.io.ChunkLines;
 import io.clicklake.io.FileInspector;
 import io.clicklake.io.FileReport;
-import io.clicklake.io.SerializableConf;
 import io.clicklake.io.StagingArea;
 import io.clicklake.quality.ParsedRow;
 import io.clicklake.quality.Reason;
@@ -42,6 +41,7 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.apache.iceberg.hadoop.SerializableConfiguration;
 import org.apache.spark.api.java.JavaRDD;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.sql.Dataset;
@@ -439,7 +439,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     if (paths.isEmpty()) {
       return List.of();
     }
-    SerializableConf conf = new SerializableConf(hadoop);
+    SerializableConfiguration conf = new SerializableConfiguration(hadoop);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     spark.sparkContext().setJobDescription("inspect " + paths.size() + " file(s)");
     List<FileReport> reports =
@@ -459,7 +459,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     for (FileReport r : toParse) {
       chunks.addAll(Chunk.of(all.indexOf(r), r));
     }
-    SerializableConf conf = new SerializableConf(hadoop);
+    SerializableConfiguration conf = new SerializableConfiguration(hadoop);
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // progress only (the local runner shows it); counts come from the data, never from this
     LongAccumulator progress = spark.sparkContext().longAccumulator("clicklake.rows");
