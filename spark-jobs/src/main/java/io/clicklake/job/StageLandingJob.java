@@ -136,7 +136,8 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
         String latestId = BatchLedger.followUpId(base, latest);
         BatchRecord latestRecord = known.get(latestId);
         boolean sealed = latestRecord != null && (latestRecord.started(Stage.CLEAN) || latestRecord.started(Stage.PURGE))
-            || fs.exists(new Path(StagingArea.dir(config, latestId), StagingArea.CLEAN_STARTED));
+            || fs.exists(
+                new Path(StagingArea.dir(config, latestId), StagingArea.CLEAN_STARTED));
         if (!sealed) {
           batchId = latestId;
         } else if (files.length == 0) {

@@ -3,6 +3,7 @@ package io.clicklake.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clicklake.clean.FileResult;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.testing.LakehouseTestBase;
@@ -34,7 +35,7 @@ class CleanEventsJobTest extends LakehouseTestBase {
 
   /** The accounting identity for the batch and for every file, in the result and in the tables. */
   static void assertAccounting(Env env, CleanEventsJob.Result r) {
-    for (CleanEventsJob.FileResult f : r.files) {
+    for (FileResult f : r.files) {
       assertThat(f.rowsRead).as("identity for file %s", f.fileName).isEqualTo(f.rowsClean + f.rowsQuarantined + f.rowsDuplicate);
     }
     assertThat(r.rowsRead()).as("identity for batch %s", r.batchId).isEqualTo(r.rowsClean() + r.rowsQuarantined() + r.rowsDuplicate());
