@@ -2,6 +2,7 @@ package io.clicklake.clean;
 
 import io.clicklake.io.FileReport;
 import io.clicklake.quality.Reason;
+import io.clicklake.table.BatchRecord;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -85,6 +86,15 @@ public final class Accounting {
     }
     for (FileReport r : triage.reports()) {
       parsed.quarantinedByReason(r.name).forEach((k, v) -> byReason.merge(k, v, Long::sum));
+    }
+    return byReason;
+  }
+
+  /** The per-reason counts a batch's record holds once its clean stage is done. */
+  public static Map<String, Long> recordedByReason(BatchRecord batch) {
+    Map<String, Long> byReason = new TreeMap<>();
+    for (Reason reason : Reason.values()) {
+      byReason.put(reason.code(), batch.count("q_" + reason.code()));
     }
     return byReason;
   }

@@ -10,6 +10,8 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The layout of the staging area that the stage, clean and purge jobs share: one directory per batch
@@ -17,6 +19,8 @@ import org.apache.hadoop.fs.Path;
  * files are data (data contract section 1).
  */
 public final class StagingArea {
+  private static final Logger LOG = LoggerFactory.getLogger(StagingArea.class);
+
   /** The lease stage and clean share: a file must never move into a batch while it is cleaned. */
   public static final String INGEST_LOCK = "ingest";
 
@@ -68,6 +72,16 @@ public final class StagingArea {
       }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot mark " + staging + " as being cleaned", e);
+    }
+  }
+
+  /** Deletes the batch's parsed rows, best effort: the purge removes them with the staging directory anyway. */
+  public static void deleteParsed(Configuration hadoop, Path staging) {
+    Path dir = new Path(staging, PARSED_DIR);
+    try {
+      dir.getFileSystem(hadoop).delete(dir, true);
+    } catch (IOException e) {
+      LOG.warn("cannot delete {} (the purge stage removes it with the staging directory): {}", dir, e.getMessage());
     }
   }
 }

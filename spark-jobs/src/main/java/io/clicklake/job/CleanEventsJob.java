@@ -16,14 +16,12 @@ import io.clicklake.io.BatchIds;
 import io.clicklake.io.Chunk;
 import io.clicklake.io.ChunkParser;
 import io.clicklake.io.StagingArea;
-import io.clicklake.quality.Reason;
 import io.clicklake.table.BatchLedger;
 import io.clicklake.table.BatchRecord;
 import io.clicklake.table.BatchRecord.Stage;
 import io.clicklake.table.BatchRecord.Status;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -141,7 +139,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
 
     Optional<BatchRecord> batch = ledger.read(batchId);
     if (batch.map(b -> b.done(Stage.CLEAN)).orElse(false)) {
-      Result r = new Result(batchId, tables.recordedFiles(), recordedByReason(batch.get()), true);
+      Result r = new Result(batchId, tables.recordedFiles(), Accounting.recordedByReason(batch.get()), true);
       RejectedArea.moveRejected(config, hadoop, batchId, staging, r.files);
       LOG.info("batch {}: clean stage already done, nothing written", batchId);
       return r;
@@ -152,13 +150,13 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     StagingArea.seal(hadoop, staging);
 
     FileTriage triage = FileTriage.run(spark, lake, batchId, staging, config.getLong(Keys.SPLIT_BYTES));
-    Path parsedDir = new Path(staging, StagingArea.PARSED_DIR);
     List<Chunk> chunks = triage.chunks();
     Accounting accounting = new Accounting(batchId, triage, ParseSummary.EMPTY, Map.of());
     Map<String, Long> kept = Map.of();
     if (!chunks.isEmpty()) {
       // One parse of every line, written once to Parquet beside the staged files: every later step reads
       // only the columns it needs from there, so memory stays flat however large the batch is.
+      Path parsedDir = new Path(staging, StagingArea.PARSED_DIR);
       ChunkParser.parse(spark, chunks).write().mode("overwrite").parquet(parsedDir.toString());
       Dataset<Row> parsed = spark.read().schema(ChunkParser.SCHEMA).parquet(parsedDir.toString());
       Dataset<Row> clean = parsed.where(col("reason").isNull());
@@ -183,7 +181,7 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     Result result = new Result(batchId, files, accounting.quarantinedByReason(), false);
     record(ledger, batch, result);
     RejectedArea.moveRejected(config, hadoop, batchId, staging, files);
-    deleteParsed(hadoop, parsedDir);
+    StagingArea.deleteParsed(hadoop, staging);
     LOG.info("{}", result);
     return result;
   }
@@ -203,21 +201,5 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     result.quarantinedByReason.forEach((k, v) -> changes.set("q_" + k, v));
     changes.done(Stage.CLEAN).status(Status.RUNNING).clearError();
     ledger.update(result.batchId, Stage.CLEAN, batch, changes);
-  }
-
-  private static Map<String, Long> recordedByReason(BatchRecord batch) {
-    Map<String, Long> byReason = new TreeMap<>();
-    for (Reason reason : Reason.values()) {
-      byReason.put(reason.code(), batch.count("q_" + reason.code()));
-    }
-    return byReason;
-  }
-
-  private static void deleteParsed(Configuration hadoop, Path dir) {
-    try {
-      dir.getFileSystem(hadoop).delete(dir, true);
-    } catch (IOException e) {
-      LOG.warn("cannot delete {} (the purge stage removes it with the staging directory): {}", dir, e.getMessage());
-    }
   }
 }
