@@ -1,5 +1,6 @@
 package io.clicklake.local;
 
+import io.clicklake.clean.FileResult;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.job.BuildMartsJob;
@@ -133,7 +134,7 @@ public final class Runner {
         Console.say("      quarantined %-16s %,d", k, v);
       }
     });
-    for (CleanEventsJob.FileResult f : clean.files) {
+    for (FileResult f : clean.files) {
       if (!f.status.equals("loaded")) {
         Console.say("      %s %s: %s", f.status, f.fileName, f.reason);
       }

@@ -11,6 +11,7 @@ import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.ZipException;
@@ -112,11 +113,7 @@ public final class FileInspector {
   }
 
   static String hex(byte[] d) {
-    StringBuilder sb = new StringBuilder(d.length * 2);
-    for (byte b : d) {
-      sb.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-    }
-    return sb.toString();
+    return HexFormat.of().formatHex(d);
   }
 
   /** ASCII whitespace as the blank-line rule sees it (non-ASCII lines go through {@link io.clicklake.quality.Text#isBlankLine}). */

@@ -4,6 +4,7 @@ import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.HexFormat;
 import java.util.zip.CRC32;
 import java.util.zip.DataFormatException;
 import java.util.zip.Inflater;
@@ -244,7 +245,7 @@ public final class StrictGzipInputStream extends FilterInputStream {
   }
 
   private static String hex(int b) {
-    return b < 0 ? "EOF" : String.format("%02x", b);
+    return b < 0 ? "EOF" : HexFormat.of().toHexDigits((byte) b);
   }
 
   @Override

@@ -6,6 +6,7 @@ import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.export.MySqlTarget;
 import io.clicklake.io.BatchIds;
+import io.clicklake.io.StagingArea;
 import io.clicklake.table.BatchLedger;
 import io.clicklake.table.BatchRecord;
 import io.clicklake.table.BatchRecord.Stage;
@@ -105,7 +106,7 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     maybeFail(config, "before-purge");
     boolean wasDone = batch.done(Stage.PURGE);
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
-    Path staging = StageLandingJob.stagingDir(config, batchId);
+    Path staging = StagingArea.dir(config, batchId);
     Path instance = recordedInstance(config, batchId, batch);
     Path rejected = config.isSet(Keys.REJECTED_ROOT) ? new Path(config.get(Keys.REJECTED_ROOT), batchId) : null;
 
@@ -146,8 +147,8 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
         }
       }
       if (fs.exists(staging)) {
-        fs.delete(new Path(staging, CleanEventsJob.PARSED_DIR), true);
-        fs.delete(new Path(staging, StageLandingJob.CLEAN_STARTED), false);
+        fs.delete(new Path(staging, StagingArea.PARSED_DIR), true);
+        fs.delete(new Path(staging, StagingArea.CLEAN_STARTED), false);
         FileStatus[] left = fs.listStatus(staging);
         if (left.length == 0) {
           fs.delete(staging, false);
@@ -295,7 +296,7 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     }
     if (!unstaged.isEmpty()) {
       // tells the Oozie workflow to run again for this instance (its late-files decision)
-      fs.create(new Path(instance, StageLandingJob.FOLLOW_UP), true).close();
+      fs.create(new Path(instance, StagingArea.FOLLOW_UP), true).close();
       LOG.warn("batch {}: kept landing instance {}: {} file(s) arrived after the batch was staged ({}); the next run loads them"
           + " as a follow-up batch", batchId, instance, unstaged.size(), String.join(", ", unstaged));
       return "kept (" + unstaged.size() + " file(s) for a follow-up batch)";
@@ -315,7 +316,7 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
       } catch (IOException e) {
         // a file landed between the listing and the delete: the instance is complete again, keep it for the next run
         fs.create(new Path(instance, flag), true).close();
-        fs.create(new Path(instance, StageLandingJob.FOLLOW_UP), true).close();
+        fs.create(new Path(instance, StagingArea.FOLLOW_UP), true).close();
         LOG.warn("batch {}: a file landed in {} while it was purged; kept it with its done-flag for the next run", batchId, instance);
         return "kept (a file landed during the purge)";
       }

@@ -3,6 +3,7 @@ package io.clicklake.job;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.io.BatchIds;
+import io.clicklake.io.StagingArea;
 import io.clicklake.table.BatchLedger;
 import io.clicklake.table.BatchRecord;
 import io.clicklake.table.BatchRecord.Stage;
@@ -61,11 +62,6 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
     main(new StageLandingJob(), args);
   }
 
-  /** The per-batch staging directory. */
-  public static Path stagingDir(JobConfig config, String batchId) {
-    return new Path(config.require(Keys.STAGING_ROOT), batchId);
-  }
-
   @Override
   public Stage stage() {
     return Stage.STAGE;
@@ -74,22 +70,8 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
   /** Stage and clean share one lease: a file must never move into a batch whose clean has begun. */
   @Override
   public String lockName() {
-    return INGEST_LOCK;
+    return StagingArea.INGEST_LOCK;
   }
-
-  static final String INGEST_LOCK = "ingest";
-
-  /**
-   * Marker a clean run writes into a batch's staging directory before it lists the files: from then
-   * on, files that reach the instance belong to a follow-up batch, never to this one.
-   */
-  static final String CLEAN_STARTED = "_CLEAN_STARTED";
-
-  /**
-   * Marker the purge leaves in an instance it keeps because files arrived after staging; the ingest
-   * workflow's late-files decision then runs the workflow again. Staging the instance removes it.
-   */
-  static final String FOLLOW_UP = "_FOLLOW_UP";
 
   @Override
   public Result run(SparkSession spark, JobConfig config) {
@@ -154,20 +136,21 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
         String latestId = BatchLedger.followUpId(base, latest);
         BatchRecord latestRecord = known.get(latestId);
         boolean sealed = latestRecord != null && (latestRecord.started(Stage.CLEAN) || latestRecord.started(Stage.PURGE))
-            || fs.exists(new Path(stagingDir(config, latestId), CLEAN_STARTED));
+            || fs.exists(
+                new Path(StagingArea.dir(config, latestId), StagingArea.CLEAN_STARTED));
         if (!sealed) {
           batchId = latestId;
         } else if (files.length == 0) {
           LOG.info("instance {}: nothing new to stage (latest batch {})", instance, latestId);
           int staged = latestRecord == null ? 0 : (int) latestRecord.count("files_total");
-          return new Result(latestId, stagingDir(config, latestId).toString(), 0, staged);
+          return new Result(latestId, StagingArea.dir(config, latestId).toString(), 0, staged);
         } else {
           batchId = BatchLedger.followUpId(base, latest + 1);
           LOG.warn("instance {}: {} file(s) arrived after batch {} was staged; they form follow-up batch {}",
               instance, files.length, latestId, batchId);
         }
       }
-      Path staging = stagingDir(config, batchId);
+      Path staging = StagingArea.dir(config, batchId);
       fs.mkdirs(staging);
       int moved = 0;
       for (FileStatus f : files) {
@@ -182,8 +165,8 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
         }
         moved++;
       }
-      fs.delete(new Path(instance, FOLLOW_UP), false);
-      int staged = dataFiles(fs, staging).size();
+      fs.delete(new Path(instance, StagingArea.FOLLOW_UP), false);
+      int staged = StagingArea.dataFiles(fs, staging).size();
       BatchRecord.Changes changes = BatchRecord.changes();
       java.util.Optional<BatchRecord> current = java.util.Optional.ofNullable(known.get(batchId));
       boolean registered = current.isPresent();
@@ -217,21 +200,5 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
       LOG.warn("cannot tell whether {} is closed ({}); taking it", p, e.getMessage());
       return true;
     }
-  }
-
-  /** Data files of a directory in name order (hidden and _-prefixed files excluded). */
-  static List<FileStatus> dataFiles(FileSystem fs, Path dir) throws IOException {
-    List<FileStatus> out = new ArrayList<>();
-    if (!fs.exists(dir)) {
-      return out;
-    }
-    for (FileStatus f : fs.listStatus(dir)) {
-      String n = f.getPath().getName();
-      if (f.isFile() && !n.startsWith("_") && !n.startsWith(".")) {
-        out.add(f);
-      }
-    }
-    out.sort((a, b) -> a.getPath().getName().compareTo(b.getPath().getName()));
-    return out;
   }
 }

@@ -8,6 +8,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.DateTimeException;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 
@@ -197,15 +198,9 @@ public final class RowRules {
         .append(r.userId).append('\u0001')
         .append(r.userSession);
     byte[] d = sha256().digest(sb.toString().getBytes(StandardCharsets.UTF_8));
-    char[] hex = new char[32];
-    for (int i = 0; i < 16; i++) {
-      hex[2 * i] = HEX[(d[i] >> 4) & 0xf];
-      hex[2 * i + 1] = HEX[d[i] & 0xf];
-    }
-    return new String(hex);
+    return HexFormat.of().formatHex(d, 0, 16);
   }
 
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
   private static final ThreadLocal<MessageDigest> SHA =
       ThreadLocal.withInitial(
           () -> {

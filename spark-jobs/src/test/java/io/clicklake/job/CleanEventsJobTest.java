@@ -3,11 +3,14 @@ package io.clicklake.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.clicklake.clean.FileResult;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
+import io.clicklake.io.FileInspector;
 import io.clicklake.testing.LakehouseTestBase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +37,7 @@ class CleanEventsJobTest extends LakehouseTestBase {
 
   /** The accounting identity for the batch and for every file, in the result and in the tables. */
   static void assertAccounting(Env env, CleanEventsJob.Result r) {
-    for (CleanEventsJob.FileResult f : r.files) {
+    for (FileResult f : r.files) {
       assertThat(f.rowsRead).as("identity for file %s", f.fileName).isEqualTo(f.rowsClean + f.rowsQuarantined + f.rowsDuplicate);
     }
     assertThat(r.rowsRead()).as("identity for batch %s", r.batchId).isEqualTo(r.rowsClean() + r.rowsQuarantined() + r.rowsDuplicate());
@@ -185,5 +188,64 @@ class CleanEventsJobTest extends LakehouseTestBase {
           .isEqualTo(rows("select " + cols + " from " + clean.table(t) + " order by 1, 2, 3"));
     }
     assertThat(rows("select count(*) from " + env.table("events") + ".snapshots")).as("events committed once").containsExactly("1");
+  }
+
+  @Test
+  void aFileParsedInManyChunksGivesEveryRowOnceWithItsLineNumber() throws IOException {
+    // Physical lines (header = 1), mixed CRLF and LF, blank lines, rows of uneven length, three bad prices and,
+    // near the end, an exact copy of line 3.
+    StringBuilder content = new StringBuilder(PoisonInputTest.HEADER.replace("\n", "\r\n"));
+    List<String> events = new ArrayList<>();
+    List<String> quarantined = new ArrayList<>();
+    String line3 = null;
+    int lineCrlfAtEdge = 6;
+    long edge = -1;
+    for (int line = 2; line <= 46; line++) {
+      String eol = line % 3 == 0 ? "\n" : "\r\n";
+      if (line % 10 == 5) {
+        content.append(line % 2 == 0 ? "   " : "").append(eol);
+        continue;
+      }
+      String price = line % 13 == 0 ? "x1" : "1.00";
+      String text = line == 44 ? line3 : String.format(
+          "2019-10-01 00:00:%02d UTC,view,%d,,,%s,%s,%d,line-%d", line, line, "b".repeat(line % 7), price, line, line);
+      content.append(text).append(line == lineCrlfAtEdge ? "\r\n" : eol);
+      if (line == lineCrlfAtEdge) {
+        edge = content.length() - 1; // the LF of this line's CRLF
+      }
+      if (line == 3) {
+        line3 = text;
+      }
+      if (price.equals("x1")) {
+        quarantined.add(line + "|bad_price");
+      } else if (line != 44) {
+        events.add(line + "|line-" + line);
+      }
+    }
+    String csv = content.toString();
+    Env env = newEnv("many_chunks");
+    Path probe = new Path(env.root, "probe.csv");
+    write(probe, csv);
+    long split = edge;
+    List<Long> chunkStarts =
+        FileInspector.inspect(fs, probe, split).chunks.stream().map(c -> c[0]).collect(Collectors.toList());
+    assertThat(chunkStarts).as("chunks of %s bytes: one starts right after the CRLF split by the first edge", split)
+        .hasSizeGreaterThan(4).contains(split + 1);
+    assertThat(chunkStarts).as("a line straddles an edge: the chunk after it starts at the next line")
+        .anyMatch(c -> c % split > 1);
+
+    JobConfig cfg = env.config(env.instance("2019/10/01/00", true, "f.csv", csv).toString())
+        .with(Map.of(Keys.SPLIT_BYTES.name(), String.valueOf(split)));
+    CleanEventsJob.Result r = ingest(cfg);
+
+    assertThat(rows("select line_number, user_session from " + env.table("events") + " order by line_number"))
+        .as("clean rows, each once, with its physical line number").containsExactlyElementsOf(events);
+    assertThat(rows("select line_number, reason from " + env.table("events_quarantine") + " order by line_number"))
+        .as("quarantined rows").containsExactlyElementsOf(quarantined);
+    assertThat(List.of(r.rowsRead(), r.rowsClean(), r.rowsQuarantined(), r.rowsDuplicate()))
+        .as("read, clean, quarantined, duplicate")
+        .containsExactly(
+            (long) events.size() + quarantined.size() + 1, (long) events.size(), (long) quarantined.size(), 1L);
+    assertAccounting(env, r);
   }
 }

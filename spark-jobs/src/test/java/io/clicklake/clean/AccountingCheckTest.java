@@ -1,4 +1,4 @@
-package io.clicklake.job;
+package io.clicklake.clean;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clicklake.io.FileReport;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The accounting check that runs before the clean stage commits anything (data contract section 4). */
@@ -14,19 +15,26 @@ class AccountingCheckTest {
     return new FileReport(name, "/staging/b/" + name, 100, "sha-" + name, FileReport.OK, null, rowsRead, 1, false, List.of(), 100);
   }
 
-  static final Map<String, String[]> LOADED = Map.of("a.csv", new String[] {"loaded", null});
+  static Accounting accounting(FileTriage triage, Map<String, Long> clean, Map<String, Map<String, Long>> quarantined,
+      Map<String, Long> duplicates) {
+    return new Accounting("b", triage, new ParseSummary(clean, quarantined, null, null), duplicates);
+  }
+
+  static FileTriage loadedA(long rowsRead) {
+    return FileTriage.decide(List.of(loaded("a.csv", rowsRead)), Set.of());
+  }
 
   @Test
   void aBalancedFilePasses() {
     // 10 read = 8 parsed clean (7 kept + 1 later copy) + 2 quarantined
-    assertThatCode(() -> CleanEventsJob.checkAccounting("b", List.of(loaded("a.csv", 10)), LOADED, Map.of("a.csv", 8L),
-        Map.of("a.csv", Map.of("bad_price", 2L)), Map.of("a.csv", 1L))).doesNotThrowAnyException();
+    assertThatCode(() -> accounting(loadedA(10), Map.of("a.csv", 8L),
+        Map.of("a.csv", Map.of("bad_price", 2L)), Map.of("a.csv", 1L)).checkBeforeWrite()).doesNotThrowAnyException();
   }
 
   @Test
   void readNotEqualToTheSumFailsWithTheNumbers() {
-    assertThatThrownBy(() -> CleanEventsJob.checkAccounting("b", List.of(loaded("a.csv", 11)), LOADED, Map.of("a.csv", 7L),
-        Map.of("a.csv", Map.of("bad_price", 2L)), Map.of("a.csv", 1L)))
+    assertThatThrownBy(() -> accounting(loadedA(11), Map.of("a.csv", 7L),
+        Map.of("a.csv", Map.of("bad_price", 2L)), Map.of("a.csv", 1L)).checkBeforeWrite())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("accounting broken for a.csv in batch b: rows_read 11 != clean 6 + quarantined 2 + duplicate 1"
             + " (each term must be >= 0); nothing was committed");
@@ -34,14 +42,14 @@ class AccountingCheckTest {
 
   @Test
   void moreDuplicatesThanCleanRowsIsANegativeTermAndFails() {
-    assertThatThrownBy(() -> CleanEventsJob.checkAccounting("b", List.of(loaded("a.csv", 4)), LOADED, Map.of("a.csv", 2L),
-        Map.of(), Map.of("a.csv", 4L)))
+    assertThatThrownBy(() -> accounting(loadedA(4), Map.of("a.csv", 2L),
+        Map.of(), Map.of("a.csv", 4L)).checkBeforeWrite())
         .hasMessageContaining("rows_read 4 != clean -2 + quarantined 0 + duplicate 4 (each term must be >= 0)");
   }
 
   @Test
   void aSkippedFileReadsNothing() {
-    assertThatCode(() -> CleanEventsJob.checkAccounting("b", List.of(loaded("a.csv", 10)), Map.of("a.csv", new String[] {"skipped_duplicate_file", "x"}),
-        Map.of(), Map.of(), Map.of())).doesNotThrowAnyException();
+    FileTriage skipped = FileTriage.decide(List.of(loaded("a.csv", 10)), Set.of("sha-a.csv"));
+    assertThatCode(() -> accounting(skipped, Map.of(), Map.of(), Map.of()).checkBeforeWrite()).doesNotThrowAnyException();
   }
 }
