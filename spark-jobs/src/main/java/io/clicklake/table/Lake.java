@@ -94,8 +94,8 @@ public final class Lake {
   public void ensure(SparkSession spark, Iterable<String> tables) {
     // a hive catalog is known by its metastore (its warehouse may be unset), a hadoop one by its warehouse
     String prefix = "spark.sql.catalog." + catalog;
-    String session = Integer.toHexString(System.identityHashCode(spark)) + ":" + spark.conf().get(prefix + ".warehouse", "")
-        + ":" + spark.conf().get(prefix + ".uri", "");
+    String session = Integer.toHexString(System.identityHashCode(spark))
+        + ":" + spark.conf().get(prefix + ".warehouse", "") + ":" + spark.conf().get(prefix + ".uri", "");
     if (ENSURED.add(session + ":" + catalog + "." + namespace)) {
       spark.sql("create namespace if not exists " + catalog + "." + namespace);
     }

@@ -22,9 +22,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The pipeline with {@code clicklake.catalog.type=hive}: the golden clean → marts → export flow with
- * the tables registered in a Hive metastore, then found by name from a second session that knows
- * only the metastore URI, the way Hue's editors find them.
+ * The pipeline with {@code clicklake.catalog.type=hive}: the golden clean → marts → export flow
+ * with the tables registered in a Hive metastore, then found by name from a second session that
+ * knows only the metastore URI, the way Hue's editors find them.
  */
 class HiveCatalogTest extends HiveLakehouseTestBase {
   static MariaDbTestServer db;
@@ -46,10 +46,17 @@ class HiveCatalogTest extends HiveLakehouseTestBase {
   void goldenFlowOnTheHiveCatalogIsVisibleThroughTheMetastoreAlone() throws Exception {
     Env env = newEnv("hive_golden");
     Path inst =
-        env.instance("2019/10/01/00", true, "shop-a.csv", resource("clean/shop-a.csv"), "shop-b.csv", resource("clean/shop-b.csv"));
+        env.instance(
+            "2019/10/01/00",
+            true,
+            "shop-a.csv",
+            resource("clean/shop-a.csv"),
+            "shop-b.csv",
+            resource("clean/shop-b.csv"));
     // what cluster-config/spark-defaults.conf sets so that Hive itself can read the tables
     spark.conf().set("spark.sql.catalog.lake.hadoop.iceberg.engine.hive.enabled", "true");
-    JobConfig cfg = hiveConfig(env, inst.toString()).with(Map.of(Keys.MYSQL_URL.name(), db.url(env.id)));
+    JobConfig cfg =
+        hiveConfig(env, inst.toString()).with(Map.of(Keys.MYSQL_URL.name(), db.url(env.id)));
 
     new StageLandingJob().run(spark, cfg);
     CleanEventsJob.Result clean = new CleanEventsJob().run(spark, cfg);
@@ -61,25 +68,43 @@ class HiveCatalogTest extends HiveLakehouseTestBase {
     hue.conf().set("spark.sql.catalog.hue", "org.apache.iceberg.spark.SparkCatalog");
     hue.conf().set("spark.sql.catalog.hue.type", "hive");
     hue.conf().set("spark.sql.catalog.hue.uri", metastoreUri);
-    assertThat(hue.conf().contains("spark.sql.catalog.lake")).as("the second session knows no warehouse").isFalse();
+    assertThat(hue.conf().contains("spark.sql.catalog.lake"))
+        .as("the second session knows no warehouse")
+        .isFalse();
 
-    assertThat(column(hue, "show namespaces in hue", 0)).as("databases in the metastore").contains(env.id);
+    assertThat(column(hue, "show namespaces in hue", 0))
+        .as("databases in the metastore")
+        .contains(env.id);
     assertThat(column(hue, "show tables in hue." + env.id, 1))
         .as("tables in the metastore")
         .containsExactlyInAnyOrderElementsOf(TableNames.all());
     String ns = "hue." + env.id + ".";
     assertThat(rows(hue, "select count(*) from " + ns + "fact_events")).containsExactly("10");
-    assertThat(rows(hue, "select user_id, total_views, total_add_to_cart, total_purchases, view_to_cart_rate, cart_to_purchase_rate from "
-            + ns + "mart_user_engagement order by user_id"))
+    assertThat(
+            rows(
+                hue,
+                "select user_id, total_views, total_add_to_cart, total_purchases, view_to_cart_rate, cart_to_purchase_rate from "
+                    + ns
+                    + "mart_user_engagement order by user_id"))
         .as("user_engagement read through the metastore")
         .containsExactlyElementsOf(expected("marts/expected_user_engagement.txt"));
-    assertThat(rows(hue, "select event_date, views, carts, removes, purchases, revenue, sessions, purchasing_sessions, buyers, users from "
-            + ns + "mart_daily_funnel order by event_date"))
+    assertThat(
+            rows(
+                hue,
+                "select event_date, views, carts, removes, purchases, revenue, sessions, purchasing_sessions, buyers, users from "
+                    + ns
+                    + "mart_daily_funnel order by event_date"))
         .as("daily funnel read through the metastore")
         .containsExactly("2019-10-01|3|2|1|2|41.87|6|2|2|6", "2019-10-02|0|0|1|1|1081.98|1|1|1|1");
-    assertThat(rows(hue, "select d.category_code, count(*) from " + ns + "fact_events f join " + ns
-            + "dim_category d on f.category_key = d.category_key where d.category_code = 'appliances.environment.water_heater'"
-            + " group by d.category_code"))
+    assertThat(
+            rows(
+                hue,
+                "select d.category_code, count(*) from "
+                    + ns
+                    + "fact_events f join "
+                    + ns
+                    + "dim_category d on f.category_key = d.category_key where d.category_code = 'appliances.environment.water_heater'"
+                    + " group by d.category_code"))
         .as("a star join by name")
         .containsExactly("appliances.environment.water_heater|1");
 
@@ -88,7 +113,9 @@ class HiveCatalogTest extends HiveLakehouseTestBase {
         .as("what Hue's table browser and Hive see of fact_events")
         .containsEntry("table_type", "ICEBERG")
         .containsEntry("storage_handler", "org.apache.iceberg.mr.hive.HiveIcebergStorageHandler");
-    assertThat(fact.getSd().getLocation()).as("data on the cluster's file system").startsWith(warehouse);
+    assertThat(fact.getSd().getLocation())
+        .as("data on the cluster's file system")
+        .startsWith(warehouse);
     assertThat(db.rows(env.id, "select count(*) from user_engagement"))
         .as("published to MySQL")
         .containsExactly(String.valueOf(expected("marts/expected_user_engagement.txt").size()));
@@ -101,7 +128,9 @@ class HiveCatalogTest extends HiveLakehouseTestBase {
   }
 
   private static List<String> column(SparkSession session, String sql, int index) {
-    return session.sql(sql).collectAsList().stream().map(r -> r.getString(index)).collect(Collectors.toList());
+    return session.sql(sql).collectAsList().stream()
+        .map(r -> r.getString(index))
+        .collect(Collectors.toList());
   }
 
   private static List<String> rows(SparkSession session, String sql) {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
  */
 public abstract class HiveLakehouseTestBase extends LakehouseTestBase {
   protected static TestHiveMetastore metastore;
+
   /** {@code thrift://127.0.0.1:<port>} of the class's metastore. */
   protected static String metastoreUri;
 
