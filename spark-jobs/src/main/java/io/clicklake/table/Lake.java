@@ -92,7 +92,10 @@ public final class Lake {
 
   /** Creates the namespace and every given table that is missing, from its DDL file. */
   public void ensure(SparkSession spark, Iterable<String> tables) {
-    String session = Integer.toHexString(System.identityHashCode(spark)) + ":" + spark.conf().get("spark.sql.catalog." + catalog + ".warehouse", "");
+    // a hive catalog is known by its metastore (its warehouse may be unset), a hadoop one by its warehouse
+    String prefix = "spark.sql.catalog." + catalog;
+    String session = Integer.toHexString(System.identityHashCode(spark))
+        + ":" + spark.conf().get(prefix + ".warehouse", "") + ":" + spark.conf().get(prefix + ".uri", "");
     if (ENSURED.add(session + ":" + catalog + "." + namespace)) {
       spark.sql("create namespace if not exists " + catalog + "." + namespace);
     }
