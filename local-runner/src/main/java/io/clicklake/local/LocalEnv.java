@@ -1,7 +1,9 @@
 package io.clicklake.local;
 
+import io.clicklake.config.ConfigException;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
+import io.clicklake.export.MySqlUrl;
 import io.clicklake.job.SparkJob;
 import java.io.File;
 import java.io.IOException;
@@ -185,17 +187,16 @@ final class LocalEnv implements AutoCloseable {
 
   /** One clear error naming host and port when nothing answers there. */
   static void checkReachable(String jdbcUrl) {
-    String rest = jdbcUrl.replaceFirst("^jdbc:(mysql|mariadb)://", "");
-    if (rest.equals(jdbcUrl)) {
+    MySqlUrl url;
+    try {
+      url = MySqlUrl.parse(jdbcUrl);
+    } catch (ConfigException e) {
       throw new CliException("expected a JDBC URL like jdbc:mysql://host:3306/clickstream, found '" + jdbcUrl + "'");
     }
-    String hostPort = rest.split("[/?]", 2)[0];
-    String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.lastIndexOf(':')) : hostPort;
-    int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)) : 3306;
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 5000);
+      s.connect(new InetSocketAddress(url.host, url.port), 5000);
     } catch (IOException e) {
-      throw new CliException("cannot reach MySQL at " + host + ":" + port + " (" + e.getMessage() + "); check --mysql-url and that the server is running");
+      throw new CliException("cannot reach MySQL at " + url.where() + " (" + e.getMessage() + "); check --mysql-url and that the server is running");
     }
   }
 
