@@ -84,10 +84,10 @@ public final class LogCapture implements AutoCloseable {
     appender.stop();
   }
 
-/** A throwable's stack trace as text. */
+  /** A throwable's stack trace as text. */
   public static String stackTrace(Throwable t) {
-  StringWriter sw = new StringWriter();
-  t.printStackTrace(new PrintWriter(sw));
-  return sw.toString();
-}
+    StringWriter sw = new StringWriter();
+    t.printStackTrace(new PrintWriter(sw));
+    return sw.toString();
+  }
 }
