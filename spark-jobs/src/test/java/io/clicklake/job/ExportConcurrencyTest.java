@@ -6,11 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clicklake.config.Keys;
 import io.clicklake.export.MySqlException;
 import io.clicklake.lock.LockHeldException;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.table.TableNames;
 import io.clicklake.testing.ConsistencyReader;
 import io.clicklake.testing.ExportTestBase;
 import io.clicklake.testing.LogCapture;
-import io.clicklake.testing.MariaDbTestServer;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -35,7 +35,7 @@ class ExportConcurrencyTest extends ExportTestBase {
 
   @BeforeAll
   static void startMariaDb() {
-    db = MariaDbTestServer.start();
+    db = EmbeddedMariaDb.builder().authenticating().start();
   }
 
   @Test

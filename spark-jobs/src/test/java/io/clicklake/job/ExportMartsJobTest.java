@@ -11,6 +11,7 @@ import io.clicklake.export.MySqlException;
 import io.clicklake.export.MySqlTarget;
 import io.clicklake.export.MySqlUnavailableException;
 import io.clicklake.export.StagingLoader;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.table.BatchLedger;
 import io.clicklake.table.BatchRecord;
 import io.clicklake.table.Lake;
@@ -18,7 +19,6 @@ import io.clicklake.table.TableNames;
 import io.clicklake.testing.ConsistencyReader;
 import io.clicklake.testing.ExportTestBase;
 import io.clicklake.testing.LogCapture;
-import io.clicklake.testing.MariaDbTestServer;
 import java.io.File;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -50,7 +50,7 @@ class ExportMartsJobTest extends ExportTestBase {
 
   @BeforeAll
   static void startMariaDb() {
-    db = MariaDbTestServer.start();
+    db = EmbeddedMariaDb.builder().authenticating().start();
   }
 
   // ---------------------------------------------------------------- tests

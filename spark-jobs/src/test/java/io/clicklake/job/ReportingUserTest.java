@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clicklake.config.Keys;
 import io.clicklake.export.MySqlSchema;
 import io.clicklake.export.PublishedTable;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.testing.ExportTestBase;
-import io.clicklake.testing.MariaDbTestServer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,7 +32,7 @@ class ReportingUserTest extends ExportTestBase {
 
   @BeforeAll
   static void startSecuredMariaDb() {
-    db = MariaDbTestServer.startSecured();
+    db = EmbeddedMariaDb.builder().secured().start();
   }
 
   @Test
@@ -64,7 +64,7 @@ class ReportingUserTest extends ExportTestBase {
 
     try (Connection reader = db.connect(database, "reporting", password)) {
       assertReadsPublishedTablesOnly(reader, "before any export");
-      assertThat(MariaDbTestServer.rows(reader.createStatement().executeQuery("select batch_id, status from pipeline_batches")))
+      assertThat(EmbeddedMariaDb.rows(reader.createStatement().executeQuery("select batch_id, status from pipeline_batches")))
           .containsExactly("b0|failed");
     }
     assertThatThrownBy(() -> db.connect(database, "reporting", "wrong").close()).as("a wrong password")
@@ -77,19 +77,19 @@ class ReportingUserTest extends ExportTestBase {
     assertThat(r.fullRefresh).isTrue();
     try (Connection reader = db.connect(database, "reporting", password)) {
       assertReadsPublishedTablesOnly(reader, "after the full refresh");
-      assertThat(MariaDbTestServer.rows(reader.createStatement().executeQuery("select count(*) from user_engagement")))
+      assertThat(EmbeddedMariaDb.rows(reader.createStatement().executeQuery("select count(*) from user_engagement")))
           .as("rows the reporting user reads in the swapped-in user_engagement").containsExactly(String.valueOf(r.rows.get("user_engagement")));
-      assertThat(MariaDbTestServer.rows(reader.createStatement().executeQuery("select count(*), max(export_status) from pipeline_batches")))
+      assertThat(EmbeddedMariaDb.rows(reader.createStatement().executeQuery("select count(*), max(export_status) from pipeline_batches")))
           .as("the swapped-in pipeline_batches").containsExactly("1|done");
     }
   }
 
   private static void assertReadsPublishedTablesOnly(Connection reader, String when) throws SQLException {
     try (Statement s = reader.createStatement()) {
-      assertThat(MariaDbTestServer.rows(s.executeQuery("show tables"))).as("tables the reporting user sees %s", when).isEqualTo(PUBLISHED);
+      assertThat(EmbeddedMariaDb.rows(s.executeQuery("show tables"))).as("tables the reporting user sees %s", when).isEqualTo(PUBLISHED);
       for (String t : PUBLISHED) {
         if (!t.equals("pipeline_batches")) {
-          assertThat(MariaDbTestServer.rows(s.executeQuery("select count(*) from " + t))).as("%s readable %s", t, when).hasSize(1);
+          assertThat(EmbeddedMariaDb.rows(s.executeQuery("select count(*) from " + t))).as("%s readable %s", t, when).hasSize(1);
         }
       }
       for (String q : List.of("select count(*) from user_engagement__stage_abc", "select count(*) from session_revenue__new_abc",

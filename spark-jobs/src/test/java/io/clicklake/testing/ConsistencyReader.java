@@ -1,5 +1,6 @@
 package io.clicklake.testing;
 
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -28,7 +29,7 @@ public final class ConsistencyReader implements AutoCloseable {
   private final String sql;
   private Thread thread;
 
-  private ConsistencyReader(MariaDbTestServer db, String database, String batch) throws SQLException {
+  private ConsistencyReader(EmbeddedMariaDb db, String database, String batch) throws SQLException {
     conn = db.connect(database);
     sql = "select concat_ws('|', "
         + "(select count(*) from user_engagement), (select sum(total_views) from user_engagement), (select count(*) from user_engagement where view_to_cart_rate is null), "
@@ -37,7 +38,7 @@ public final class ConsistencyReader implements AutoCloseable {
         + "(select count(*) from pipeline_batches), (select coalesce(max(export_status), '-') from pipeline_batches where batch_id = '" + batch + "'))";
   }
 
-  public static ConsistencyReader start(MariaDbTestServer db, String database, String batch) throws SQLException {
+  public static ConsistencyReader start(EmbeddedMariaDb db, String database, String batch) throws SQLException {
     ConsistencyReader r = new ConsistencyReader(db, database, batch);
     r.poll();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);

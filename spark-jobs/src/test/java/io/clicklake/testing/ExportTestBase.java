@@ -6,6 +6,7 @@ import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.export.PublishedTable;
 import io.clicklake.job.ExportMartsJob;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.table.BatchLedger;
 import io.clicklake.table.BatchRecord;
 import io.clicklake.table.Lake;
@@ -52,7 +53,7 @@ public abstract class ExportTestBase extends LakehouseTestBase {
   private static final Instant T0 = Instant.parse("2019-10-01T00:00:00Z");
 
   /** The class's MariaDB, which the fixtures export to. */
-  protected static MariaDbTestServer db;
+  protected static EmbeddedMariaDb db;
 
   @AfterAll
   static void stopMariaDb() {
