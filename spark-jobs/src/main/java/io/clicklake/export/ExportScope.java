@@ -36,7 +36,7 @@ public final class ExportScope {
     this.batches = List.copyOf(batches);
   }
 
-  /** This batch and the batches it catches up, in batch order (started_at, batch_id), from the Iceberg batches table. */
+  /** This batch and the batches it catches up, in batch order (started_at, batch_id), from Iceberg's batches table. */
   public static ExportScope read(SparkSession spark, Lake lake, String batchId) {
     List<String> out = new ArrayList<>();
     Dataset<Row> pending =
@@ -97,7 +97,8 @@ public final class ExportScope {
         continue;
       }
       Map<String, Long> n = new LinkedHashMap<>();
-      for (Row r : spark.table(lake.table(s.icebergName)).where(col(s.batchColumn).isin(batches.toArray())).groupBy(s.batchColumn).count().collectAsList()) {
+      Dataset<Row> perBatch = spark.table(lake.table(s.icebergName)).where(col(s.batchColumn).isin(batches.toArray()));
+      for (Row r : perBatch.groupBy(s.batchColumn).count().collectAsList()) {
         n.put(r.getString(0), r.getLong(1));
       }
       for (String b : batches) {

@@ -86,7 +86,8 @@ public final class MySqlRenderer {
         values.add(lit(v));
       });
       exportAt = when(me, lit(e.getValue().get("export_at"))).otherwise(exportAt);
-      rowsWritten = when(me, map_from_arrays(array(keys.toArray(new Column[0])), array(values.toArray(new Column[0])))).otherwise(rowsWritten);
+      Column newMap = map_from_arrays(array(keys.toArray(new Column[0])), array(values.toArray(new Column[0])));
+      rowsWritten = when(me, newMap).otherwise(rowsWritten);
       if (e.getValue().sets("error_message")) {
         error = when(me, lit(null).cast("string")).otherwise(error);
       }

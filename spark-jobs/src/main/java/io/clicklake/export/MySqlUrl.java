@@ -36,12 +36,14 @@ public final class MySqlUrl {
   public static MySqlUrl parse(String url) {
     Matcher m = url == null ? null : URL.matcher(url);
     if (m == null || !m.find()) {
-      throw new ConfigException(Keys.MYSQL_URL.name() + " expects jdbc:mysql://host[:port]/database[?options], found '" + url + "'");
+      throw new ConfigException(
+          Keys.MYSQL_URL.name() + " expects jdbc:mysql://host[:port]/database[?options], found '" + url + "'");
     }
     String authority = m.group(1);
     if (authority.contains("@")) {
       throw new ConfigException(
-          Keys.MYSQL_URL.name() + " must not carry credentials before the host; set " + Keys.MYSQL_USER.name() + " and a password source");
+          Keys.MYSQL_URL.name() + " must not carry credentials before the host; set " + Keys.MYSQL_USER.name()
+              + " and a password source");
     }
     String database = m.group(2) == null ? "" : m.group(2);
     String first = authority.split(",")[0].trim();
@@ -63,7 +65,8 @@ public final class MySqlUrl {
     try {
       return new MySqlUrl(url, host, port.isEmpty() ? DEFAULT_PORT : Integer.parseInt(port), database);
     } catch (NumberFormatException e) {
-      throw new ConfigException(Keys.MYSQL_URL.name() + " names port '" + port + "', which is not a number, in '" + url + "'");
+      throw new ConfigException(
+          Keys.MYSQL_URL.name() + " names port '" + port + "', which is not a number, in '" + url + "'");
     }
   }
 

@@ -35,8 +35,8 @@ public final class Stager {
   private final Map<String, Long> loadMillis = new LinkedHashMap<>();
 
   /** @param halfway where the loads fail half-way through (fault injection) */
-  public Stager(SparkSession spark, String batchId, MySqlTarget target, Publisher publisher, StagingLoader.Method method,
-      int parallelism, int batchSize, FailPoint failPoint, FailPoint.Halfway halfway) {
+  public Stager(SparkSession spark, String batchId, MySqlTarget target, Publisher publisher,
+      StagingLoader.Method method, int parallelism, int batchSize, FailPoint failPoint, FailPoint.Halfway halfway) {
     this.spark = spark;
     this.batchId = batchId;
     this.target = target;

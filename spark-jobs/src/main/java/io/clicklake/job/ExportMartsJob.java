@@ -126,8 +126,8 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
   }
 
   /** The settings of one run, checked where they are read. */
-  private record Settings(String batchId, boolean fullRefresh, StagingLoader.Method method, int parallelism, int batchSize,
-      MySqlTarget target, int lockWait, int readerWait, FailPoint failPoint) {
+  private record Settings(String batchId, boolean fullRefresh, StagingLoader.Method method, int parallelism,
+      int batchSize, MySqlTarget target, int lockWait, int readerWait, FailPoint failPoint) {
 
     static Settings of(SparkSession spark, JobConfig config) {
       String batchId = BatchIds.of(config);
@@ -170,14 +170,15 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
   }
 
   /** The steps of one export, under the lock. */
-  private static Result export(SparkSession spark, Lake lake, BatchLedger ledger, Settings s, ExportLock lock, String token)
-      throws Exception {
+  private static Result export(SparkSession spark, Lake lake, BatchLedger ledger, Settings s, ExportLock lock,
+      String token) throws Exception {
     long t0 = System.nanoTime();
     // under the lock: no other export can mark a batch exported between this read and our publish
     ExportScope scope = ExportScope.read(spark, lake, s.batchId);
     Map<String, BatchRecord> records = ledger.readAll(scope.batches());
     if (!scope.caughtUp().isEmpty()) {
-      LOG.info("batch {}: catching up batches {} as well: their marts are built but their export is not done", s.batchId, scope.caughtUp());
+      LOG.info("batch {}: catching up batches {} as well: their marts are built but their export is not done",
+          s.batchId, scope.caughtUp());
     }
 
     Tables tables = createTables(s);
@@ -203,7 +204,8 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     ExportScope.Marks marks = scope.marks(records, scope.rowsPerBatch(counts, full), now);
     PublishedTable batches = PublishedTable.PIPELINE_BATCHES;
     Dataset<Row> exported = MySqlRenderer.batchesExported(scope.rows(batches, full), marks.all());
-    List<Row> batchRows = MySqlRenderer.render(exported, shapes.get(batches).columns, batches.icebergName).collectAsList();
+    List<Row> batchRows =
+        MySqlRenderer.render(exported, shapes.get(batches).columns, batches.icebergName).collectAsList();
     counts.put(batches.mysqlName, stager.stageFromDriver(batches, shapes.get(batches), batchRows));
     long stageMillis = (System.nanoTime() - t0) / 1_000_000;
 
@@ -211,11 +213,13 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     publisher.publish(s.failPoint);
     long publishMillis = (System.nanoTime() - t1) / 1_000_000;
     publisher.cleanUp();
-    LOG.info("batch {}: published {} ({}) in {} ms", s.batchId, counts, full ? "full refresh, one rename" : "one transaction", publishMillis);
+    LOG.info("batch {}: published {} ({}) in {} ms", s.batchId, counts,
+        full ? "full refresh, one rename" : "one transaction", publishMillis);
 
     // one MERGE for every published batch: the Iceberg ledger agrees with MySQL all at once
     ledger.updateAll(marks.changed(), Stage.EXPORT);
-    Result r = new Result(s.batchId, s.method.configName, full, counts, stager.loadMillis(), stageMillis, publishMillis, scope.batches());
+    Result r = new Result(s.batchId, s.method.configName, full, counts, stager.loadMillis(), stageMillis, publishMillis,
+        scope.batches());
     LOG.info("{}", r);
     return r;
   }
@@ -232,7 +236,8 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
         for (PublishedTable t : PublishedTable.all()) {
           shapes.put(t, MySqlSchema.shape(c, t.mysqlName));
         }
-        boolean martsEmpty = !s.fullRefresh && MySqlSchema.allEmpty(c, PublishedTable.mysqlNames(PublishedTable.marts()));
+        boolean martsEmpty =
+            !s.fullRefresh && MySqlSchema.allEmpty(c, PublishedTable.mysqlNames(PublishedTable.marts()));
         return new Tables(shapes, martsEmpty);
       }
     });

@@ -24,8 +24,10 @@ class MySqlUrlTest {
   @Test
   void anythingElseIsRefusedNamingTheSetting() {
     assertThatThrownBy(() -> MySqlUrl.parse("jdbc:postgresql://h/db")).isInstanceOf(ConfigException.class)
-        .hasMessage("clicklake.mysql.url expects jdbc:mysql://host[:port]/database[?options], found 'jdbc:postgresql://h/db'");
-    assertThatThrownBy(() -> MySqlUrl.parse("db:3306/x")).isInstanceOf(ConfigException.class).hasMessageContaining("expects jdbc:mysql://");
+        .hasMessage("clicklake.mysql.url expects jdbc:mysql://host[:port]/database[?options],"
+            + " found 'jdbc:postgresql://h/db'");
+    assertThatThrownBy(() -> MySqlUrl.parse("db:3306/x")).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("expects jdbc:mysql://");
     assertThatThrownBy(() -> MySqlUrl.parse("jdbc:mysql://u:secret@h/db")).isInstanceOf(ConfigException.class)
         .hasMessageContaining("must not carry credentials before the host").hasMessageNotContaining("secret");
     assertThatThrownBy(() -> MySqlUrl.parse("jdbc:mysql://h:port/db")).isInstanceOf(ConfigException.class)
