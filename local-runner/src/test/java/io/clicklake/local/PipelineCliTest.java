@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.clicklake.local.cli.Pipeline;
-import io.clicklake.testing.MariaDbTestServer;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * local warehouse: what a user types and what a user sees.
  */
 class PipelineCliTest {
-  static MariaDbTestServer db;
+  static EmbeddedMariaDb db;
   @TempDir static Path tmp;
 
   /** The closing progress line of a step. */
@@ -38,7 +38,7 @@ class PipelineCliTest {
 
   @BeforeAll
   static void startDatabase() {
-    db = MariaDbTestServer.start();
+    db = EmbeddedMariaDb.builder().authenticating().start();
   }
 
   @AfterAll

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.io.OutputStream;
-import java.net.URI;
 import java.io.StringReader;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +92,7 @@ class IngestCoordinatorEndToEndTest {
   private static FileSystem fs;
   private static String nameNode;
   private static RealJobs realJobs;
-  private static MariaDbServer mariaDb;
+  private static EmbeddedMariaDb mariaDb;
 
   @BeforeAll
   static void startOozieAndDeployTheApp() throws Exception {
@@ -115,7 +116,7 @@ class IngestCoordinatorEndToEndTest {
       fs.copyFromLocalFile(
           new org.apache.hadoop.fs.Path(realJobs.clusterJar().toUri()),
           new org.apache.hadoop.fs.Path(appRoot + "/lib/clicklake-spark-jobs.jar"));
-      mariaDb = MariaDbServer.start(java.nio.file.Files.createDirectories(base.resolve("mariadb")));
+      mariaDb = EmbeddedMariaDb.builder().authenticating().start();
     }
   }
 
@@ -164,8 +165,8 @@ class IngestCoordinatorEndToEndTest {
   private static Properties realJobProperties(String start, String end) throws Exception {
     Properties props = jobProperties(start, end);
     String password = UUID.randomUUID().toString();
-    mariaDb.createDatabaseAndUser(MYSQL_DATABASE, props.getProperty("mysqlUser"), password);
-    props.setProperty("mysqlUrl", mariaDb.jobUrl(MYSQL_DATABASE));
+    mariaDb.createUser(props.getProperty("mysqlUser"), password, MYSQL_DATABASE);
+    props.setProperty("mysqlUrl", mariaDb.url(MYSQL_DATABASE));
     String provider = "jceks://hdfs@" + URI.create(nameNode).getAuthority() + "/user/etl/clicklake.jceks";
     props.setProperty("credentialProviderPath", provider);
     Configuration conf = new Configuration(cluster.clusterConf);

@@ -12,6 +12,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
 import java.util.Properties;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -93,10 +94,7 @@ public final class ExportLock implements AutoCloseable {
     }
     try {
       byte[] d = MessageDigest.getInstance("SHA-256").digest(database.getBytes(StandardCharsets.UTF_8));
-      StringBuilder hex = new StringBuilder();
-      for (int i = 0; i < 8; i++) {
-        hex.append(String.format("%02x", d[i]));
-      }
+      String hex = HexFormat.of().formatHex(d, 0, 8);
       return "clicklake.export." + database.substring(0, MAX_NAME - 18 - 16 - 1) + "." + hex;
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

@@ -151,6 +151,20 @@ public final class MySqlSchema {
     return new Shape(table, columns, key, new ArrayList<>(definitions.keySet()), deferred);
   }
 
+  /** Whether every one of {@code tables} is empty. */
+  public static boolean allEmpty(Connection c, List<String> tables) throws SQLException {
+    try (Statement st = c.createStatement()) {
+      for (String t : tables) {
+        try (ResultSet rs = st.executeQuery("select 1 from " + q(t) + " limit 1")) {
+          if (rs.next()) {
+            return false;
+          }
+        }
+      }
+    }
+    return true;
+  }
+
   /** `name`, backquoted. Names come from the DDL and information_schema, never from data. */
   public static String q(String name) {
     return "`" + name.replace("`", "``") + "`";

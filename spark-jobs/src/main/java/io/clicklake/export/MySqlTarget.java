@@ -18,8 +18,6 @@ import java.sql.SQLTransientConnectionException;
 import java.sql.Statement;
 import java.util.Locale;
 import java.util.Properties;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.apache.hadoop.conf.Configuration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +37,6 @@ import org.slf4j.LoggerFactory;
 public final class MySqlTarget implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final Logger LOG = LoggerFactory.getLogger(MySqlTarget.class);
-  private static final Pattern AUTHORITY = Pattern.compile("^jdbc:(?:mysql|mariadb)(?::[a-z]+)*://([^/?#]*)");
 
   private final String url;
   private final String user;
@@ -53,9 +50,9 @@ public final class MySqlTarget implements Serializable {
     this.url = url;
     this.user = user;
     this.password = password == null ? "" : password;
-    String[] hp = hostPort(url);
-    this.host = hp[0];
-    this.port = Integer.parseInt(hp[1]);
+    MySqlUrl parsed = MySqlUrl.parse(url);
+    this.host = parsed.host;
+    this.port = parsed.port;
     this.attempts = Math.max(1, attempts);
     this.backoffMs = Math.max(0, backoffMs);
   }
@@ -76,30 +73,6 @@ public final class MySqlTarget implements Serializable {
               + retries + " and " + backoff);
     }
     return new MySqlTarget(url, config.require(Keys.MYSQL_USER), Secrets.mysqlPassword(config, hadoopConf), retries, backoff);
-  }
-
-  static String[] hostPort(String url) {
-    Matcher m = AUTHORITY.matcher(url);
-    if (!m.find()) {
-      throw new ConfigException(
-          Keys.MYSQL_URL.name() + " expects jdbc:mysql://host[:port]/database[?options], found '" + url + "'");
-    }
-    String authority = m.group(1);
-    if (authority.contains("@")) {
-      throw new ConfigException(Keys.MYSQL_URL.name() + " must not carry credentials before the host; set " + Keys.MYSQL_USER.name() + " and a password source");
-    }
-    String first = authority.split(",")[0].trim();
-    if (first.isEmpty()) {
-      return new String[] {"localhost", "3306"};
-    }
-    if (first.startsWith("[")) { // [ipv6]:port
-      int close = first.indexOf(']');
-      String h = first.substring(1, close);
-      String rest = first.substring(close + 1);
-      return new String[] {h, rest.startsWith(":") ? rest.substring(1) : "3306"};
-    }
-    int colon = first.lastIndexOf(':');
-    return colon < 0 ? new String[] {first, "3306"} : new String[] {first.substring(0, colon), first.substring(colon + 1)};
   }
 
   /** host:port, for messages. */

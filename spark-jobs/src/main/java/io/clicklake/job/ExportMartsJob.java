@@ -1,59 +1,41 @@
 package io.clicklake.job;
 
-import static org.apache.spark.sql.functions.array;
-import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.date_format;
-import static org.apache.spark.sql.functions.expr;
-import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.map_from_arrays;
-import static org.apache.spark.sql.functions.to_json;
-import static org.apache.spark.sql.functions.when;
-
 import io.clicklake.config.ConfigException;
+import io.clicklake.config.ConfigKey;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.export.ExportLock;
+import io.clicklake.export.ExportScope;
 import io.clicklake.export.FailPoint;
 import io.clicklake.export.MySqlException;
+import io.clicklake.export.MySqlRenderer;
 import io.clicklake.export.MySqlSchema;
 import io.clicklake.export.MySqlTarget;
 import io.clicklake.export.MySqlUnavailableException;
+import io.clicklake.export.PublishedTable;
 import io.clicklake.export.Publisher;
+import io.clicklake.export.Stager;
 import io.clicklake.export.StagingLoader;
 import io.clicklake.io.BatchIds;
 import io.clicklake.table.BatchLedger;
 import io.clicklake.table.BatchRecord;
 import io.clicklake.table.BatchRecord.Stage;
-import io.clicklake.table.BatchRecord.Status;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
+import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.stream.Collectors;
-import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.functions;
-import org.apache.spark.sql.types.ArrayType;
-import org.apache.spark.sql.types.BooleanType;
-import org.apache.spark.sql.types.DataType;
-import org.apache.spark.sql.types.DateType;
-import org.apache.spark.sql.types.MapType;
-import org.apache.spark.sql.types.StructType;
-import org.apache.spark.util.LongAccumulator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,31 +71,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(ExportMartsJob.class);
-  static final String STAGE = Stage.EXPORT.code();
-
-  /** One published table: its MySQL name, its Iceberg source and the column that names the batch of a row. */
-  static final class Source {
-    final String mysqlTable;
-    final String icebergTable;
-    final String batchColumn;
-
-    Source(String mysqlTable, String icebergTable, String batchColumn) {
-      this.mysqlTable = mysqlTable;
-      this.icebergTable = icebergTable;
-      this.batchColumn = batchColumn;
-    }
-  }
-
-  /** In load order; pipeline_batches last, as its row reports the counts of the others. */
-  static final List<Source> SOURCES =
-      List.of(
-          new Source("user_engagement", TableNames.MART_USER_ENGAGEMENT, "updated_batch_id"),
-          new Source("session_revenue", TableNames.MART_SESSION_REVENUE, "updated_batch_id"),
-          new Source("daily_funnel", TableNames.MART_DAILY_FUNNEL, "updated_batch_id"),
-          new Source("pipeline_batches", TableNames.BATCHES, "batch_id"));
-
-  /** The marts among {@link #SOURCES}: all but the batch records. */
-  static final List<Source> MARTS = SOURCES.subList(0, SOURCES.size() - 1);
 
   /** What one export did. */
   public static final class Result {
@@ -168,333 +125,125 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
     return Stage.EXPORT;
   }
 
+  /** The settings of one run, checked where they are read. */
+  private record Settings(String batchId, boolean fullRefresh, StagingLoader.Method method, int parallelism,
+      int batchSize, MySqlTarget target, int lockWait, int readerWait, FailPoint failPoint) {
+
+    static Settings of(SparkSession spark, JobConfig config) {
+      String batchId = BatchIds.of(config);
+      boolean full = config.getBoolean(Keys.FULL_REFRESH);
+      StagingLoader.Method method = StagingLoader.Method.of(config.get(Keys.EXPORT_METHOD));
+      int parallelism = positive(config, Keys.EXPORT_PARALLELISM);
+      int batchSize = positive(config, Keys.EXPORT_BATCH_SIZE);
+      MySqlTarget target = MySqlTarget.from(config, spark.sparkContext().hadoopConfiguration());
+      int lockWait = config.getInt(Keys.LOCK_WAIT_SECONDS);
+      int readerWait = positive(config, Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS);
+      if (lockWait < 0) {
+        throw new ConfigException(Keys.LOCK_WAIT_SECONDS.name() + " expects a number of seconds >= 0, found " + lockWait);
+      }
+      // the fail point travels to the executors with the loader: it carries the step name, not the config
+      FailPoint failPoint = FailPoint.after(failAfter(config), InjectedFailure::new);
+      return new Settings(batchId, full, method, parallelism, batchSize, target, lockWait, readerWait, failPoint);
+    }
+  }
+
   @Override
   public Result run(SparkSession spark, JobConfig config) {
-    String batchId = BatchIds.of(config);
-    boolean full = config.getBoolean(Keys.FULL_REFRESH);
-    StagingLoader.Method method = StagingLoader.Method.of(config.get(Keys.EXPORT_METHOD));
-    int parallelism = positive(config, Keys.EXPORT_PARALLELISM);
-    int batchSize = positive(config, Keys.EXPORT_BATCH_SIZE);
-    MySqlTarget target = MySqlTarget.from(config, spark.sparkContext().hadoopConfiguration());
-    int lockWait = config.getInt(Keys.LOCK_WAIT_SECONDS);
-    int readerWait = positive(config, Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS);
-    if (lockWait < 0) {
-      throw new ConfigException(Keys.LOCK_WAIT_SECONDS.name() + " expects a number of seconds >= 0, found " + lockWait);
-    }
-
+    Settings s = Settings.of(spark, config);
     Lake lake = Lake.configure(spark, config);
     lake.ensure(spark, TableNames.INGEST);
     BatchLedger ledger = new BatchLedger(spark, lake);
     BatchRecord batch =
-        ledger.read(batchId).orElseThrow(() -> new InputException("batch " + batchId + " is unknown; stage, clean and build its marts first"));
+        ledger.read(s.batchId).orElseThrow(() -> new InputException("batch " + s.batchId + " is unknown; stage, clean and build its marts first"));
     if (!batch.done(Stage.MARTS)) {
       throw new InputException(
-          "batch " + batchId + ": the marts stage is not done (marts_status=" + batch.text(Stage.MARTS.statusColumn())
+          "batch " + s.batchId + ": the marts stage is not done (marts_status=" + batch.text(Stage.MARTS.statusColumn())
               + "); run BuildMartsJob for it first");
     }
-    String failStep = failAfter(config);
-    // travels to the executors with the loader: it may capture only the step name, not the config
-    FailPoint failPoint =
-        step -> {
-          if (step.equals(failStep)) {
-            throw new InjectedFailure("injected failure after step '" + step + "'");
-          }
-        };
-    Export export = new Export(spark, lake, batchId, batch, full, method, parallelism, batchSize, target, failStep, failPoint, readerWait);
     String token = Publisher.newToken();
-    try (ExportLock lock = ExportLock.acquire(target, batchId, token, lockWait)) {
+    try (ExportLock lock = ExportLock.acquire(s.target, s.batchId, token, s.lockWait)) {
       // everything from the first staging table to the Iceberg ledger update runs under the lock
-      return export.run(ledger, lock, token);
+      return export(spark, lake, ledger, s, lock, token);
     } catch (Exception e) { // a failed Spark job throws the checked SparkException; callers record the failure
       throw unwrap(e);
     }
   }
 
-  /** One run: its settings and the steps, in order. */
-  private static final class Export {
-    final SparkSession spark;
-    final Lake lake;
-    final String batchId;
-    /** Set when asked, or when every published mart is empty (the first export into a new database). */
-    boolean full;
-    final StagingLoader.Method method;
-    final int parallelism;
-    final int batchSize;
-    final MySqlTarget target;
-    final String failStep;
-    final FailPoint failPoint;
-    /** clicklake.export.lock-wait-timeout-seconds */
-    final int readerWait;
-    Publisher publisher;
-    /** This batch and the batches it catches up, in batch order; read under the lock. */
-    List<String> published = List.of();
-    final Map<String, Long> loadMillis = new LinkedHashMap<>();
-    /** Fault injection only: a task fails once the rows loaded so far reach half of these. */
-    long half = -1;
-    long loadedBefore;
-
-    Export(SparkSession spark, Lake lake, String batchId, BatchRecord batch, boolean full, StagingLoader.Method method, int parallelism,
-        int batchSize, MySqlTarget target, String failStep, FailPoint failPoint, int readerWait) {
-      this.readerWait = readerWait;
-      this.spark = spark;
-      this.lake = lake;
-      this.batchId = batchId;
-      this.full = full;
-      this.method = method;
-      this.parallelism = parallelism;
-      this.batchSize = batchSize;
-      this.target = target;
-      this.failStep = failStep;
-      this.failPoint = failPoint;
+  /** The steps of one export, under the lock. */
+  private static Result export(SparkSession spark, Lake lake, BatchLedger ledger, Settings s, ExportLock lock,
+      String token) throws Exception {
+    long t0 = System.nanoTime();
+    // under the lock: no other export can mark a batch exported between this read and our publish
+    ExportScope scope = ExportScope.read(spark, lake, s.batchId);
+    Map<String, BatchRecord> records = ledger.readAll(scope.batches());
+    if (!scope.caughtUp().isEmpty()) {
+      LOG.info("batch {}: catching up batches {} as well: their marts are built but their export is not done",
+          s.batchId, scope.caughtUp());
     }
 
-    Result run(BatchLedger ledger, ExportLock lock, String token) throws Exception {
-      long t0 = System.nanoTime();
-      // under the lock: no other export can mark a batch exported between this read and our publish
-      published = publishedBatches();
-      Map<String, BatchRecord> records = ledger.readAll(published);
-      if (published.size() > 1) {
-        LOG.info("batch {}: catching up batches {} as well: their marts are built but their export is not done", batchId,
-            published.stream().filter(b -> !b.equals(batchId)).collect(Collectors.toList()));
-      }
-      List<MySqlSchema.Shape> shapes =
-          target.retry("creating the tables", () -> {
-            try (Connection c = target.connectOnce(new Properties())) {
-              MySqlSchema.ensureTables(c);
-              List<MySqlSchema.Shape> out = new ArrayList<>();
-              for (Source s : SOURCES) {
-                out.add(MySqlSchema.shape(c, s.mysqlTable));
-              }
-              if (!full && martsEmpty(c)) {
-                // nothing to upsert into: loading complete copies and swapping them in is the cheaper equal
-                LOG.info("batch {}: the published marts are empty, so this export is a full refresh (one rename)", batchId);
-                full = true;
-              }
-              return out;
-            }
-          });
-      publisher = new Publisher(target, shapes, full, token, lock, readerWait);
-      publisher.prepare();
-      if (StagingLoader.HALF_STEP.equals(failStep)) {
-        long total = 0;
-        for (Source s : SOURCES) {
-          total += selected(s).count();
-        }
-        half = (total + 1) / 2;
-      }
+    Tables tables = createTables(s);
+    Map<PublishedTable, MySqlSchema.Shape> shapes = tables.shapes();
+    boolean full = s.fullRefresh || tables.martsEmpty();
+    if (tables.martsEmpty()) {
+      // nothing to upsert into: loading complete copies and swapping them in is the cheaper equal
+      LOG.info("batch {}: the published marts are empty, so this export is a full refresh (one rename)", s.batchId);
+    }
+    Publisher publisher = new Publisher(s.target, new ArrayList<>(shapes.values()), full, token, lock, s.readerWait);
+    publisher.prepare();
+    Stager stager = new Stager(spark, s.batchId, s.target, publisher, s.method, s.parallelism, s.batchSize, s.failPoint,
+        s.failPoint.halfway(() -> scope.totalRows(full)));
 
-      Map<String, Long> counts = new LinkedHashMap<>();
-      List<Source> marts = MARTS;
-      for (int i = 0; i < marts.size(); i++) {
-        Source s = marts.get(i);
-        // each task loads one key range in key order: InnoDB appends instead of inserting at random (2x for UUID keys)
-        Column[] key = shapes.get(i).key.stream().map(functions::col).toArray(Column[]::new);
-        Dataset<Row> rows = render(selected(s), shapes.get(i).columns, s.icebergTable).repartitionByRange(parallelism, key).sortWithinPartitions(key);
-        counts.put(s.mysqlTable, stage(s, shapes.get(i), loader -> rows.foreachPartition(loader)));
-      }
-
-      // each published batch's row says export done, with its counts; the table is small: loaded from the driver
-      Map<String, Map<String, Long>> perBatch = rowsPerBatch(counts);
-      Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-      Map<String, BatchRecord.Changes> changes = new LinkedHashMap<>();
-      Map<String, BatchRecord.Changes> exported = new LinkedHashMap<>();
-      for (String b : published) {
-        BatchRecord rec = records.get(b);
-        Status was = rec == null ? null : rec.status(Stage.EXPORT);
-        boolean wasDone = was == Status.DONE;
-        Timestamp exportAt = wasDone && rec.time("export_at") != null ? rec.time("export_at") : now;
-        Map<String, Long> before = rec == null ? Map.of() : rec.rowsWritten();
-        Map<String, Long> rowsWritten = new LinkedHashMap<>(before);
-        perBatch.get(b).forEach((t, n) -> rowsWritten.put("mysql." + t, n));
-        BatchRecord.Changes c = BatchRecord.changes().done(Stage.EXPORT, exportAt).set("rows_written", rowsWritten);
-        if (was == Status.FAILED) {
-          c.clearError();
-        }
-        exported.put(b, c);
-        if (!wasDone || !rowsWritten.equals(before)) {
-          changes.put(b, c);
-        }
-      }
-      Source recordSource = SOURCES.get(SOURCES.size() - 1);
-      MySqlSchema.Shape recordShape = shapes.get(SOURCES.size() - 1);
-      List<Row> recordRows =
-          render(batchesExported(selected(recordSource), exported), recordShape.columns, recordSource.icebergTable).collectAsList();
-      counts.put(recordSource.mysqlTable, stage(recordSource, recordShape, loader -> loader.call(recordRows.iterator())));
-      long stageMillis = (System.nanoTime() - t0) / 1_000_000;
-
-      long t1 = System.nanoTime();
-      publisher.publish(failPoint);
-      long publishMillis = (System.nanoTime() - t1) / 1_000_000;
-      publisher.cleanUp();
-      LOG.info("batch {}: published {} ({}) in {} ms", batchId, counts, full ? "full refresh, one rename" : "one transaction", publishMillis);
-
-      // one MERGE for every published batch: the Iceberg ledger agrees with MySQL all at once
-      ledger.updateAll(changes, Stage.EXPORT);
-      Result r = new Result(batchId, method.configName, full, counts, loadMillis, stageMillis, publishMillis, published);
-      LOG.info("{}", r);
-      return r;
+    Map<String, Long> counts = new LinkedHashMap<>();
+    for (PublishedTable t : PublishedTable.marts()) {
+      Dataset<Row> rows = MySqlRenderer.render(scope.rows(t, full), shapes.get(t).columns, t.icebergName);
+      counts.put(t.mysqlName, stager.stageByTasks(t, shapes.get(t), rows));
     }
 
-    /**
-     * This batch and every batch whose marts are built but whose export is not done (never ran, or
-     * failed), in batch order (started_at, batch_id): their mart rows are what this export publishes.
-     */
-    List<String> publishedBatches() {
-      List<String> out = new ArrayList<>();
-      Dataset<Row> pending =
-          spark.table(lake.table(TableNames.BATCHES))
-              .where(col("batch_id").equalTo(lit(batchId))
-                  .or(col(Stage.MARTS.statusColumn()).equalTo(lit(Status.DONE.code()))
-                      .and(col(Stage.EXPORT.statusColumn()).isNull()
-                          .or(col(Stage.EXPORT.statusColumn()).equalTo(lit(Status.FAILED.code()))))))
-              .orderBy(col("started_at").asc_nulls_first(), col("batch_id"))
-              .select("batch_id");
-      for (Row r : pending.collectAsList()) {
-        out.add(r.getString(0));
-      }
-      return out;
-    }
+    // each published batch's row says export done, with its counts; the table is small: loaded from the driver
+    Timestamp now = Timestamp.from(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+    ExportScope.Marks marks = scope.marks(records, scope.rowsPerBatch(counts, full), now);
+    PublishedTable batches = PublishedTable.PIPELINE_BATCHES;
+    Dataset<Row> exported = MySqlRenderer.batchesExported(scope.rows(batches, full), marks.all());
+    List<Row> batchRows =
+        MySqlRenderer.render(exported, shapes.get(batches).columns, batches.icebergName).collectAsList();
+    counts.put(batches.mysqlName, stager.stageFromDriver(batches, shapes.get(batches), batchRows));
+    long stageMillis = (System.nanoTime() - t0) / 1_000_000;
 
-    /**
-     * Published batch → MySQL mart → its rows in this publish (those it last changed). In a full
-     * refresh this batch's export wrote every row, so its row gets the totals, as before catch-up.
-     */
-    Map<String, Map<String, Long>> rowsPerBatch(Map<String, Long> totals) {
-      Map<String, Map<String, Long>> out = new LinkedHashMap<>();
-      for (String b : published) {
-        out.put(b, new LinkedHashMap<>());
-      }
-      for (Source s : MARTS) {
-        if (published.size() == 1 && !full) {
-          out.get(batchId).put(s.mysqlTable, totals.get(s.mysqlTable)); // the rows loaded are exactly this batch's
-          continue;
-        }
-        Map<String, Long> n = new LinkedHashMap<>();
-        for (Row r : spark.table(lake.table(s.icebergTable)).where(col(s.batchColumn).isin(published.toArray())).groupBy(s.batchColumn).count().collectAsList()) {
-          n.put(r.getString(0), r.getLong(1));
-        }
-        for (String b : published) {
-          out.get(b).put(s.mysqlTable, full && b.equals(batchId) ? totals.get(s.mysqlTable) : n.getOrDefault(b, 0L));
-        }
-      }
-      return out;
-    }
+    long t1 = System.nanoTime();
+    publisher.publish(s.failPoint);
+    long publishMillis = (System.nanoTime() - t1) / 1_000_000;
+    publisher.cleanUp();
+    LOG.info("batch {}: published {} ({}) in {} ms", s.batchId, counts,
+        full ? "full refresh, one rename" : "one transaction", publishMillis);
 
-    static boolean martsEmpty(Connection c) throws SQLException {
-      try (Statement st = c.createStatement()) {
-        for (Source s : MARTS) {
-          try (ResultSet rs = st.executeQuery("select 1 from `" + s.mysqlTable + "` limit 1")) {
-            if (rs.next()) {
-              return false;
-            }
-          }
-        }
-      }
-      return true;
-    }
-
-    /** The rows of a source this export takes: those of the published batches, or all of them. */
-    Dataset<Row> selected(Source s) {
-      Dataset<Row> src = spark.table(lake.table(s.icebergTable));
-      return full ? src : src.where(col(s.batchColumn).isin(published.toArray()));
-    }
-
-    interface Run {
-      void accept(StagingLoader loader) throws Exception;
-    }
-
-    /** Loads one table's staging table and checks its row count against the rows sent. */
-    long stage(Source s, MySqlSchema.Shape shape, Run run) throws Exception {
-      String stage = publisher.stagingTable(s.mysqlTable);
-      long failAfterRows = -1;
-      if (half > 0 && loadedBefore < half) {
-        failAfterRows = Math.max(1, (half - loadedBefore + parallelism - 1) / parallelism);
-      }
-      long t = System.nanoTime();
-      LongAccumulator sent = spark.sparkContext().longAccumulator("rows sent to " + stage);
-      run.accept(new StagingLoader(target, stage, shape.columns, method, batchSize, sent, failAfterRows, failPoint));
-      long n = sent.value();
-      long ms = (System.nanoTime() - t) / 1_000_000;
-      loadMillis.put(s.mysqlTable, ms);
-      LOG.info("batch {}: {} rows into {} by {} in {} ms", batchId, n, stage, method.configName, ms);
-      loadedBefore += n;
-      if (half > 0 && loadedBefore >= half) {
-        failPoint.reached(StagingLoader.HALF_STEP); // in case no task reached its share
-      }
-      long staged = publisher.stagedRows(s.mysqlTable);
-      if (staged != n) {
-        throw new MySqlException(
-            "staged " + staged + " rows into " + stage + " but sent " + n + " from the Iceberg table " + s.icebergTable
-                + (staged < n ? ": it holds rows with the same primary key " + shape.key : ""));
-      }
-      return n;
-    }
+    // one MERGE for every published batch: the Iceberg ledger agrees with MySQL all at once
+    ledger.updateAll(marks.changed(), Stage.EXPORT);
+    Result r = new Result(s.batchId, s.method.configName, full, counts, stager.loadMillis(), stageMillis, publishMillis,
+        scope.batches());
+    LOG.info("{}", r);
+    return r;
   }
 
-  /** The batch records as MySQL gets them: each published batch (batch id → its export columns) export done, the others as they are. */
-  private static Dataset<Row> batchesExported(Dataset<Row> batches, Map<String, BatchRecord.Changes> exported) {
-    Column isPublished = col("batch_id").isin(exported.keySet().toArray());
-    Column exportAt = col("export_at");
-    Column rowsWritten = col("rows_written");
-    Column error = col("error_message");
-    for (Map.Entry<String, BatchRecord.Changes> e : exported.entrySet()) {
-      Column me = col("batch_id").equalTo(lit(e.getKey()));
-      @SuppressWarnings("unchecked")
-      Map<String, Long> written = (Map<String, Long>) e.getValue().get("rows_written");
-      List<Column> keys = new ArrayList<>();
-      List<Column> values = new ArrayList<>();
-      written.forEach((k, v) -> {
-        keys.add(lit(k));
-        values.add(lit(v));
-      });
-      exportAt = when(me, lit(e.getValue().get("export_at"))).otherwise(exportAt);
-      rowsWritten = when(me, map_from_arrays(array(keys.toArray(new Column[0])), array(values.toArray(new Column[0])))).otherwise(rowsWritten);
-      if (e.getValue().sets("error_message")) {
-        error = when(me, lit(null).cast("string")).otherwise(error);
+  /** The published tables' shapes; whether every mart is empty (asked only when not a full refresh anyway). */
+  private record Tables(Map<PublishedTable, MySqlSchema.Shape> shapes, boolean martsEmpty) {}
+
+  /** Creates the MySQL tables that are missing and reads their shapes. */
+  private static Tables createTables(Settings s) {
+    return s.target.retry("creating the tables", () -> {
+      try (Connection c = s.target.connectOnce(new Properties())) {
+        MySqlSchema.ensureTables(c);
+        Map<PublishedTable, MySqlSchema.Shape> shapes = new EnumMap<>(PublishedTable.class);
+        for (PublishedTable t : PublishedTable.all()) {
+          shapes.put(t, MySqlSchema.shape(c, t.mysqlName));
+        }
+        boolean martsEmpty =
+            !s.fullRefresh && MySqlSchema.allEmpty(c, PublishedTable.mysqlNames(PublishedTable.marts()));
+        return new Tables(shapes, martsEmpty);
       }
-    }
-    return batches
-        .withColumn("export_status", when(isPublished, lit(Status.DONE.code())).otherwise(col("export_status")))
-        .withColumn("export_at", exportAt)
-        .withColumn("rows_written", rowsWritten)
-        .withColumn("error_message", error);
+    });
   }
 
-  /**
-   * The MySQL columns, in order, rendered so both load methods send the same text: times as UTC
-   * {@code yyyy-MM-dd HH:mm:ss}, dates as {@code yyyy-MM-dd}, maps (keys sorted) and structs as
-   * JSON, booleans as 0/1; numbers and strings unchanged.
-   */
-  static Dataset<Row> render(Dataset<Row> src, List<String> columns, String icebergTable) {
-    StructType schema = src.schema();
-    List<String> have = Arrays.asList(schema.fieldNames());
-    List<Column> out = new ArrayList<>();
-    for (String c : columns) {
-      if (!have.contains(c)) {
-        throw new MySqlException(
-            "MySQL column " + c + " has no column of that name in the Iceberg table " + icebergTable + " (found " + have
-                + "); align sql/01_tables.sql with iceberg-ddl/");
-      }
-      DataType t = schema.apply(c).dataType();
-      Column x = col(c);
-      if (t.typeName().startsWith("timestamp")) {
-        x = date_format(x, "yyyy-MM-dd HH:mm:ss");
-      } else if (t instanceof DateType) {
-        x = date_format(x, "yyyy-MM-dd");
-      } else if (t instanceof MapType) {
-        // keys sorted: Spark keeps no order for maps read back, and the published text must not change
-        x = expr("to_json(map_from_entries(array_sort(map_entries(`" + c + "`))))");
-      } else if (t instanceof StructType || t instanceof ArrayType) {
-        x = to_json(x);
-      } else if (t instanceof BooleanType) {
-        x = x.cast("int");
-      }
-      out.add(x.as(c));
-    }
-    return src.select(out.toArray(new Column[0]));
-  }
-
-  private static int positive(JobConfig config, io.clicklake.config.ConfigKey key) {
+  private static int positive(JobConfig config, ConfigKey key) {
     int v = config.getInt(key);
     if (v < 1) {
       throw new ConfigException(key.name() + " expects a number >= 1, found " + v);

@@ -4,11 +4,11 @@ import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.job.ExportMartsJob;
 import io.clicklake.job.SparkJob;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.table.BatchLedger;
 import io.clicklake.table.BatchRecord;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
-import io.clicklake.testing.MariaDbTestServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +37,7 @@ public final class ExportBenchmark {
     String[] methods = (args.length > 3 ? args[3] : "load-data,batch").split(",");
     Path work = Files.createTempDirectory("clicklake-bench");
     List<String> report = new ArrayList<>();
-    try (MariaDbTestServer db = MariaDbTestServer.start("--innodb-buffer-pool-size=1G")) {
+    try (EmbeddedMariaDb db = EmbeddedMariaDb.builder().authenticating().mysqldArgs("--innodb-buffer-pool-size=1G").start()) {
       SparkSession spark =
           SparkSession.builder()
               .master("local[2]")

@@ -7,11 +7,11 @@ import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.lock.Lease;
 import io.clicklake.lock.LockHeldException;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.mart.MartBuilder;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import io.clicklake.testing.LakehouseTestBase;
-import io.clicklake.testing.MariaDbTestServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,11 +32,11 @@ import org.junit.jupiter.api.Test;
  * and MariaDB.
  */
 class BatchLifecycleTest extends LakehouseTestBase {
-  static MariaDbTestServer db;
+  static EmbeddedMariaDb db;
 
   @BeforeAll
   static void startMariaDb() {
-    db = MariaDbTestServer.start();
+    db = EmbeddedMariaDb.builder().authenticating().start();
   }
 
   @AfterAll

@@ -1,21 +1,16 @@
 package io.clicklake.job;
 
-import static io.clicklake.job.ExportMartsJobTest.assertMirrors;
-import static io.clicklake.job.ExportMartsJobTest.dump;
-import static io.clicklake.job.ExportMartsJobTest.export;
-import static io.clicklake.job.ExportMartsJobTest.exportConfig;
-import static io.clicklake.job.ExportMartsJobTest.marts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clicklake.config.Keys;
 import io.clicklake.export.MySqlException;
-import io.clicklake.job.ExportMartsJobTest.ConsistencyReader;
-import io.clicklake.job.ExportMartsJobTest.LogCapture;
 import io.clicklake.lock.LockHeldException;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.table.TableNames;
-import io.clicklake.testing.LakehouseTestBase;
-import io.clicklake.testing.MariaDbTestServer;
+import io.clicklake.testing.ConsistencyReader;
+import io.clicklake.testing.ExportTestBase;
+import io.clicklake.testing.LogCapture;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -27,7 +22,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,25 +29,13 @@ import org.junit.jupiter.api.Test;
  * The export against other runs and readers (data contract section 7): two exports never
  * interleave (the second fails naming the holder, or waits), a failed export is caught up by the
  * next one, and a long reader delays the publish by a bounded time without ever seeing half of it.
- * Uses the fixtures of {@link ExportMartsJobTest}, on this class's own MariaDB.
+ * Uses the fixtures of {@link ExportTestBase}, on this class's own MariaDB.
  */
-class ExportConcurrencyTest extends LakehouseTestBase {
+class ExportConcurrencyTest extends ExportTestBase {
 
   @BeforeAll
   static void startMariaDb() {
-    ExportMartsJobTest.db = MariaDbTestServer.start(); // the shared fixtures read it; classes run one after the other
-  }
-
-  @AfterAll
-  static void stopMariaDb() {
-    if (ExportMartsJobTest.db != null) {
-      ExportMartsJobTest.db.close();
-      ExportMartsJobTest.db = null;
-    }
-  }
-
-  static MariaDbTestServer db() {
-    return ExportMartsJobTest.db;
+    db = EmbeddedMariaDb.builder().authenticating().start();
   }
 
   @Test
@@ -62,7 +44,7 @@ class ExportConcurrencyTest extends LakehouseTestBase {
     marts(env, 1);
     export(env, 1, "twice", Map.of());
     String b2 = marts(env, 2);
-    try (ConsistencyReader reader = ConsistencyReader.start("twice", b2); Connection dashboard = db().connect("twice")) {
+    try (ConsistencyReader reader = ConsistencyReader.start(db, "twice", b2); Connection dashboard = db.connect("twice")) {
       String old = reader.last();
       // a dashboard's transaction holds share locks on every user_engagement row: the first export's upsert waits for it
       dashboard.setAutoCommit(false);
@@ -101,8 +83,8 @@ class ExportConcurrencyTest extends LakehouseTestBase {
       assertThat(reader.seen).as("states a concurrent reader saw: the old publish or the new one, nothing in between").containsOnly(old, now);
       assertThat(now).isNotEqualTo(old);
     }
-    assertThat(db().rows("twice", "select count(*) from clicklake_export_lock")).as("holder records left").containsExactly("0");
-    assertThat(db().rows("twice", "select count(*) from information_schema.tables where table_schema = database() and table_name like '%\\_\\_%'"))
+    assertThat(db.rows("twice", "select count(*) from clicklake_export_lock")).as("holder records left").containsExactly("0");
+    assertThat(db.rows("twice", "select count(*) from information_schema.tables where table_schema = database() and table_name like '%\\_\\_%'"))
         .as("staging tables left").containsExactly("0");
   }
 
@@ -115,7 +97,7 @@ class ExportConcurrencyTest extends LakehouseTestBase {
     assertThatThrownBy(() -> runAsCaller(new ExportMartsJob(), exportConfig(env, 2, "catchup", Map.of(Keys.FAIL_AFTER.name(), "export-publish"))))
         .as("batch 2's export fails at its publish")
         .isInstanceOf(SparkJob.InjectedFailure.class);
-    assertThat(db().rows("catchup", "select count(*) from pipeline_batches where batch_id = '" + b2 + "'")).as("batch 2 not in MySQL").containsExactly("0");
+    assertThat(db.rows("catchup", "select count(*) from pipeline_batches where batch_id = '" + b2 + "'")).as("batch 2 not in MySQL").containsExactly("0");
 
     String b3 = marts(env, 3); // batch 3 is cleaned and built: some rows batch 2 changed still carry b2
     long b2Users = count("select * from " + env.table(TableNames.MART_USER_ENGAGEMENT) + " where updated_batch_id = '" + b2 + "'");
@@ -133,7 +115,7 @@ class ExportConcurrencyTest extends LakehouseTestBase {
         .anyMatch(l -> l.contains("caught up batches " + b2));
     assertMirrors(env, "catchup"); // every mart and pipeline_batches, row by row
 
-    assertThat(db().rows("catchup", "select batch_id, export_status, export_at is not null, error_message from pipeline_batches order by started_at"))
+    assertThat(db.rows("catchup", "select batch_id, export_status, export_at is not null, error_message from pipeline_batches order by started_at"))
         .as("MySQL pipeline_batches").containsExactly(b1 + "|done|1|<null>", b2 + "|done|1|<null>", b3 + "|done|1|<null>");
     assertThat(rows("select batch_id, export_status, export_at is not null, error_message, rows_written['mysql.user_engagement'] from "
         + env.table(TableNames.BATCHES) + " order by started_at"))
@@ -152,7 +134,7 @@ class ExportConcurrencyTest extends LakehouseTestBase {
 
     // 1. the reader outlasts the timeout: the export gives up within it and publishes nothing
     for (String full : List.of("false", "true")) {
-      try (Connection reader = db().connect("reader")) {
+      try (Connection reader = db.connect("reader")) {
         reader.setAutoCommit(false);
         long users = scalar(reader, "select count(*) from user_engagement lock in share mode");
         Map<String, String> conf = Map.of(Keys.FULL_REFRESH.name(), full, Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS.name(), "3");
@@ -176,7 +158,7 @@ class ExportConcurrencyTest extends LakehouseTestBase {
     }
 
     // 2. the reader ends while the swap waits: the export finishes after it; a reader arriving meanwhile waits one attempt at most
-    try (Connection reader = db().connect("reader"); Connection late = db().connect("reader")) {
+    try (Connection reader = db.connect("reader"); Connection late = db.connect("reader")) {
       reader.setAutoCommit(false);
       long users = scalar(reader, "select count(*) from user_engagement lock in share mode");
       CompletableFuture<ExportMartsJob.Result> export =
@@ -207,7 +189,7 @@ class ExportConcurrencyTest extends LakehouseTestBase {
   }
 
   static long count(String database, String sql) {
-    return Long.parseLong(db().rows(database, sql).get(0));
+    return Long.parseLong(db.rows(database, sql).get(0));
   }
 
   /** Polls {@code condition} until true, failing after two minutes or when {@code work} ended first (with its error). */

@@ -6,7 +6,7 @@ import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.table.TableNames;
 import io.clicklake.testing.HiveLakehouseTestBase;
-import io.clicklake.testing.MariaDbTestServer;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -27,11 +27,11 @@ import org.junit.jupiter.api.Test;
  * knows only the metastore URI, the way Hue's editors find them.
  */
 class HiveCatalogTest extends HiveLakehouseTestBase {
-  static MariaDbTestServer db;
+  static EmbeddedMariaDb db;
 
   @BeforeAll
   static void startMariaDb() {
-    db = MariaDbTestServer.start();
+    db = EmbeddedMariaDb.builder().authenticating().start();
   }
 
   @AfterAll

@@ -1,14 +1,13 @@
 package io.clicklake.job;
 
-import static io.clicklake.job.ExportMartsJobTest.export;
-import static io.clicklake.job.ExportMartsJobTest.marts;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clicklake.config.Keys;
 import io.clicklake.export.MySqlSchema;
-import io.clicklake.testing.LakehouseTestBase;
-import io.clicklake.testing.MariaDbTestServer;
+import io.clicklake.export.PublishedTable;
+import io.clicklake.mariadb.EmbeddedMariaDb;
+import io.clicklake.testing.ExportTestBase;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -19,7 +18,6 @@ import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -28,29 +26,19 @@ import org.junit.jupiter.api.Test;
  * contract section 7): no user without a password; the reporting user sees the published tables
  * only, never a staging table or an error text, and still reads the tables a full refresh swapped in.
  */
-class ReportingUserTest extends LakehouseTestBase {
-  private static final List<String> PUBLISHED = List.of("daily_funnel", "pipeline_batches", "session_revenue", "user_engagement");
-  static MariaDbTestServer secured;
+class ReportingUserTest extends ExportTestBase {
+  /** As {@code show tables} lists them. */
+  private static final List<String> PUBLISHED = PublishedTable.mysqlNames(PublishedTable.all()).stream().sorted().toList();
 
   @BeforeAll
   static void startSecuredMariaDb() {
-    secured = MariaDbTestServer.startSecured();
-    ExportMartsJobTest.db = secured; // the export fixtures write here; classes run one after the other
-  }
-
-  @AfterAll
-  static void stopSecuredMariaDb() {
-    ExportMartsJobTest.db = null;
-    if (secured != null) {
-      secured.close();
-      secured = null;
-    }
+    db = EmbeddedMariaDb.builder().secured().start();
   }
 
   @Test
   void theReportingUserNeedsAPasswordAndSeesThePublishedTablesOnlyAlsoAfterASwap() throws Exception {
     String database = "reporting";
-    try (Connection admin = secured.connect(database); Statement s = admin.createStatement()) {
+    try (Connection admin = db.connect(database); Statement s = admin.createStatement()) {
       MySqlSchema.ensureTables(admin);
       s.execute("create table user_engagement__stage_abc like user_engagement");
       s.execute("create table session_revenue__new_abc like session_revenue");
@@ -59,27 +47,27 @@ class ReportingUserTest extends LakehouseTestBase {
     String script = Files.readString(Path.of("../sql/02_reporting_user.sql"), StandardCharsets.UTF_8);
 
     for (String unset : List.of("", "set @pw = '';\n", "set @pw = null;\n")) {
-      assertThatThrownBy(() -> secured.runClient(unset + script, database)).as("the script with %s", unset.isEmpty() ? "no @pw" : unset.strip())
+      assertThatThrownBy(() -> db.runClient(unset + script, database)).as("the script with %s", unset.isEmpty() ? "no @pw" : unset.strip())
           .hasMessageContaining("refusing to create the reporting user without a password");
-      assertThat(secured.rows(database, "select count(*) from mysql.user where user = 'reporting'")).as("users created").containsExactly("0");
+      assertThat(db.rows(database, "select count(*) from mysql.user where user = 'reporting'")).as("users created").containsExactly("0");
     }
 
     String password = "rp-" + UUID.randomUUID();
-    secured.runClient("set @pw = '" + password + "';\n" + script, database);
-    secured.runClient("set @pw = '" + password + "';\n" + script, database); // a rerun is fine
-    assertThat(secured.rows(database, "show grants for 'reporting'@'%'")).as("grants of the reporting user")
+    db.runClient("set @pw = '" + password + "';\n" + script, database);
+    db.runClient("set @pw = '" + password + "';\n" + script, database); // a rerun is fine
+    assertThat(db.rows(database, "show grants for 'reporting'@'%'")).as("grants of the reporting user")
         .noneMatch(g -> g.contains("ON `reporting`.*"))
         .anyMatch(g -> g.startsWith("GRANT SELECT ON `reporting`.`user_engagement`"))
         .anyMatch(g -> g.startsWith("GRANT SELECT (") && g.contains("ON `reporting`.`pipeline_batches`") && !g.contains("error_message"));
-    assertThat(secured.rows(database, "select count(*) from information_schema.routines where routine_schema = database()"))
+    assertThat(db.rows(database, "select count(*) from information_schema.routines where routine_schema = database()"))
         .as("the script's procedure is dropped").containsExactly("0");
 
-    try (Connection reader = secured.connect(database, "reporting", password)) {
+    try (Connection reader = db.connect(database, "reporting", password)) {
       assertReadsPublishedTablesOnly(reader, "before any export");
-      assertThat(MariaDbTestServer.rows(reader.createStatement().executeQuery("select batch_id, status from pipeline_batches")))
+      assertThat(EmbeddedMariaDb.rows(reader.createStatement().executeQuery("select batch_id, status from pipeline_batches")))
           .containsExactly("b0|failed");
     }
-    assertThatThrownBy(() -> secured.connect(database, "reporting", "wrong").close()).as("a wrong password")
+    assertThatThrownBy(() -> db.connect(database, "reporting", "wrong").close()).as("a wrong password")
         .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
 
     // a full refresh swaps every published table with RENAME TABLE: the grants, keyed by name, hold
@@ -87,21 +75,21 @@ class ReportingUserTest extends LakehouseTestBase {
     marts(env, 1);
     ExportMartsJob.Result r = export(env, 1, database, Map.of(Keys.FULL_REFRESH.name(), "true"));
     assertThat(r.fullRefresh).isTrue();
-    try (Connection reader = secured.connect(database, "reporting", password)) {
+    try (Connection reader = db.connect(database, "reporting", password)) {
       assertReadsPublishedTablesOnly(reader, "after the full refresh");
-      assertThat(MariaDbTestServer.rows(reader.createStatement().executeQuery("select count(*) from user_engagement")))
+      assertThat(EmbeddedMariaDb.rows(reader.createStatement().executeQuery("select count(*) from user_engagement")))
           .as("rows the reporting user reads in the swapped-in user_engagement").containsExactly(String.valueOf(r.rows.get("user_engagement")));
-      assertThat(MariaDbTestServer.rows(reader.createStatement().executeQuery("select count(*), max(export_status) from pipeline_batches")))
+      assertThat(EmbeddedMariaDb.rows(reader.createStatement().executeQuery("select count(*), max(export_status) from pipeline_batches")))
           .as("the swapped-in pipeline_batches").containsExactly("1|done");
     }
   }
 
   private static void assertReadsPublishedTablesOnly(Connection reader, String when) throws SQLException {
     try (Statement s = reader.createStatement()) {
-      assertThat(MariaDbTestServer.rows(s.executeQuery("show tables"))).as("tables the reporting user sees %s", when).isEqualTo(PUBLISHED);
+      assertThat(EmbeddedMariaDb.rows(s.executeQuery("show tables"))).as("tables the reporting user sees %s", when).isEqualTo(PUBLISHED);
       for (String t : PUBLISHED) {
         if (!t.equals("pipeline_batches")) {
-          assertThat(MariaDbTestServer.rows(s.executeQuery("select count(*) from " + t))).as("%s readable %s", t, when).hasSize(1);
+          assertThat(EmbeddedMariaDb.rows(s.executeQuery("select count(*) from " + t))).as("%s readable %s", t, when).hasSize(1);
         }
       }
       for (String q : List.of("select count(*) from user_engagement__stage_abc", "select count(*) from session_revenue__new_abc",

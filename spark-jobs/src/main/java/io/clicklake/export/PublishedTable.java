@@ -1,0 +1,46 @@
+package io.clicklake.export;
+
+import io.clicklake.table.TableNames;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The tables the export publishes to MySQL, in load order, each with the Iceberg table it mirrors
+ * and the column that names the batch that last changed a row: the one place that pairs MySQL and
+ * Iceberg names. Columns and keys are those of {@code sql/01_tables.sql}, read back from the
+ * database by {@link MySqlSchema#shape}, so they are not retyped here.
+ */
+public enum PublishedTable {
+  USER_ENGAGEMENT("user_engagement", TableNames.MART_USER_ENGAGEMENT, "updated_batch_id"),
+  SESSION_REVENUE("session_revenue", TableNames.MART_SESSION_REVENUE, "updated_batch_id"),
+  DAILY_FUNNEL("daily_funnel", TableNames.MART_DAILY_FUNNEL, "updated_batch_id"),
+  /** Last: its rows report the counts of the others. */
+  PIPELINE_BATCHES("pipeline_batches", TableNames.BATCHES, "batch_id");
+
+  public final String mysqlName;
+  public final String icebergName;
+  public final String batchColumn;
+
+  PublishedTable(String mysqlName, String icebergName, String batchColumn) {
+    this.mysqlName = mysqlName;
+    this.icebergName = icebergName;
+    this.batchColumn = batchColumn;
+  }
+
+  /** Every published table, in load order. */
+  public static List<PublishedTable> all() {
+    return List.of(values());
+  }
+
+  /** The marts: every published table but the batch records. */
+  public static List<PublishedTable> marts() {
+    return List.of(USER_ENGAGEMENT, SESSION_REVENUE, DAILY_FUNNEL);
+  }
+
+  /** The MySQL names of {@code tables}, in their order. */
+  public static List<String> mysqlNames(List<PublishedTable> tables) {
+    List<String> out = new ArrayList<>();
+    tables.forEach(t -> out.add(t.mysqlName));
+    return out;
+  }
+}
