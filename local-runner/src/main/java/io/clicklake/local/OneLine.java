@@ -9,13 +9,15 @@ public final class OneLine {
 
   /**
    * One line for the user: the message of our own exception in the cause chain if there is one (bad
-   * input, MySQL unreachable, a broken invariant), else the innermost cause's first line. Spark wraps a
-   * task's failure in several layers whose messages carry whole stack traces.
+   * input, MySQL unreachable, a broken invariant), else the innermost cause's first line. Spark
+   * wraps a task's failure in several layers whose messages carry whole stack traces.
    */
   public static String of(Throwable e) {
     Throwable innermost = e;
     for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
-      if (t instanceof CliException || t instanceof ConfigException || t instanceof InputException
+      if (t instanceof CliException
+          || t instanceof ConfigException
+          || t instanceof InputException
           || t.getClass().getName().startsWith("io.clicklake.")) {
         return firstLine(t.getMessage());
       }

@@ -3,22 +3,22 @@ package io.clicklake.local;
 import io.clicklake.clean.FileResult;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
+import io.clicklake.io.BatchIds;
 import io.clicklake.job.BuildMartsJob;
 import io.clicklake.job.CleanEventsJob;
 import io.clicklake.job.ExportMartsJob;
 import io.clicklake.job.PurgeStagingJob;
 import io.clicklake.job.SparkJob;
 import io.clicklake.job.StageLandingJob;
-import io.clicklake.io.BatchIds;
 import io.clicklake.table.BatchLedger;
 import io.clicklake.table.BatchRecord;
 import io.clicklake.table.BatchRecord.Stage;
 import io.clicklake.table.Lake;
-import java.util.Map;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
@@ -46,15 +46,17 @@ public final class Runner {
   /**
    * One pass over the landing root: every complete instance, oldest first, is staged, then each of
    * its batches not purged yet (the first one and any follow-up batch) goes through clean, marts,
-   * export and purge. A batch that fails is recorded as failed in its batch row, reported, and left for
-   * the next pass; the pass goes on with the next batch. Returns the number of batches processed.
+   * export and purge. A batch that fails is recorded as failed in its batch row, reported, and left
+   * for the next pass; the pass goes on with the next batch. Returns the number of batches
+   * processed.
    */
   public int runOnce(JobConfig config) throws IOException {
     String root = config.require(Keys.LANDING_ROOT);
     FileSystem fs = env.fs(root);
     Path rootPath = new Path(root);
     if (!fs.exists(rootPath)) {
-      throw new CliException("landing directory " + root + " does not exist; create it or pass --landing DIR");
+      throw new CliException(
+          "landing directory " + root + " does not exist; create it or pass --landing DIR");
     }
     String flag = config.get(Keys.DONE_FLAG);
     int done = 0;
@@ -107,7 +109,9 @@ public final class Runner {
     if (verbose) {
       e.printStackTrace(Console.out());
     }
-    failures.add(List.of(batchId, step, message.length() > 160 ? message.substring(0, 157) + "..." : message));
+    failures.add(
+        List.of(
+            batchId, step, message.length() > 160 ? message.substring(0, 157) + "..." : message));
   }
 
   public boolean verbose;
@@ -121,27 +125,51 @@ public final class Runner {
     ExportMartsJob.Result export = step(spark, config, new ExportMartsJob());
     PurgeStagingJob.Result purge = step(spark, config, new PurgeStagingJob());
     if (!export.caughtUp().isEmpty()) {
-      Console.say("  export caught up batch(es) %s as well: their marts were built but not yet published", String.join(", ", export.caughtUp()));
+      Console.say(
+          "  export caught up batch(es) %s as well: their marts were built but not yet published",
+          String.join(", ", export.caughtUp()));
     }
     if (purge.instance.startsWith("kept")) {
-      Console.say("  landing instance %s %s; the next run loads those files as a follow-up batch", config.instance(), purge.instance);
+      Console.say(
+          "  landing instance %s %s; the next run loads those files as a follow-up batch",
+          config.instance(), purge.instance);
     }
-    Console.say("  %s: files %d (loaded %d, skipped %d, rejected %d); read %,d = clean %,d + quarantined %,d + duplicate %,d%s",
-        clean.batchId, clean.files.size(), clean.files("loaded"), clean.files("skipped_duplicate_file"), clean.files("rejected"),
-        clean.rowsRead(), clean.rowsClean(), clean.rowsQuarantined(), clean.rowsDuplicate(), clean.alreadyDone ? " (already done)" : "");
-    clean.quarantinedByReason.forEach((k, v) -> {
-      if (v > 0) {
-        Console.say("      quarantined %-16s %,d", k, v);
-      }
-    });
+    Console.say(
+        "  %s: files %d (loaded %d, skipped %d, rejected %d); read %,d = clean %,d + quarantined"
+            + " %,d + duplicate %,d%s",
+        clean.batchId,
+        clean.files.size(),
+        clean.files("loaded"),
+        clean.files("skipped_duplicate_file"),
+        clean.files("rejected"),
+        clean.rowsRead(),
+        clean.rowsClean(),
+        clean.rowsQuarantined(),
+        clean.rowsDuplicate(),
+        clean.alreadyDone ? " (already done)" : "");
+    clean.quarantinedByReason.forEach(
+        (k, v) -> {
+          if (v > 0) {
+            Console.say("      quarantined %-16s %,d", k, v);
+          }
+        });
     for (FileResult f : clean.files) {
       if (!f.status.equals("loaded")) {
         Console.say("      %s %s: %s", f.status, f.fileName, f.reason);
       }
     }
     long exported = export.rows.values().stream().mapToLong(Long::longValue).sum();
-    summary.add(List.of(clean.batchId, clean.files.size(), clean.rowsRead(), clean.rowsClean(), clean.rowsQuarantined(), clean.rowsDuplicate(),
-        String.format(java.util.Locale.ROOT, "%.1f", cleanSeconds), exported, filesMoved));
+    summary.add(
+        List.of(
+            clean.batchId,
+            clean.files.size(),
+            clean.rowsRead(),
+            clean.rowsClean(),
+            clean.rowsQuarantined(),
+            clean.rowsDuplicate(),
+            String.format(java.util.Locale.ROOT, "%.1f", cleanSeconds),
+            exported,
+            filesMoved));
     if (marts.rowsWritten.isEmpty() && !marts.alreadyDone) {
       Console.say("  (no new events)");
     }
@@ -151,7 +179,10 @@ public final class Runner {
 
   private String lastStep;
 
-  /** Runs one job under its lease, with its progress line; runLocked records a failure in the batch row. */
+  /**
+   * Runs one job under its lease, with its progress line; runLocked records a failure in the batch
+   * row.
+   */
   private <R> R step(SparkSession spark, JobConfig config, SparkJob<R> job) {
     String name = job.stage().code();
     lastStep = name;
@@ -171,7 +202,18 @@ public final class Runner {
     if (!summary.isEmpty()) {
       Console.say("");
       Console.say("batches:");
-      Console.table(List.of("batch", "files", "read", "clean", "quarantined", "duplicate", "clean s", "rows exported", "files staged"), summary);
+      Console.table(
+          List.of(
+              "batch",
+              "files",
+              "read",
+              "clean",
+              "quarantined",
+              "duplicate",
+              "clean s",
+              "rows exported",
+              "files staged"),
+          summary);
     }
     if (!failures.isEmpty()) {
       Console.say("");

@@ -23,25 +23,45 @@ import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 
 /**
- * Every {@code ${...}} variable the apps use is defined where Oozie will look for it: the job.properties it is
- * submitted with, the app's {@code <parameters>} defaults, or (for a workflow) the configuration its coordinator
- * passes. EL functions ({@code coord:}, {@code wf:}) and EL constants are not variables. Checked for each way the
- * apps are submitted: the bundle, and each coordinator alone.
+ * Every {@code ${...}} variable the apps use is defined where Oozie will look for it: the
+ * job.properties it is submitted with, the app's {@code <parameters>} defaults, or (for a workflow)
+ * the configuration its coordinator passes. EL functions ({@code coord:}, {@code wf:}) and EL
+ * constants are not variables. Checked for each way the apps are submitted: the bundle, and each
+ * coordinator alone.
  */
 class AppPropertiesTest {
 
   private static final Pattern EL = Pattern.compile("\\$\\{([^}]*)}");
   private static final Pattern STRING_LITERAL = Pattern.compile("'[^']*'|\"[^\"]*\"");
-  private static final Pattern IDENTIFIER = Pattern.compile("(?<![\\w:.])([A-Za-z_][\\w]*)(?![\\w(:])");
+  private static final Pattern IDENTIFIER =
+      Pattern.compile("(?<![\\w:.])([A-Za-z_][\\w]*)(?![\\w(:])");
   private static final Set<String> EL_WORDS =
       Set.of(
-          "and", "or", "not", "eq", "ne", "lt", "gt", "le", "ge", "true", "false", "null", "empty", "div", "mod",
+          "and",
+          "or",
+          "not",
+          "eq",
+          "ne",
+          "lt",
+          "gt",
+          "le",
+          "ge",
+          "true",
+          "false",
+          "null",
+          "empty",
+          "div",
+          "mod",
           "instanceof");
+
   /** EL constants of Oozie (sizes, SLA time units). */
   private static final Set<String> EL_CONSTANTS =
       Set.of("KB", "MB", "GB", "TB", "PB", "MINUTES", "HOURS", "DAYS");
+
   /** Only meaningful inside a dataset's uri-template. */
-  private static final Set<String> URI_TEMPLATE_VARIABLES = Set.of("YEAR", "MONTH", "DAY", "HOUR", "MINUTE");
+  private static final Set<String> URI_TEMPLATE_VARIABLES =
+      Set.of("YEAR", "MONTH", "DAY", "HOUR", "MINUTE");
+
   /** Keys whose values differ between the job.properties files on purpose. */
   private static final Set<String> PER_APP_KEYS =
       Set.of("oozie.coord.application.path", "oozie.bundle.application.path");
@@ -66,13 +86,15 @@ class AppPropertiesTest {
       Node node = nodes.item(i);
       if (node instanceof Element) {
         collect((Element) node, here, used);
-      } else if (node.getNodeType() == Node.TEXT_NODE || node.getNodeType() == Node.CDATA_SECTION_NODE) {
+      } else if (node.getNodeType() == Node.TEXT_NODE
+          || node.getNodeType() == Node.CDATA_SECTION_NODE) {
         addVariables(node.getNodeValue(), here, uriTemplate, used);
       }
     }
   }
 
-  static void addVariables(String text, String where, boolean uriTemplate, Map<String, String> used) {
+  static void addVariables(
+      String text, String where, boolean uriTemplate, Map<String, String> used) {
     Matcher el = EL.matcher(text);
     while (el.find()) {
       String body = STRING_LITERAL.matcher(el.group(1)).replaceAll(" ");
@@ -94,8 +116,11 @@ class AppPropertiesTest {
     return new HashSet<>(props.stringPropertyNames());
   }
 
-  /** Checks a coordinator and the workflow it starts, given what is defined when it is submitted. */
-  private static void checkCoordinator(String app, Set<String> submitted, List<String> missing) throws Exception {
+  /**
+   * Checks a coordinator and the workflow it starts, given what is defined when it is submitted.
+   */
+  private static void checkCoordinator(String app, Set<String> submitted, List<String> missing)
+      throws Exception {
     Path coordinatorXml = OozieApps.app(app).resolve("coordinator.xml");
     Element coordinator = OozieApps.parse(coordinatorXml).getDocumentElement();
     Set<String> coordinatorDefined = new HashSet<>(submitted);
@@ -114,7 +139,8 @@ class AppPropertiesTest {
     report(app + "/workflow.xml", variablesUsed(workflowXml), workflowDefined, missing);
   }
 
-  private static void report(String file, Map<String, String> used, Set<String> defined, List<String> missing) {
+  private static void report(
+      String file, Map<String, String> used, Set<String> defined, List<String> missing) {
     used.forEach(
         (name, where) -> {
           if (!defined.contains(name)) {
@@ -127,8 +153,8 @@ class AppPropertiesTest {
   void theExtractorFindsVariablesButNotFunctionsOrLiterals() {
     Map<String, String> used = new TreeMap<>();
     addVariables(
-        "${coord:formatTime(coord:nominalTime(), 'yyyy-MM-dd-HH')} ${a * MINUTES} ${not empty notifyEmail}"
-            + " ${wf:errorMessage(wf:lastErrorNode())} ${landingRoot}/${YEAR}",
+        "${coord:formatTime(coord:nominalTime(), 'yyyy-MM-dd-HH')} ${a * MINUTES} ${not empty"
+            + " notifyEmail} ${wf:errorMessage(wf:lastErrorNode())} ${landingRoot}/${YEAR}",
         "test",
         false,
         used);
@@ -155,7 +181,9 @@ class AppPropertiesTest {
       submitted.addAll(OozieApps.configuration(coordinator).keySet());
       checkCoordinator(app, submitted, missing);
     }
-    assertThat(coordinators).as("coordinators of the bundle").containsExactly("ingest", "maintenance");
+    assertThat(coordinators)
+        .as("coordinators of the bundle")
+        .containsExactly("ingest", "maintenance");
     assertThat(missing).as("variables used but never defined").isEmpty();
   }
 
@@ -195,8 +223,12 @@ class AppPropertiesTest {
           .forEach(k -> env.put(k, props.getProperty(k)));
       envs.put(app, env);
     }
-    assertThat(envs.get("ingest")).as("ingest vs bundle job.properties").isEqualTo(envs.get("bundle"));
-    assertThat(envs.get("maintenance")).as("maintenance vs bundle job.properties").isEqualTo(envs.get("bundle"));
+    assertThat(envs.get("ingest"))
+        .as("ingest vs bundle job.properties")
+        .isEqualTo(envs.get("bundle"));
+    assertThat(envs.get("maintenance"))
+        .as("maintenance vs bundle job.properties")
+        .isEqualTo(envs.get("bundle"));
     assertThat(OozieApps.jobProperties("bundle").getProperty("oozie.bundle.application.path"))
         .isEqualTo("${appRoot}/bundle");
   }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.StringReader;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
 import javax.xml.transform.stream.StreamSource;
@@ -18,7 +17,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.w3c.dom.Element;
 import org.xml.sax.SAXParseException;
 
-/** Every XML under oozie/apps is valid against the XSDs of the Oozie version we deploy to, at the versions we use. */
+/**
+ * Every XML under oozie/apps is valid against the XSDs of the Oozie version we deploy to, at the
+ * versions we use.
+ */
 class AppsSchemaTest {
 
   private static Schema schema;
@@ -66,7 +68,8 @@ class AppsSchemaTest {
           case "workflow-app" -> OozieApps.WORKFLOW_NS;
           case "coordinator-app" -> OozieApps.COORDINATOR_NS;
           case "bundle-app" -> OozieApps.BUNDLE_NS;
-          default -> throw new AssertionError("unexpected root " + root.getLocalName() + " in " + xml);
+          default ->
+              throw new AssertionError("unexpected root " + root.getLocalName() + " in " + xml);
         };
     assertThat(root.getNamespaceURI()).as("namespace of %s", xml).isEqualTo(expected);
 
@@ -74,7 +77,9 @@ class AppsSchemaTest {
       for (Element action : OozieApps.children(root, "action")) {
         Element body = (Element) action.getElementsByTagNameNS("*", "*").item(0);
         assertThat(body.getNamespaceURI())
-            .as("action %s of %s: spark-action, email-action, or a sub-workflow of workflow:1.0", action.getAttribute("name"), xml)
+            .as(
+                "action %s of %s: spark-action, email-action, or a sub-workflow of workflow:1.0",
+                action.getAttribute("name"), xml)
             .isIn(Set.of(OozieApps.SPARK_NS, OozieApps.EMAIL_NS, OozieApps.WORKFLOW_NS));
       }
     }
@@ -102,5 +107,4 @@ class AppsSchemaTest {
         .as("an action whose schema is unknown must not validate")
         .isInstanceOf(SAXParseException.class);
   }
-
 }

@@ -15,7 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** bin/deploy-oozie on an app directory laid out like the assembly, with a stand-in for the hdfs command. */
+/**
+ * bin/deploy-oozie on an app directory laid out like the assembly, with a stand-in for the hdfs
+ * command.
+ */
 class DeployScriptTest {
 
   @TempDir Path tmp;
@@ -39,8 +42,12 @@ class DeployScriptTest {
   private record Result(int exitCode, String output) {}
 
   private Result run(Map<String, String> env, String... args) throws Exception {
-    List<String> command = new ArrayList<>(List.of("bash", System.getProperty("clicklake.deploy.script",
-        Paths.get("..", "bin", "deploy-oozie").toString())));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "bash",
+                System.getProperty(
+                    "clicklake.deploy.script", Paths.get("..", "bin", "deploy-oozie").toString())));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().putAll(env);
@@ -54,8 +61,13 @@ class DeployScriptTest {
   void dryRunPrintsTheUploadAndTheSubmitCommandAndRunsNoHdfs() throws Exception {
     Path log = tmp.resolve("hdfs.log");
     Result result =
-        run(Map.of("HDFS_CMD", stubHdfs(log).toString()), "--app-dir", appDir.toString(), "--dry-run",
-            "--oozie", "http://oozie.example.com:11000/oozie");
+        run(
+            Map.of("HDFS_CMD", stubHdfs(log).toString()),
+            "--app-dir",
+            appDir.toString(),
+            "--dry-run",
+            "--oozie",
+            "http://oozie.example.com:11000/oozie");
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     String target = "hdfs://namenode.example.com:8020/user/etl/apps/clicklake";
@@ -65,8 +77,10 @@ class DeployScriptTest {
         .contains(target + "/ingest/workflow.xml")
         .contains(target + "/lib/clicklake-spark-jobs.jar")
         .contains("dfs -put -f " + appDir + "/ingest")
-        .contains("oozie job -oozie http://oozie.example.com:11000/oozie -config " + appDir
-            + "/bundle/job.properties -run");
+        .contains(
+            "oozie job -oozie http://oozie.example.com:11000/oozie -config "
+                + appDir
+                + "/bundle/job.properties -run");
     assertThat(log).as("hdfs must not be called on a dry run").doesNotExist();
   }
 
@@ -74,8 +88,14 @@ class DeployScriptTest {
   void deployUploadsBesideTheTargetAndSwapsItIn() throws Exception {
     Path log = tmp.resolve("hdfs.log");
     Result result =
-        run(Map.of("HDFS_CMD", stubHdfs(log).toString()), "--app-dir", appDir.toString(),
-            "--target", "hdfs://nn:8020/apps/clicklake", "--app", "ingest");
+        run(
+            Map.of("HDFS_CMD", stubHdfs(log).toString()),
+            "--app-dir",
+            appDir.toString(),
+            "--target",
+            "hdfs://nn:8020/apps/clicklake",
+            "--app",
+            "ingest");
 
     assertThat(result.exitCode()).as(result.output()).isZero();
     assertThat(Files.readAllLines(log))
@@ -83,7 +103,14 @@ class DeployScriptTest {
         .containsExactly(
             "dfs -rm -r -f -skipTrash hdfs://nn:8020/apps/clicklake.deploying",
             "dfs -mkdir -p hdfs://nn:8020/apps/clicklake.deploying",
-            "dfs -put -f " + appDir + "/ingest " + appDir + "/maintenance " + appDir + "/bundle " + appDir
+            "dfs -put -f "
+                + appDir
+                + "/ingest "
+                + appDir
+                + "/maintenance "
+                + appDir
+                + "/bundle "
+                + appDir
                 + "/lib hdfs://nn:8020/apps/clicklake.deploying/",
             "dfs -rm -r -f -skipTrash hdfs://nn:8020/apps/clicklake.previous",
             "dfs -mkdir -p hdfs://nn:8020/apps",

@@ -19,12 +19,16 @@ import org.apache.oozie.local.LocalOozie;
 import org.apache.oozie.util.ClasspathUtils;
 
 /**
- * A real Oozie engine in this JVM: LocalOozie (the server's services, an in-memory HSQLDB) over a MiniDFSCluster
- * and a MiniYARNCluster that runs the actions' launchers. Started once per test class; it takes about 20 s.
+ * A real Oozie engine in this JVM: LocalOozie (the server's services, an in-memory HSQLDB) over a
+ * MiniDFSCluster and a MiniYARNCluster that runs the actions' launchers. Started once per test
+ * class; it takes about 20 s.
  */
 final class LocalOozieCluster implements AutoCloseable {
 
-  /** Services that need a deployed server (sharelib on HDFS, log streaming, spark-defaults, DB schema checks). */
+  /**
+   * Services that need a deployed server (sharelib on HDFS, log streaming, spark-defaults, DB
+   * schema checks).
+   */
   private static final List<String> UNUSED_SERVICES =
       List.of(
           "org.apache.oozie.service.ShareLibService",
@@ -66,7 +70,8 @@ final class LocalOozieCluster implements AutoCloseable {
     yarn.start();
     clusterConf = new Configuration(yarn.getConfig());
 
-    // The launcher containers get this JVM's classpath (Oozie's own tests do the same): RecordingMain is on it.
+    // The launcher containers get this JVM's classpath (Oozie's own tests do the same):
+    // RecordingMain is on it.
     ClasspathUtils.setUsingMiniYarnCluster(true);
 
     Map<String, String> site = new HashMap<>();
@@ -98,7 +103,8 @@ final class LocalOozieCluster implements AutoCloseable {
 
   private static String defaultServicesWithout(List<String> unused) throws Exception {
     Configuration defaults = new Configuration(false);
-    try (InputStream in = LocalOozieCluster.class.getClassLoader().getResourceAsStream("oozie-default.xml")) {
+    try (InputStream in =
+        LocalOozieCluster.class.getClassLoader().getResourceAsStream("oozie-default.xml")) {
       defaults.addResource(in);
       String services = defaults.get("oozie.services");
       return Arrays.stream(services.split(","))
@@ -146,5 +152,4 @@ final class LocalOozieCluster implements AutoCloseable {
       }
     }
   }
-
 }

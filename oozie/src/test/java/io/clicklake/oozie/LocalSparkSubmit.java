@@ -17,18 +17,20 @@ import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 
 /**
- * Runs a clicklake job the way {@code spark-submit} in client mode runs its main class, inside the Oozie launcher
- * of a {@code <java>} action that {@link SparkToJavaWorkflow} made from a {@code <spark>} action: the job's own
- * {@code main} gets the action's {@code <arg>}s unchanged, and each {@code --conf key=value} of the action's
- * {@code <spark-opts>} (after Oozie's EL) becomes a {@code key} system property, which is where Spark's
- * {@code SparkConf} reads spark-submit's settings from. Only the master changes: Spark runs {@code local[2]} in
- * the launcher instead of on YARN.
+ * Runs a clicklake job the way {@code spark-submit} in client mode runs its main class, inside the
+ * Oozie launcher of a {@code <java>} action that {@link SparkToJavaWorkflow} made from a {@code
+ * <spark>} action: the job's own {@code main} gets the action's {@code <arg>}s unchanged, and each
+ * {@code --conf key=value} of the action's {@code <spark-opts>} (after Oozie's EL) becomes a {@code
+ * key} system property, which is where Spark's {@code SparkConf} reads spark-submit's settings
+ * from. Only the master changes: Spark runs {@code local[2]} in the launcher instead of on YARN.
  *
- * <p>Spark cannot share a class loader with the launcher (Oozie's Hadoop 3.3.6, old Guava, Jackson and Jetty are on
- * its class path), so the job runs in a class loader of its own, above the JDK only, holding the Spark runtime (the
- * jars of {@code spark-jobs/target/spark-runtime-classpath.txt}, what a Spark sharelib holds) and the action's
- * {@code <jar>}, copied from HDFS as spark-submit copies its primary resource. {@code System.exit} of the job is
- * caught by Oozie's launcher, which reports its code, as for any {@code <java>} action.
+ * <p>Spark cannot share a class loader with the launcher (Oozie's Hadoop 3.3.6, old Guava, Jackson
+ * and Jetty are on its class path), so the job runs in a class loader of its own, above the JDK
+ * only, holding the Spark runtime (the jars of {@code
+ * spark-jobs/target/spark-runtime-classpath.txt}, what a Spark sharelib holds) and the action's
+ * {@code <jar>}, copied from HDFS as spark-submit copies its primary resource. {@code System.exit}
+ * of the job is caught by Oozie's launcher, which reports its code, as for any {@code <java>}
+ * action.
  */
 public final class LocalSparkSubmit {
 
@@ -58,15 +60,18 @@ public final class LocalSparkSubmit {
     }
     classpath.add(localCopy(required(action, SparkToJavaWorkflow.JAR)).toUri().toURL());
 
-    System.out.println("local spark-submit of " + jobClass + " " + String.join(" ", args) + " with " + sparkConf);
+    System.out.println(
+        "local spark-submit of " + jobClass + " " + String.join(" ", args) + " with " + sparkConf);
     ClassLoader previous = Thread.currentThread().getContextClassLoader();
-    try (URLClassLoader spark = new URLClassLoader(classpath.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
+    try (URLClassLoader spark =
+        new URLClassLoader(classpath.toArray(new URL[0]), ClassLoader.getPlatformClassLoader())) {
       Thread.currentThread().setContextClassLoader(spark);
       Method main = Class.forName(jobClass, true, spark).getMethod("main", String[].class);
       try {
         main.invoke(null, (Object) args);
       } catch (InvocationTargetException e) {
-        // Unwrapped, so that the launcher sees the SecurityException of an intercepted System.exit and its code.
+        // Unwrapped, so that the launcher sees the SecurityException of an intercepted System.exit
+        // and its code.
         throw e.getCause();
       } finally {
         stopSpark(spark);
@@ -77,23 +82,27 @@ public final class LocalSparkSubmit {
   }
 
   /**
-   * The Spark conf spark-submit derives from {@code <spark-opts>}: {@code --conf k=v} and the few options the
-   * workflows use. Anything else is an error, so that the test notices an option it does not pass on.
+   * The Spark conf spark-submit derives from {@code <spark-opts>}: {@code --conf k=v} and the few
+   * options the workflows use. Anything else is an error, so that the test notices an option it
+   * does not pass on.
    */
   static Map<String, String> sparkConf(String sparkOpts) {
     Map<String, String> conf = new TreeMap<>();
-    List<String> tokens = Arrays.stream(sparkOpts.trim().split("\\s+")).filter(t -> !t.isEmpty()).toList();
+    List<String> tokens =
+        Arrays.stream(sparkOpts.trim().split("\\s+")).filter(t -> !t.isEmpty()).toList();
     for (int i = 0; i < tokens.size(); i += 2) {
       String option = tokens.get(i);
       if (i + 1 >= tokens.size()) {
-        throw new IllegalArgumentException("spark-opts: expected a value after " + option + " in: " + sparkOpts);
+        throw new IllegalArgumentException(
+            "spark-opts: expected a value after " + option + " in: " + sparkOpts);
       }
       String value = tokens.get(i + 1);
       switch (option) {
         case "--conf" -> {
           int eq = value.indexOf('=');
           if (eq <= 0) {
-            throw new IllegalArgumentException("spark-opts: expected --conf key=value, found --conf " + value);
+            throw new IllegalArgumentException(
+                "spark-opts: expected --conf key=value, found --conf " + value);
           }
           conf.put(value.substring(0, eq), value.substring(eq + 1));
         }
@@ -102,9 +111,13 @@ public final class LocalSparkSubmit {
         case "--executor-cores" -> conf.put("spark.executor.cores", value);
         case "--num-executors" -> conf.put("spark.executor.instances", value);
         case "--queue" -> conf.put("spark.yarn.queue", value);
-        default -> throw new IllegalArgumentException(
-            "spark-opts: expected --conf, --driver-memory, --executor-memory, --executor-cores, --num-executors or"
-                + " --queue, found " + option + " in: " + sparkOpts);
+        default ->
+            throw new IllegalArgumentException(
+                "spark-opts: expected --conf, --driver-memory, --executor-memory, --executor-cores,"
+                    + " --num-executors or --queue, found "
+                    + option
+                    + " in: "
+                    + sparkOpts);
       }
     }
     return conf;
@@ -113,7 +126,8 @@ public final class LocalSparkSubmit {
   private static List<String> sparkRuntime(String classpathFile) throws Exception {
     Path file = Path.of(classpathFile);
     if (!Files.isRegularFile(file)) {
-      throw new IllegalStateException("expected the Spark runtime class path in " + file + ", found no such file");
+      throw new IllegalStateException(
+          "expected the Spark runtime class path in " + file + ", found no such file");
     }
     String text = Files.readString(file, StandardCharsets.UTF_8).trim();
     return Arrays.stream(text.split(File.pathSeparator)).filter(s -> !s.isBlank()).toList();
@@ -125,13 +139,17 @@ public final class LocalSparkSubmit {
     Path local = Path.of("__app__.jar").toAbsolutePath();
     FileSystem fs = remote.getFileSystem(new Configuration());
     if (!fs.exists(remote)) {
-      throw new IllegalStateException("expected the job jar at " + jarUri + " (the action's <jar>), found nothing");
+      throw new IllegalStateException(
+          "expected the job jar at " + jarUri + " (the action's <jar>), found nothing");
     }
     fs.copyToLocalFile(remote, new org.apache.hadoop.fs.Path(local.toUri()));
     return local;
   }
 
-  /** The jobs leave their session to System.exit; here the JVM goes on, so stop it for the launcher to end cleanly. */
+  /**
+   * The jobs leave their session to System.exit; here the JVM goes on, so stop it for the launcher
+   * to end cleanly.
+   */
   private static void stopSpark(ClassLoader spark) {
     try {
       Class<?> session = Class.forName("org.apache.spark.sql.SparkSession", false, spark);
@@ -148,7 +166,8 @@ public final class LocalSparkSubmit {
   private static String required(Configuration conf, String key) {
     String value = conf.get(key);
     if (value == null || value.isBlank()) {
-      throw new IllegalStateException("expected " + key + " in the action configuration, found none");
+      throw new IllegalStateException(
+          "expected " + key + " in the action configuration, found none");
     }
     return value;
   }

@@ -36,8 +36,9 @@ import org.w3c.dom.NodeList;
 import org.xml.sax.InputSource;
 
 /**
- * The Oozie apps under {@code oozie/apps/} as the tests see them: where they are, their job.properties, their XML
- * as DOM, and Oozie's own XSDs (taken from the oozie-client jar, the schemas the server validates with).
+ * The Oozie apps under {@code oozie/apps/} as the tests see them: where they are, their
+ * job.properties, their XML as DOM, and Oozie's own XSDs (taken from the oozie-client jar, the
+ * schemas the server validates with).
  */
 final class OozieApps {
 
@@ -49,8 +50,8 @@ final class OozieApps {
   static final String SLA_NS = "uri:oozie:sla:0.2";
 
   /**
-   * Every schema the apps may use, in one set: the workflow's {@code <xs:any namespace="##other">} action slot is
-   * strict, so an action's schema must be known to the same validator.
+   * Every schema the apps may use, in one set: the workflow's {@code <xs:any namespace="##other">}
+   * action slot is strict, so an action's schema must be known to the same validator.
    */
   static final List<String> XSDS =
       List.of(
@@ -87,7 +88,8 @@ final class OozieApps {
 
   static Properties jobProperties(String app) throws IOException {
     Properties props = new Properties();
-    try (Reader reader = Files.newBufferedReader(app(app).resolve("job.properties"), StandardCharsets.UTF_8)) {
+    try (Reader reader =
+        Files.newBufferedReader(app(app).resolve("job.properties"), StandardCharsets.UTF_8)) {
       props.load(reader);
     }
     return props;
@@ -98,8 +100,9 @@ final class OozieApps {
   }
 
   /**
-   * Oozie's XSDs with their jar URL as system id, so that {@code xs:include} of oozie-common resolves. The JDK's
-   * own SchemaFactory is named: Oozie brings an old Xerces that would otherwise be picked.
+   * Oozie's XSDs with their jar URL as system id, so that {@code xs:include} of oozie-common
+   * resolves. The JDK's own SchemaFactory is named: Oozie brings an old Xerces that would otherwise
+   * be picked.
    */
   static Schema schema() throws Exception {
     SchemaFactory factory =
@@ -111,7 +114,8 @@ final class OozieApps {
     for (String xsd : XSDS) {
       URL url = OozieApps.class.getClassLoader().getResource(xsd);
       if (url == null) {
-        throw new IllegalStateException(xsd + " is not on the classpath (it comes with oozie-client)");
+        throw new IllegalStateException(
+            xsd + " is not on the classpath (it comes with oozie-client)");
       }
       InputStream in = url.openStream();
       sources.add(new StreamSource(in, url.toExternalForm()));
@@ -122,7 +126,8 @@ final class OozieApps {
   static Document parse(String xml) throws Exception {
     DocumentBuilderFactory factory =
         DocumentBuilderFactory.newInstance(
-            "com.sun.org.apache.xerces.internal.jaxp.DocumentBuilderFactoryImpl", OozieApps.class.getClassLoader());
+            "com.sun.org.apache.xerces.internal.jaxp.DocumentBuilderFactoryImpl",
+            OozieApps.class.getClassLoader());
     factory.setNamespaceAware(true);
     DocumentBuilder builder = factory.newDocumentBuilder();
     return builder.parse(new InputSource(new StringReader(xml)));
@@ -177,14 +182,17 @@ final class OozieApps {
     return result;
   }
 
-  /** {@code <parameters>} of an app: name -> default value, or null when the parameter is required. */
+  /**
+   * {@code <parameters>} of an app: name -> default value, or null when the parameter is required.
+   */
   static Map<String, String> parameters(Element root) {
     Map<String, String> result = new LinkedHashMap<>();
     Element params = child(root, "parameters");
     if (params != null) {
       for (Element property : children(params, "property")) {
         Element value = child(property, "value");
-        result.put(childText(property, "name"), value == null ? null : value.getTextContent().trim());
+        result.put(
+            childText(property, "name"), value == null ? null : value.getTextContent().trim());
       }
     }
     return result;

@@ -4,9 +4,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What the end-to-end test needs to run the real jobs in Oozie's launchers, as the build hands it over (system
- * properties set by oozie/pom.xml's cluster-jar profile): the cluster jar of spark-jobs, the file listing the Spark
- * runtime jars (spark-jobs/target/spark-runtime-classpath.txt) and Java 17's module flags for the launcher JVMs.
+ * What the end-to-end test needs to run the real jobs in Oozie's launchers, as the build hands it
+ * over (system properties set by oozie/pom.xml's cluster-jar profile): the cluster jar of
+ * spark-jobs, the file listing the Spark runtime jars
+ * (spark-jobs/target/spark-runtime-classpath.txt) and Java 17's module flags for the launcher JVMs.
  * Under {@code -Dclicklake.noClusterJar} there is no cluster jar and the real-jobs test is skipped.
  */
 record RealJobs(Path clusterJar, Path sparkRuntimeClasspath, String java17ModuleFlags) {
@@ -18,13 +19,16 @@ record RealJobs(Path clusterJar, Path sparkRuntimeClasspath, String java17Module
     if (jar == null || jar.isBlank() || jar.startsWith("${")) {
       return new RealJobs(null, null, flags);
     }
-    RealJobs jobs = new RealJobs(Path.of(jar), classpath == null ? null : Path.of(classpath), flags);
+    RealJobs jobs =
+        new RealJobs(Path.of(jar), classpath == null ? null : Path.of(classpath), flags);
     for (Path file : new Path[] {jobs.clusterJar(), jobs.sparkRuntimeClasspath()}) {
       if (file == null || !Files.isRegularFile(file)) {
         throw new IllegalStateException(
-            "expected the cluster jar and the Spark runtime class path of spark-jobs' build, found no " + file
-                + "; build spark-jobs first (mvn -pl spark-jobs,oozie -am verify), or pass -Dclicklake.noClusterJar"
-                + " to skip the real-jobs test");
+            "expected the cluster jar and the Spark runtime class path of spark-jobs' build, found"
+                + " no "
+                + file
+                + "; build spark-jobs first (mvn -pl spark-jobs,oozie -am verify), or pass"
+                + " -Dclicklake.noClusterJar to skip the real-jobs test");
       }
     }
     return jobs;

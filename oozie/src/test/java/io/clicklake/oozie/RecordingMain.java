@@ -10,10 +10,11 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Stands in for a clicklake job where the end-to-end test is about Oozie rather than the jobs (the failure and rerun
- * test: a real job run costs 30 to 50 s here). Run by a {@code <java>} action (see {@link SparkToJavaWorkflow}), it records
- * on HDFS what the workflow gave the job: the job class, its jar, its arguments, the spark-opts after EL resolution, and the action.
- * It fails, as a job exiting non-zero would, when its class is the one named by {@code clicklake.test.failClass}.
+ * Stands in for a clicklake job where the end-to-end test is about Oozie rather than the jobs (the
+ * failure and rerun test: a real job run costs 30 to 50 s here). Run by a {@code <java>} action
+ * (see {@link SparkToJavaWorkflow}), it records on HDFS what the workflow gave the job: the job
+ * class, its jar, its arguments, the spark-opts after EL resolution, and the action. It fails, as a
+ * job exiting non-zero would, when its class is the one named by {@code clicklake.test.failClass}.
  */
 public final class RecordingMain {
 
@@ -28,7 +29,8 @@ public final class RecordingMain {
     record.setProperty("action", action);
     record.setProperty("class", jobClass);
     record.setProperty("jar", conf.get(SparkToJavaWorkflow.JAR));
-    record.setProperty("sparkOpts", conf.get(SparkToJavaWorkflow.SPARK_OPTS, "").replaceAll("\\s+", " ").trim());
+    record.setProperty(
+        "sparkOpts", conf.get(SparkToJavaWorkflow.SPARK_OPTS, "").replaceAll("\\s+", " ").trim());
     record.setProperty("args", String.join(" ", args));
     record.setProperty("time", String.valueOf(System.currentTimeMillis()));
 

@@ -9,12 +9,13 @@ import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 
 /**
- * Rewrites a production workflow for the end-to-end test: each {@code <spark>} action becomes a {@code <java>}
- * action with the same arguments and prepare steps, whose main class is given ({@link LocalSparkSubmit} to run the
- * real job, {@link RecordingMain} to record what it was given). What spark-submit would have received — the job
- * class, {@code <jar>}, {@code <name>}, {@code <spark-opts>} — travels as action configuration, resolved by Oozie's
- * EL like the original. Everything else — parameters, global section, transitions, decision, e-mail and kill
- * nodes — is the production workflow as it is.
+ * Rewrites a production workflow for the end-to-end test: each {@code <spark>} action becomes a
+ * {@code <java>} action with the same arguments and prepare steps, whose main class is given
+ * ({@link LocalSparkSubmit} to run the real job, {@link RecordingMain} to record what it was
+ * given). What spark-submit would have received — the job class, {@code <jar>}, {@code <name>},
+ * {@code <spark-opts>} — travels as action configuration, resolved by Oozie's EL like the original.
+ * Everything else — parameters, global section, transitions, decision, e-mail and kill nodes — is
+ * the production workflow as it is.
  */
 final class SparkToJavaWorkflow {
 
@@ -23,25 +24,39 @@ final class SparkToJavaWorkflow {
   static final String JAR = "clicklake.test.jar";
   static final String APP_NAME = "clicklake.test.appName";
   static final String SPARK_OPTS = "clicklake.test.sparkOpts";
+
   /** LocalSparkSubmit: the file listing the Spark runtime jars. */
   static final String SPARK_CLASSPATH = "clicklake.test.sparkClasspath";
+
   /** RecordingMain: where to record, and which job class to fail. */
   static final String RECORD_ROOT = "clicklake.test.recordRoot";
+
   static final String FAIL_CLASS = "clicklake.test.failClass";
 
-  /** How the rewritten actions run: main class, launcher JVM options, launcher memory, extra configuration. */
-  record Launch(Class<?> mainClass, String javaOpts, int launcherMemoryMb, Map<String, String> configuration) {}
+  /**
+   * How the rewritten actions run: main class, launcher JVM options, launcher memory, extra
+   * configuration.
+   */
+  record Launch(
+      Class<?> mainClass,
+      String javaOpts,
+      int launcherMemoryMb,
+      Map<String, String> configuration) {}
 
   /** RecordingMain: C1 only and serial GC because each launcher JVM lives a few seconds. */
   static Launch recording() {
     return new Launch(
         RecordingMain.class,
-        "--add-opens=java.base/java.lang=ALL-UNNAMED -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+        "--add-opens=java.base/java.lang=ALL-UNNAMED -Xmx256m -XX:TieredStopAtLevel=1"
+            + " -XX:+UseSerialGC",
         512,
         Map.of(RECORD_ROOT, "${testRecordRoot}", FAIL_CLASS, "${testFailClass}"));
   }
 
-  /** The real jobs through LocalSparkSubmit: Spark local in the launcher needs a heap and Java 17's opens. */
+  /**
+   * The real jobs through LocalSparkSubmit: Spark local in the launcher needs a heap and Java 17's
+   * opens.
+   */
   static Launch realJobs(String java17ModuleFlags) {
     return new Launch(
         LocalSparkSubmit.class,
@@ -73,7 +88,11 @@ final class SparkToJavaWorkflow {
         java.appendChild(copy);
       }
       Element configuration = doc.createElementNS(ns, "configuration");
-      property(doc, configuration, "oozie.launcher.memory.mb", String.valueOf(launch.launcherMemoryMb()));
+      property(
+          doc,
+          configuration,
+          "oozie.launcher.memory.mb",
+          String.valueOf(launch.launcherMemoryMb()));
       property(doc, configuration, ACTION, action.getAttribute("name"));
       property(doc, configuration, JOB_CLASS, OozieApps.childText(spark, "class"));
       property(doc, configuration, JAR, OozieApps.childText(spark, "jar"));
@@ -91,7 +110,9 @@ final class SparkToJavaWorkflow {
     return OozieApps.toXml(doc);
   }
 
-  /** In a launcher: the action's configuration, which Oozie hands to the main class in this file. */
+  /**
+   * In a launcher: the action's configuration, which Oozie hands to the main class in this file.
+   */
   static Configuration actionConf() {
     Configuration conf = new Configuration(false);
     conf.addResource(new Path("file://" + System.getProperty("oozie.action.conf.xml")));

@@ -27,8 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.w3c.dom.Element;
 
 /**
- * The workflows as Oozie's own parser sees them (schema, parameters, graph: transitions, kill and decision nodes,
- * action types known to the ActionService), given the configuration the coordinator hands them.
+ * The workflows as Oozie's own parser sees them (schema, parameters, graph: transitions, kill and
+ * decision nodes, action types known to the ActionService), given the configuration the coordinator
+ * hands them.
  */
 class WorkflowParserTest {
 
@@ -59,12 +60,16 @@ class WorkflowParserTest {
     }
   }
 
-  /** The workflow's configuration when its coordinator starts it: job.properties plus the action configuration. */
+  /**
+   * The workflow's configuration when its coordinator starts it: job.properties plus the action
+   * configuration.
+   */
   private static Configuration runConf(String app) throws Exception {
     Configuration conf = new Configuration(false);
     Properties props = OozieApps.jobProperties(app);
     props.stringPropertyNames().forEach(k -> conf.set(k, props.getProperty(k)));
-    Element coordinator = OozieApps.parse(OozieApps.app(app).resolve("coordinator.xml")).getDocumentElement();
+    Element coordinator =
+        OozieApps.parse(OozieApps.app(app).resolve("coordinator.xml")).getDocumentElement();
     Element workflow = OozieApps.child(OozieApps.child(coordinator, "action"), "workflow");
     OozieApps.configuration(workflow).forEach((k, v) -> conf.set(k, "resolved-by-coordinator"));
     return conf;
@@ -97,7 +102,9 @@ class WorkflowParserTest {
     assertThat(app.getNode("late-files").getTransitions())
         .as("after the purge: a follow-up run for files that arrived late, else the end")
         .containsExactly("follow-up", "end");
-    assertThat(app.getNode("follow-up").getTransitions()).as("the follow-up run").containsExactly("end", "on-failure");
+    assertThat(app.getNode("follow-up").getTransitions())
+        .as("the follow-up run")
+        .containsExactly("end", "on-failure");
     for (String action : List.of("stage", "clean", "marts", "export", "purge")) {
       assertThat(app.getNode(action).getTransitions())
           .as("ok and error transitions of %s", action)

@@ -11,9 +11,9 @@ import java.util.TreeMap;
 /**
  * The accounting of a batch (data contract section 4): per file and for the batch, {@code rows_read
  * = rows_clean + rows_quarantined + rows_duplicate}. {@link #checkBeforeWrite()} checks it from the
- * parse and the deduplication before any table is written; {@link #checkQuarantineWritten} and {@link
- * #files} check that the tables hold exactly what was counted after they are written. A violation
- * fails the batch with the numbers.
+ * parse and the deduplication before any table is written; {@link #checkQuarantineWritten} and
+ * {@link #files} check that the tables hold exactly what was counted after they are written. A
+ * violation fails the batch with the numbers.
  */
 public final class Accounting {
   private final String batchId;
@@ -21,8 +21,11 @@ public final class Accounting {
   private final ParseSummary parsed;
   private final Map<String, Long> duplicates;
 
-  /** {@code duplicates}: later copies per file name, as {@link Deduplication#perFile} counts them. */
-  public Accounting(String batchId, FileTriage triage, ParseSummary parsed, Map<String, Long> duplicates) {
+  /**
+   * {@code duplicates}: later copies per file name, as {@link Deduplication#perFile} counts them.
+   */
+  public Accounting(
+      String batchId, FileTriage triage, ParseSummary parsed, Map<String, Long> duplicates) {
     this.batchId = batchId;
     this.triage = triage;
     this.parsed = parsed;
@@ -38,8 +41,19 @@ public final class Accounting {
       long clean = parsed.clean(r.name) - dup;
       if (read != clean + q + dup || clean < 0 || q < 0 || dup < 0) {
         throw new IllegalStateException(
-            "accounting broken for " + r.name + " in batch " + batchId + ": rows_read " + read + " != clean " + clean
-                + " + quarantined " + q + " + duplicate " + dup + " (each term must be >= 0); nothing was committed");
+            "accounting broken for "
+                + r.name
+                + " in batch "
+                + batchId
+                + ": rows_read "
+                + read
+                + " != clean "
+                + clean
+                + " + quarantined "
+                + q
+                + " + duplicate "
+                + dup
+                + " (each term must be >= 0); nothing was committed");
       }
     }
   }
@@ -48,14 +62,20 @@ public final class Accounting {
   public void checkQuarantineWritten(long quarantineRows) {
     long expected = parsed.quarantined();
     if (quarantineRows != expected) {
-      throw new IllegalStateException("accounting broken for batch " + batchId + ": events_quarantine holds "
-          + quarantineRows + " rows of it, expected the " + expected + " rows its files quarantined");
+      throw new IllegalStateException(
+          "accounting broken for batch "
+              + batchId
+              + ": events_quarantine holds "
+              + quarantineRows
+              + " rows of it, expected the "
+              + expected
+              + " rows its files quarantined");
     }
   }
 
   /**
-   * The per-file results, given the events the batch holds per file ({@code kept}), which must be the
-   * file's clean rows less its later copies: more means an earlier run appended them twice.
+   * The per-file results, given the events the batch holds per file ({@code kept}), which must be
+   * the file's clean rows less its later copies: more means an earlier run appended them twice.
    */
   public List<FileResult> files(Map<String, Long> kept) {
     List<FileResult> files = new ArrayList<>();
@@ -67,13 +87,32 @@ public final class Accounting {
       long expectedClean = parsed.clean(r.name) - duplicate;
       if (clean != expectedClean) {
         throw new IllegalStateException(
-            "accounting broken for " + r.name + " in batch " + batchId + ": events holds " + clean
-                + " rows of it, expected " + expectedClean + " (clean " + parsed.clean(r.name)
-                + " - duplicate " + duplicate
+            "accounting broken for "
+                + r.name
+                + " in batch "
+                + batchId
+                + ": events holds "
+                + clean
+                + " rows of it, expected "
+                + expectedClean
+                + " (clean "
+                + parsed.clean(r.name)
+                + " - duplicate "
+                + duplicate
                 + "); an earlier run may have appended them twice");
       }
-      files.add(new FileResult(r.name, i, r.bytes, r.sha256, triage.status(r).code(), triage.reason(r),
-          triage.rowsRead(r), clean, parsed.quarantined(r.name), duplicate));
+      files.add(
+          new FileResult(
+              r.name,
+              i,
+              r.bytes,
+              r.sha256,
+              triage.status(r).code(),
+              triage.reason(r),
+              triage.rowsRead(r),
+              clean,
+              parsed.quarantined(r.name),
+              duplicate));
     }
     return files;
   }

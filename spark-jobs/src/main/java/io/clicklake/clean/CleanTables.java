@@ -15,9 +15,9 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.types.StructType;
 
 /**
- * The clean stage's writes of one batch: each is one commit tagged with the batch id, and is skipped
- * when the table already holds rows of the batch, the durable answer to "did this write commit?"
- * (a retry after a failure never appends twice).
+ * The clean stage's writes of one batch: each is one commit tagged with the batch id, and is
+ * skipped when the table already holds rows of the batch, the durable answer to "did this write
+ * commit?" (a retry after a failure never appends twice).
  */
 public final class CleanTables {
   private final SparkSession spark;
@@ -39,26 +39,51 @@ public final class CleanTables {
     return !rowsOfBatch(table).isEmpty();
   }
 
-  /** Appends the quarantined rows of the parse to {@code events_quarantine}, unless already done. */
+  /**
+   * Appends the quarantined rows of the parse to {@code events_quarantine}, unless already done.
+   */
   public void appendQuarantine(Dataset<Row> parsed) {
     if (committed(TableNames.QUARANTINE)) {
       return;
     }
     Dataset<Row> q =
-        parsed.where(col("reason").isNotNull())
-            .selectExpr("'" + batchId + "' as batch_id", "source_file", "line_number", "raw_line", "reason", "detail");
+        parsed
+            .where(col("reason").isNotNull())
+            .selectExpr(
+                "'" + batchId + "' as batch_id",
+                "source_file",
+                "line_number",
+                "raw_line",
+                "reason",
+                "detail");
     append(TableNames.QUARANTINE, q);
   }
 
-  /** Appends the batch's clean rows that are not later copies to {@code events}, unless already done. */
+  /**
+   * Appends the batch's clean rows that are not later copies to {@code events}, unless already
+   * done.
+   */
   public void appendEvents(Dataset<Row> clean, Deduplication dedup) {
     if (committed(TableNames.EVENTS)) {
       return;
     }
     Dataset<Row> out =
-        dedup.fresh(clean).selectExpr(
-            "event_id", "event_time", "event_type", "product_id", "category_id", "category_code", "brand", "price",
-            "user_id", "user_session", "'" + batchId + "' as batch_id", "source_file", "line_number");
+        dedup
+            .fresh(clean)
+            .selectExpr(
+                "event_id",
+                "event_time",
+                "event_type",
+                "product_id",
+                "category_id",
+                "category_code",
+                "brand",
+                "price",
+                "user_id",
+                "user_session",
+                "'" + batchId + "' as batch_id",
+                "source_file",
+                "line_number");
     append(TableNames.EVENTS, out);
   }
 
@@ -94,9 +119,12 @@ public final class CleanTables {
   }
 
   private void append(String table, Dataset<Row> rows) {
-    Lake.tagged(batchId, Stage.CLEAN.code(), () -> {
-      rows.writeTo(lake.table(table)).append();
-      return null;
-    });
+    Lake.tagged(
+        batchId,
+        Stage.CLEAN.code(),
+        () -> {
+          rows.writeTo(lake.table(table)).append();
+          return null;
+        });
   }
 }

@@ -18,12 +18,15 @@ import org.apache.spark.storage.StorageLevel;
 
 /**
  * Finds the clean rows of a batch that are later copies of an event already kept (data contract
- * section 3): within the batch the earliest file, then line, wins; against other batches, only their
- * events of the batch's time range are read. Only the narrow (event_id, file, line) columns are
- * shuffled. The later copies are persisted until {@link #close()}.
+ * section 3): within the batch the earliest file, then line, wins; against other batches, only
+ * their events of the batch's time range are read. Only the narrow (event_id, file, line) columns
+ * are shuffled. The later copies are persisted until {@link #close()}.
  */
 public final class Deduplication implements AutoCloseable {
-  /** Up to this many later copies are broadcast to the tasks that drop them; more are joined by shuffle. */
+  /**
+   * Up to this many later copies are broadcast to the tasks that drop them; more are joined by
+   * shuffle.
+   */
   private static final long BROADCAST_LATER_COPIES = 2_000_000L;
 
   /** (file_index, line_number) of every later copy; null when the batch has no clean row. */
@@ -33,7 +36,10 @@ public final class Deduplication implements AutoCloseable {
     this.later = later;
   }
 
-  /** The later copies among {@code clean}, the clean parsed rows of the batch that {@code summary} counted. */
+  /**
+   * The later copies among {@code clean}, the clean parsed rows of the batch that {@code summary}
+   * counted.
+   */
   public static Deduplication find(
       SparkSession spark, Lake lake, String batchId, Dataset<Row> clean, ParseSummary summary) {
     if (!summary.hasClean()) {
@@ -41,16 +47,25 @@ public final class Deduplication implements AutoCloseable {
     }
     Dataset<Row> ids = clean.select("event_id", "file_index", "line_number");
     Dataset<Row> existing =
-        spark.table(lake.table(TableNames.EVENTS))
-            .where(col("batch_id").notEqual(batchId)
-                .and(col("event_time").geq(summary.firstEvent))
-                .and(col("event_time").leq(summary.lastEvent)))
-            .select(col("event_id"), functions.lit(-1).as("file_index"), functions.lit(-1L).as("line_number"));
+        spark
+            .table(lake.table(TableNames.EVENTS))
+            .where(
+                col("batch_id")
+                    .notEqual(batchId)
+                    .and(col("event_time").geq(summary.firstEvent))
+                    .and(col("event_time").leq(summary.lastEvent)))
+            .select(
+                col("event_id"),
+                functions.lit(-1).as("file_index"),
+                functions.lit(-1L).as("line_number"));
     if (!existing.isEmpty()) {
       ids = ids.unionByName(existing);
     }
     return new Deduplication(
-        ids.withColumn("rn", row_number().over(Window.partitionBy("event_id").orderBy("file_index", "line_number")))
+        ids.withColumn(
+                "rn",
+                row_number()
+                    .over(Window.partitionBy("event_id").orderBy("file_index", "line_number")))
             .where(col("rn").gt(1).and(col("file_index").geq(0)))
             .select("file_index", "line_number")
             .persist(StorageLevel.MEMORY_AND_DISK()));
@@ -77,8 +92,13 @@ public final class Deduplication implements AutoCloseable {
       return clean;
     }
     Dataset<Row> drop = laterCopies <= BROADCAST_LATER_COPIES ? functions.broadcast(later) : later;
-    return clean.join(drop, clean.col("file_index").equalTo(drop.col("file_index"))
-        .and(clean.col("line_number").equalTo(drop.col("line_number"))), "left_anti");
+    return clean.join(
+        drop,
+        clean
+            .col("file_index")
+            .equalTo(drop.col("file_index"))
+            .and(clean.col("line_number").equalTo(drop.col("line_number"))),
+        "left_anti");
   }
 
   @Override

@@ -9,8 +9,10 @@ public final class FileResult {
   public final int fileIndex;
   public final long bytes;
   public final String sha256;
+
   /** The {@link FileStatus#code()}. */
   public final String status;
+
   public final String reason;
   public final long rowsRead;
   public final long rowsClean;
@@ -43,14 +45,31 @@ public final class FileResult {
   /** The file as its {@code batch_files} row records it. */
   public static FileResult of(Row r) {
     return new FileResult(
-        r.getAs("file_name"), r.<Integer>getAs("file_index"), r.<Long>getAs("bytes"), r.getAs("sha256"),
-        r.getAs("status"), r.getAs("reason"), r.<Long>getAs("rows_read"), r.<Long>getAs("rows_clean"),
-        r.<Long>getAs("rows_quarantined"), r.<Long>getAs("rows_duplicate"));
+        r.getAs("file_name"),
+        r.<Integer>getAs("file_index"),
+        r.<Long>getAs("bytes"),
+        r.getAs("sha256"),
+        r.getAs("status"),
+        r.getAs("reason"),
+        r.<Long>getAs("rows_read"),
+        r.<Long>getAs("rows_clean"),
+        r.<Long>getAs("rows_quarantined"),
+        r.<Long>getAs("rows_duplicate"));
   }
 
   Row toRow(String batchId) {
-    return RowFactory.create(batchId, fileName, fileIndex, bytes, sha256, status, reason,
-        rowsRead, rowsClean, rowsQuarantined, rowsDuplicate);
+    return RowFactory.create(
+        batchId,
+        fileName,
+        fileIndex,
+        bytes,
+        sha256,
+        status,
+        reason,
+        rowsRead,
+        rowsClean,
+        rowsQuarantined,
+        rowsDuplicate);
   }
 
   public boolean is(FileStatus s) {
@@ -59,7 +78,17 @@ public final class FileResult {
 
   @Override
   public String toString() {
-    return fileName + " " + status + (reason == null ? "" : " (" + reason + ")") + " read=" + rowsRead
-        + " clean=" + rowsClean + " quarantined=" + rowsQuarantined + " duplicate=" + rowsDuplicate;
+    return fileName
+        + " "
+        + status
+        + (reason == null ? "" : " (" + reason + ")")
+        + " read="
+        + rowsRead
+        + " clean="
+        + rowsClean
+        + " quarantined="
+        + rowsQuarantined
+        + " duplicate="
+        + rowsDuplicate;
   }
 }

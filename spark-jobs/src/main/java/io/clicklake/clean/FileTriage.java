@@ -27,11 +27,12 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 
 /**
- * First step of the clean stage: inspects every staged file of a batch once, one Spark task per file
- * ({@link FileInspector}: SHA-256, gzip, header, non-blank line count, chunk offsets), and decides
- * each file's {@link FileStatus}: rejected when the inspection failed, skipped when its bytes equal a
- * file already loaded (by another batch, or earlier in this one), loaded otherwise (data contract
- * sections 1 and 3). The chunk offsets depend on {@code clicklake.clean.split-bytes}.
+ * First step of the clean stage: inspects every staged file of a batch once, one Spark task per
+ * file ({@link FileInspector}: SHA-256, gzip, header, non-blank line count, chunk offsets), and
+ * decides each file's {@link FileStatus}: rejected when the inspection failed, skipped when its
+ * bytes equal a file already loaded (by another batch, or earlier in this one), loaded otherwise
+ * (data contract sections 1 and 3). The chunk offsets depend on {@code
+ * clicklake.clean.split-bytes}.
  */
 public final class FileTriage {
   static final String SAME_CONTENT = "same SHA-256 as a file already loaded";
@@ -56,7 +57,8 @@ public final class FileTriage {
   }
 
   /** Inspects the data files in {@code staging} and decides each one's status. */
-  public static FileTriage run(SparkSession spark, Lake lake, String batchId, Path staging, long splitBytes) {
+  public static FileTriage run(
+      SparkSession spark, Lake lake, String batchId, Path staging, long splitBytes) {
     List<FileReport> reports = inspect(spark, staging, splitBytes);
     List<String> shas = reports.stream().map(r -> r.sha256).collect(Collectors.toList());
     return decide(reports, loadedShas(spark, lake, batchId, shas));
@@ -95,7 +97,10 @@ public final class FileTriage {
     return decisions.get(r.name).reason;
   }
 
-  /** The file's rows_read: its non-blank data lines when it is loaded, else 0 (nothing of it is read). */
+  /**
+   * The file's rows_read: its non-blank data lines when it is loaded, else 0 (nothing of it is
+   * read).
+   */
   public long rowsRead(FileReport r) {
     return status(r) == FileStatus.LOADED ? r.rowsRead : 0;
   }
@@ -132,25 +137,31 @@ public final class FileTriage {
     List<FileReport> reports =
         new ArrayList<>(
             jsc.parallelize(paths, paths.size())
-                .map(p -> {
-                  Path path = new Path(p);
-                  return FileInspector.inspect(path.getFileSystem(conf.get()), path, splitBytes);
-                })
+                .map(
+                    p -> {
+                      Path path = new Path(p);
+                      return FileInspector.inspect(
+                          path.getFileSystem(conf.get()), path, splitBytes);
+                    })
                 .collect());
     reports.sort((a, b) -> a.name.compareTo(b.name));
     return reports;
   }
 
-  private static Set<String> loadedShas(SparkSession spark, Lake lake, String batchId, List<String> shas) {
+  private static Set<String> loadedShas(
+      SparkSession spark, Lake lake, String batchId, List<String> shas) {
     if (shas.isEmpty()) {
       return Set.of();
     }
     Set<String> out = new HashSet<>();
     for (Row r :
-        spark.table(lake.table(TableNames.BATCH_FILES))
-            .where(col("status").equalTo(FileStatus.LOADED.code())
-                .and(col("batch_id").notEqual(batchId))
-                .and(col("sha256").isin(shas.toArray())))
+        spark
+            .table(lake.table(TableNames.BATCH_FILES))
+            .where(
+                col("status")
+                    .equalTo(FileStatus.LOADED.code())
+                    .and(col("batch_id").notEqual(batchId))
+                    .and(col("sha256").isin(shas.toArray())))
             .select("sha256")
             .collectAsList()) {
       out.add(r.getString(0));

@@ -18,12 +18,17 @@ public final class ParseSummary {
 
   private final Map<String, Long> clean;
   private final Map<String, Map<String, Long>> quarantined;
+
   /** Earliest and latest event_time of the clean rows; null when there is none. */
   public final Timestamp firstEvent;
+
   public final Timestamp lastEvent;
 
   public ParseSummary(
-      Map<String, Long> clean, Map<String, Map<String, Long>> quarantined, Timestamp firstEvent, Timestamp lastEvent) {
+      Map<String, Long> clean,
+      Map<String, Map<String, Long>> quarantined,
+      Timestamp firstEvent,
+      Timestamp lastEvent) {
     this.clean = clean;
     this.quarantined = quarantined;
     this.firstEvent = firstEvent;
@@ -37,8 +42,12 @@ public final class ParseSummary {
     Timestamp first = null;
     Timestamp last = null;
     for (Row r :
-        parsed.groupBy("source_file", "reason")
-            .agg(functions.count(functions.lit(1)), functions.min("event_time"), functions.max("event_time"))
+        parsed
+            .groupBy("source_file", "reason")
+            .agg(
+                functions.count(functions.lit(1)),
+                functions.min("event_time"),
+                functions.max("event_time"))
             .collectAsList()) {
       String file = r.getString(0);
       if (r.isNullAt(1)) {
@@ -73,6 +82,9 @@ public final class ParseSummary {
 
   /** Quarantined rows of the batch. */
   public long quarantined() {
-    return quarantined.values().stream().flatMap(m -> m.values().stream()).mapToLong(Long::longValue).sum();
+    return quarantined.values().stream()
+        .flatMap(m -> m.values().stream())
+        .mapToLong(Long::longValue)
+        .sum();
   }
 }

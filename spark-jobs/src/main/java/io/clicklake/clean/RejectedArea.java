@@ -24,10 +24,18 @@ public final class RejectedArea {
 
   private RejectedArea() {}
 
-  /** Moves the batch's rejected files out of {@code staging}. Idempotent: a file already moved is skipped. */
+  /**
+   * Moves the batch's rejected files out of {@code staging}. Idempotent: a file already moved is
+   * skipped.
+   */
   public static void moveRejected(
-      JobConfig config, Configuration hadoop, String batchId, Path staging, List<FileResult> files) {
-    List<FileResult> rejected = files.stream().filter(f -> f.is(FileStatus.REJECTED)).collect(Collectors.toList());
+      JobConfig config,
+      Configuration hadoop,
+      String batchId,
+      Path staging,
+      List<FileResult> files) {
+    List<FileResult> rejected =
+        files.stream().filter(f -> f.is(FileStatus.REJECTED)).collect(Collectors.toList());
     if (rejected.isEmpty()) {
       return;
     }
@@ -40,8 +48,10 @@ public final class RejectedArea {
         if (!fs.exists(src)) {
           continue; // moved by an earlier attempt (its reason file was written before the move)
         }
-        // a name already taken in the rejected area (say a landed a.csv.reason next to the reason file of a
-        // rejected a.csv) gets a suffix: the file is kept under another name, never left behind or overwritten
+        // a name already taken in the rejected area (say a landed a.csv.reason next to the reason
+        // file of a
+        // rejected a.csv) gets a suffix: the file is kept under another name, never left behind or
+        // overwritten
         Path dst = new Path(target, f.fileName);
         for (int n = 2; fs.exists(dst); n++) {
           dst = new Path(target, f.fileName + "~" + n);
@@ -49,8 +59,19 @@ public final class RejectedArea {
         Path why = new Path(target, dst.getName() + ".reason");
         try (OutputStream out = fs.create(why, true)) {
           String storedAs = dst.getName().equals(f.fileName) ? "" : "\nstored as " + dst.getName();
-          String text = "batch " + batchId + "\nfile " + f.fileName + storedAs + "\nbytes " + f.bytes
-              + "\nsha256 " + f.sha256 + "\nreason " + f.reason + "\n";
+          String text =
+              "batch "
+                  + batchId
+                  + "\nfile "
+                  + f.fileName
+                  + storedAs
+                  + "\nbytes "
+                  + f.bytes
+                  + "\nsha256 "
+                  + f.sha256
+                  + "\nreason "
+                  + f.reason
+                  + "\n";
           out.write(text.getBytes(StandardCharsets.UTF_8));
         }
         if (!fs.rename(src, dst)) {

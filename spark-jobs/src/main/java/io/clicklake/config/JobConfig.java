@@ -39,7 +39,10 @@ public final class JobConfig {
     return new Builder();
   }
 
-  /** Parses job arguments: {@code [--config-file F] [--conf k=v]... [--instance URI] [--batch-id ID] [--full-refresh]}. */
+  /**
+   * Parses job arguments: {@code [--config-file F] [--conf k=v]... [--instance URI] [--batch-id ID]
+   * [--full-refresh]}.
+   */
   public static JobConfig fromArgs(String[] args, Map<String, String> sparkConf) {
     Builder b = builder();
     Map<String, String> fromFile = new TreeMap<>();
@@ -71,7 +74,9 @@ public final class JobConfig {
           break;
         default:
           throw new ConfigException(
-              "unknown argument '" + a + "'; expected --config-file, --conf, --instance, --batch-id or --full-refresh");
+              "unknown argument '"
+                  + a
+                  + "'; expected --config-file, --conf, --instance, --batch-id or --full-refresh");
       }
     }
     b.putAll(fromFile);
@@ -205,7 +210,12 @@ public final class JobConfig {
     eff.forEach(
         (k, v) -> {
           ConfigKey key = Keys.all().get(k);
-          boolean secret = (key != null && key.secret()) || k.toLowerCase().contains("password") && !k.endsWith(".file") && !k.endsWith(".env") && !k.endsWith(".alias");
+          boolean secret =
+              (key != null && key.secret())
+                  || k.toLowerCase().contains("password")
+                      && !k.endsWith(".file")
+                      && !k.endsWith(".env")
+                      && !k.endsWith(".alias");
           out.add(k + "=" + (v == null ? "" : secret && !v.isEmpty() ? "******" : v));
         });
     if (instance != null) {
@@ -247,7 +257,11 @@ public final class JobConfig {
       for (String k : values.keySet()) {
         if (k.startsWith("clicklake.") && !Keys.all().containsKey(k)) {
           throw new ConfigException(
-              "unknown config key '" + k + "'" + suggestion(k) + "; see docs/configuration.md for the keys");
+              "unknown config key '"
+                  + k
+                  + "'"
+                  + suggestion(k)
+                  + "; see docs/configuration.md for the keys");
         }
       }
       return new JobConfig(values, instance);

@@ -25,12 +25,15 @@ public final class Secrets {
         char[] pw = hadoopConf.getPassword(alias);
         if (pw == null) {
           throw new ConfigException(
-              "credential alias '" + alias + "' not found in hadoop.security.credential.provider.path="
+              "credential alias '"
+                  + alias
+                  + "' not found in hadoop.security.credential.provider.path="
                   + hadoopConf.get("hadoop.security.credential.provider.path", "(unset)"));
         }
         return new String(pw);
       } catch (IOException e) {
-        throw new ConfigException("cannot read credential alias '" + alias + "': " + e.getMessage(), e);
+        throw new ConfigException(
+            "cannot read credential alias '" + alias + "': " + e.getMessage(), e);
       }
     }
     if (config.isSet(Keys.MYSQL_PASSWORD_FILE)) {
@@ -38,7 +41,9 @@ public final class Secrets {
       try {
         Path p = new Path(f);
         FileSystem fs =
-            URI.create(f).getScheme() == null ? FileSystem.getLocal(hadoopConf) : p.getFileSystem(hadoopConf);
+            URI.create(f).getScheme() == null
+                ? FileSystem.getLocal(hadoopConf)
+                : p.getFileSystem(hadoopConf);
         try (BufferedReader r =
             new BufferedReader(new InputStreamReader(fs.open(p), StandardCharsets.UTF_8))) {
           String line = r.readLine();

@@ -15,17 +15,19 @@ import org.slf4j.LoggerFactory;
  * <p>Why short attempts: a {@code RENAME} waiting for a reader's metadata lock queues every new
  * reader of those tables behind it, and an upsert waiting for a reader's row locks holds its own
  * locks meanwhile. So each attempt runs with the session's {@code lock_wait_timeout} (metadata
- * locks) and {@code innodb_lock_wait_timeout} (row locks) set to {@value #ATTEMPT_SECONDS} s, or what
- * is left of the total if less; an attempt that times out is rolled back, which lets the queued
- * readers through, and the step is tried again after a short backoff until the total is used. Then
- * it fails with a message saying a reader held the tables too long. Atomicity does not depend on
- * any of this: every attempt is a whole transaction or a whole multi-table rename.
+ * locks) and {@code innodb_lock_wait_timeout} (row locks) set to {@value #ATTEMPT_SECONDS} s, or
+ * what is left of the total if less; an attempt that times out is rolled back, which lets the
+ * queued readers through, and the step is tried again after a short backoff until the total is
+ * used. Then it fails with a message saying a reader held the tables too long. Atomicity does not
+ * depend on any of this: every attempt is a whole transaction or a whole multi-table rename.
  */
 final class BoundedLockWait {
   private static final Logger LOG = LoggerFactory.getLogger(BoundedLockWait.class);
   static final int ATTEMPT_SECONDS = 5;
+
   /** ER_LOCK_WAIT_TIMEOUT, for metadata and InnoDB row locks alike, in MySQL and MariaDB. */
   static final int LOCK_WAIT_TIMEOUT = 1205;
+
   private static final long FIRST_BACKOFF_MS = 100;
   private static final long MAX_BACKOFF_MS = 1000;
 
@@ -33,7 +35,8 @@ final class BoundedLockWait {
 
   BoundedLockWait(int totalSeconds) {
     if (totalSeconds < 1) {
-      throw new IllegalArgumentException(Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS.name() + " expects >= 1, found " + totalSeconds);
+      throw new IllegalArgumentException(
+          Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS.name() + " expects >= 1, found " + totalSeconds);
     }
     this.totalSeconds = totalSeconds;
   }
@@ -44,8 +47,8 @@ final class BoundedLockWait {
   }
 
   /**
-   * Runs {@code attempt} until it succeeds, fails otherwise than by a lock wait timeout, or the total
-   * wait is used up.
+   * Runs {@code attempt} until it succeeds, fails otherwise than by a lock wait timeout, or the
+   * total wait is used up.
    *
    * @param what the step, for messages ("swapping the tables (one rename)")
    * @param tables the tables it locks, for messages
@@ -58,12 +61,20 @@ final class BoundedLockWait {
       long remainingMs = (deadline - System.nanoTime()) / 1_000_000;
       int seconds = (int) Math.max(1, Math.min(ATTEMPT_SECONDS, (remainingMs + 999) / 1000));
       try (Statement s = c.createStatement()) {
-        s.execute("set session lock_wait_timeout = " + seconds + ", innodb_lock_wait_timeout = " + seconds);
+        s.execute(
+            "set session lock_wait_timeout = "
+                + seconds
+                + ", innodb_lock_wait_timeout = "
+                + seconds);
       }
       try {
         attempt.run(c);
         if (n > 1) {
-          LOG.info("{}: done at attempt {}, after waiting {} ms for readers", what, n, (System.nanoTime() - start) / 1_000_000);
+          LOG.info(
+              "{}: done at attempt {}, after waiting {} ms for readers",
+              what,
+              n,
+              (System.nanoTime() - start) / 1_000_000);
         }
         return;
       } catch (SQLException e) {
@@ -73,14 +84,35 @@ final class BoundedLockWait {
         long waitedMs = (System.nanoTime() - start) / 1_000_000;
         if (System.nanoTime() + backoff * 1_000_000 >= deadline) {
           throw new MySqlException(
-              "a reader held " + tables + " for too long: " + what + " waited " + waitedMs + " ms in " + n + " attempt(s) of at most "
-                  + ATTEMPT_SECONDS + " s for its lock (" + e.getMessage().strip() + "), and " + Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS.name()
-                  + " allows " + totalSeconds + " s in all. Nothing was published; readers keep the old tables. Find the long query or"
-                  + " open transaction (show processlist), or raise " + Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS.name(),
+              "a reader held "
+                  + tables
+                  + " for too long: "
+                  + what
+                  + " waited "
+                  + waitedMs
+                  + " ms in "
+                  + n
+                  + " attempt(s) of at most "
+                  + ATTEMPT_SECONDS
+                  + " s for its lock ("
+                  + e.getMessage().strip()
+                  + "), and "
+                  + Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS.name()
+                  + " allows "
+                  + totalSeconds
+                  + " s in all. Nothing was published; readers keep the old tables. Find the long"
+                  + " query or open transaction (show processlist), or raise "
+                  + Keys.EXPORT_LOCK_WAIT_TIMEOUT_SECONDS.name(),
               e);
         }
-        LOG.warn("{}: attempt {} timed out after {} s waiting for a reader's lock on {}; rolled back, retrying in {} ms", what, n, seconds,
-            tables, backoff);
+        LOG.warn(
+            "{}: attempt {} timed out after {} s waiting for a reader's lock on {}; rolled back,"
+                + " retrying in {} ms",
+            what,
+            n,
+            seconds,
+            tables,
+            backoff);
         pause(backoff);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
@@ -89,7 +121,9 @@ final class BoundedLockWait {
 
   private static void pause(long ms) {
     try {
-      Thread.sleep(ms); // backoff between attempts, letting queued readers through; not a wait for a condition
+      Thread.sleep(
+          ms); // backoff between attempts, letting queued readers through; not a wait for a
+      // condition
     } catch (InterruptedException ie) {
       Thread.currentThread().interrupt();
       throw new MySqlException("interrupted while waiting to retry the publish", ie);

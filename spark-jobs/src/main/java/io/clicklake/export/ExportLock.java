@@ -27,14 +27,15 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Right after acquiring it, the holder writes who it is (batch, host, process, since when) into
  * {@value #HOLDER_TABLE} (created by {@code sql/01_tables.sql}; the reporting user has no grant on
- * it). A run that finds the lock busy reads that row, trusting it only when its connection id is the
- * lock's current holder ({@code IS_USED_LOCK}), else names the holder's connection from the process
- * list. It waits up to {@code clicklake.lock.wait-seconds} (0: not at all) and then throws a {@link
- * LockHeldException} (exit code 2) naming the holder.
+ * it). A run that finds the lock busy reads that row, trusting it only when its connection id is
+ * the lock's current holder ({@code IS_USED_LOCK}), else names the holder's connection from the
+ * process list. It waits up to {@code clicklake.lock.wait-seconds} (0: not at all) and then throws
+ * a {@link LockHeldException} (exit code 2) naming the holder.
  */
 public final class ExportLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExportLock.class);
   public static final String HOLDER_TABLE = "clicklake_export_lock";
+
   /** MySQL refuses longer lock names. */
   static final int MAX_NAME = 64;
 
@@ -54,15 +55,22 @@ public final class ExportLock implements AutoCloseable {
    *
    * @throws LockHeldException when another run still holds it after the wait
    */
-  public static ExportLock acquire(MySqlTarget target, String batchId, String runToken, int waitSeconds) {
-    Connection c = target.retry("connecting for the export lock", () -> target.connectOnce(new Properties()));
+  public static ExportLock acquire(
+      MySqlTarget target, String batchId, String runToken, int waitSeconds) {
+    Connection c =
+        target.retry("connecting for the export lock", () -> target.connectOnce(new Properties()));
     try {
       String name = lockName(scalar(c, "select database()"));
       long id = Long.parseLong(scalar(c, "select connection_id()"));
       if (!getLock(c, name, 0)) {
         String holder = holder(c, name);
         if (waitSeconds > 0) {
-          LOG.info("batch {}: the MySQL export lock {} is held by {}; waiting up to {} s ({})", batchId, name, holder, waitSeconds,
+          LOG.info(
+              "batch {}: the MySQL export lock {} is held by {}; waiting up to {} s ({})",
+              batchId,
+              name,
+              holder,
+              waitSeconds,
               Keys.LOCK_WAIT_SECONDS.name());
           if (!getLock(c, name, waitSeconds)) {
             holder = holder(c, name);
@@ -75,25 +83,35 @@ public final class ExportLock implements AutoCloseable {
       MySqlSchema.ensureTables(c); // the published tables, and the holder table recordHolder writes
       ExportLock lock = new ExportLock(c, name, id);
       lock.recordHolder(batchId, runToken);
-      LOG.info("batch {}: holding the MySQL export lock {} (connection {}, run {})", batchId, name, id, runToken);
+      LOG.info(
+          "batch {}: holding the MySQL export lock {} (connection {}, run {})",
+          batchId,
+          name,
+          id,
+          runToken);
       return lock;
     } catch (SQLException e) {
       closeQuietly(c);
-      throw new MySqlException("MySQL at " + target.where() + " failed while taking the export lock: " + e.getMessage(), e);
+      throw new MySqlException(
+          "MySQL at " + target.where() + " failed while taking the export lock: " + e.getMessage(),
+          e);
     } catch (RuntimeException e) {
       closeQuietly(c);
       throw e;
     }
   }
 
-  /** {@code clicklake.export.<database>}, or a digest of a database name too long for a lock name. */
+  /**
+   * {@code clicklake.export.<database>}, or a digest of a database name too long for a lock name.
+   */
   static String lockName(String database) {
     String name = "clicklake.export." + database;
     if (name.length() <= MAX_NAME) {
       return name;
     }
     try {
-      byte[] d = MessageDigest.getInstance("SHA-256").digest(database.getBytes(StandardCharsets.UTF_8));
+      byte[] d =
+          MessageDigest.getInstance("SHA-256").digest(database.getBytes(StandardCharsets.UTF_8));
       String hex = HexFormat.of().formatHex(d, 0, 8);
       return "clicklake.export." + database.substring(0, MAX_NAME - 18 - 16 - 1) + "." + hex;
     } catch (NoSuchAlgorithmException e) {
@@ -125,14 +143,21 @@ public final class ExportLock implements AutoCloseable {
       found = "its connection failed (" + MySqlTarget.reason(e) + ")";
     }
     throw new MySqlException(
-        "the MySQL export lock " + name + " should be held by this run's connection " + connectionId + " before the publish, but "
-            + found + ": another export may be running, so nothing was published. Run the export again");
+        "the MySQL export lock "
+            + name
+            + " should be held by this run's connection "
+            + connectionId
+            + " before the publish, but "
+            + found
+            + ": another export may be running, so nothing was published. Run the export again");
   }
 
   private void recordHolder(String batchId, String runToken) throws SQLException {
     try (PreparedStatement ps =
         conn.prepareStatement(
-            "replace into " + HOLDER_TABLE + " (lock_name, connection_id, batch_id, run_token, host, process, acquired_at)"
+            "replace into "
+                + HOLDER_TABLE
+                + " (lock_name, connection_id, batch_id, run_token, host, process, acquired_at)"
                 + " values (?, connection_id(), ?, ?, ?, ?, utc_timestamp())")) {
       ps.setString(1, name);
       ps.setString(2, batchId);
@@ -143,18 +168,32 @@ public final class ExportLock implements AutoCloseable {
     }
   }
 
-  /** Who holds the lock, for a message: the holder's own record, else its connection in the process list. */
+  /**
+   * Who holds the lock, for a message: the holder's own record, else its connection in the process
+   * list.
+   */
   static String holder(Connection c, String name) throws SQLException {
     try (PreparedStatement ps =
         c.prepareStatement(
-            "select batch_id, host, process, date_format(acquired_at, '%Y-%m-%d %H:%i:%s'), connection_id from " + HOLDER_TABLE
+            "select batch_id, host, process, date_format(acquired_at, '%Y-%m-%d %H:%i:%s'),"
+                + " connection_id from "
+                + HOLDER_TABLE
                 + " where lock_name = ? and connection_id = is_used_lock(?)")) {
       ps.setString(1, name);
       ps.setString(2, name);
       try (ResultSet rs = ps.executeQuery()) {
         if (rs.next()) {
-          return "batch " + rs.getString(1) + " on host " + rs.getString(2) + ", process " + rs.getString(3) + ", since "
-              + rs.getString(4) + " UTC (MySQL connection " + rs.getLong(5) + ")";
+          return "batch "
+              + rs.getString(1)
+              + " on host "
+              + rs.getString(2)
+              + ", process "
+              + rs.getString(3)
+              + ", since "
+              + rs.getString(4)
+              + " UTC (MySQL connection "
+              + rs.getLong(5)
+              + ")";
         }
       }
     } catch (SQLException e) {
@@ -164,7 +203,8 @@ public final class ExportLock implements AutoCloseable {
     }
     try (PreparedStatement ps =
         c.prepareStatement(
-            "select l.id, p.user, p.host, p.time from (select is_used_lock(?) as id) l left join information_schema.processlist p on p.id = l.id")) {
+            "select l.id, p.user, p.host, p.time from (select is_used_lock(?) as id) l left join"
+                + " information_schema.processlist p on p.id = l.id")) {
       ps.setString(1, name);
       try (ResultSet rs = ps.executeQuery()) {
         rs.next();
@@ -173,9 +213,18 @@ public final class ExportLock implements AutoCloseable {
           return "a run that released it meanwhile";
         }
         if (rs.getString(2) == null) {
-          return "MySQL connection " + id + " (not visible in the process list to this user; no holder record)";
+          return "MySQL connection "
+              + id
+              + " (not visible in the process list to this user; no holder record)";
         }
-        return "MySQL connection " + id + " of " + rs.getString(2) + "@" + rs.getString(3) + ", connected for " + rs.getLong(4)
+        return "MySQL connection "
+            + id
+            + " of "
+            + rs.getString(2)
+            + "@"
+            + rs.getString(3)
+            + ", connected for "
+            + rs.getLong(4)
             + " s (no holder record)";
       }
     }
@@ -183,11 +232,21 @@ public final class ExportLock implements AutoCloseable {
 
   private static LockHeldException held(String name, String holder, int waited) {
     return new LockHeldException(
-        "another export holds the MySQL export lock " + name + ": " + holder + "; waited " + waited + " s (" + Keys.LOCK_WAIT_SECONDS.name()
-            + "). Let it finish, or raise " + Keys.LOCK_WAIT_SECONDS.name() + " to wait for it");
+        "another export holds the MySQL export lock "
+            + name
+            + ": "
+            + holder
+            + "; waited "
+            + waited
+            + " s ("
+            + Keys.LOCK_WAIT_SECONDS.name()
+            + "). Let it finish, or raise "
+            + Keys.LOCK_WAIT_SECONDS.name()
+            + " to wait for it");
   }
 
-  private static boolean getLock(Connection c, String name, int timeoutSeconds) throws SQLException {
+  private static boolean getLock(Connection c, String name, int timeoutSeconds)
+      throws SQLException {
     try (PreparedStatement ps = c.prepareStatement("select get_lock(?, ?)")) {
       ps.setString(1, name);
       ps.setInt(2, timeoutSeconds);
@@ -195,7 +254,10 @@ public final class ExportLock implements AutoCloseable {
         rs.next();
         int r = rs.getInt(1);
         if (rs.wasNull()) {
-          throw new MySqlException("GET_LOCK('" + name + "') returned NULL (an error in MySQL, e.g. the thread was killed)");
+          throw new MySqlException(
+              "GET_LOCK('"
+                  + name
+                  + "') returned NULL (an error in MySQL, e.g. the thread was killed)");
         }
         return r == 1;
       }
@@ -203,11 +265,13 @@ public final class ExportLock implements AutoCloseable {
   }
 
   private static String scalar(Connection c, String sql) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = c.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       String v = rs.getString(1);
       if (v == null) {
-        throw new MySqlException(Keys.MYSQL_URL.name() + " must name a database, e.g. jdbc:mysql://db:3306/clickstream");
+        throw new MySqlException(
+            Keys.MYSQL_URL.name() + " must name a database, e.g. jdbc:mysql://db:3306/clickstream");
       }
       return v;
     }
@@ -221,17 +285,27 @@ public final class ExportLock implements AutoCloseable {
     }
   }
 
-  /** Forgets the holder record and releases the lock; closing the connection would free it anyway. */
+  /**
+   * Forgets the holder record and releases the lock; closing the connection would free it anyway.
+   */
   @Override
   public void close() {
-    try (PreparedStatement del = conn.prepareStatement("delete from " + HOLDER_TABLE + " where lock_name = ? and connection_id = connection_id()");
+    try (PreparedStatement del =
+            conn.prepareStatement(
+                "delete from "
+                    + HOLDER_TABLE
+                    + " where lock_name = ? and connection_id = connection_id()");
         PreparedStatement rel = conn.prepareStatement("select release_lock(?)")) {
       del.setString(1, name);
       del.executeUpdate();
       rel.setString(1, name);
       rel.executeQuery().close();
     } catch (SQLException e) {
-      LOG.warn("could not release the MySQL export lock {} cleanly ({}); closing its connection frees it", name, MySqlTarget.reason(e));
+      LOG.warn(
+          "could not release the MySQL export lock {} cleanly ({}); closing its connection frees"
+              + " it",
+          name,
+          MySqlTarget.reason(e));
     } finally {
       closeQuietly(conn);
     }

@@ -20,8 +20,8 @@ import org.apache.spark.sql.SparkSession;
 /**
  * What one export publishes (data contract section 7): its own batch and every batch whose marts
  * are built but whose export is not done (never ran, or failed), in batch order, so a failed export
- * never leaves a gap; and the Iceberg rows of those batches. Read under the export lock, so no other
- * export can mark one of them exported meanwhile.
+ * never leaves a gap; and the Iceberg rows of those batches. Read under the export lock, so no
+ * other export can mark one of them exported meanwhile.
  */
 public final class ExportScope {
   private final SparkSession spark;
@@ -36,15 +36,27 @@ public final class ExportScope {
     this.batches = List.copyOf(batches);
   }
 
-  /** This batch and the batches it catches up, in batch order (started_at, batch_id), from Iceberg's batches table. */
+  /**
+   * This batch and the batches it catches up, in batch order (started_at, batch_id), from Iceberg's
+   * batches table.
+   */
   public static ExportScope read(SparkSession spark, Lake lake, String batchId) {
     List<String> out = new ArrayList<>();
     Dataset<Row> pending =
-        spark.table(lake.table(TableNames.BATCHES))
-            .where(col("batch_id").equalTo(lit(batchId))
-                .or(col(Stage.MARTS.statusColumn()).equalTo(lit(Status.DONE.code()))
-                    .and(col(Stage.EXPORT.statusColumn()).isNull()
-                        .or(col(Stage.EXPORT.statusColumn()).equalTo(lit(Status.FAILED.code()))))))
+        spark
+            .table(lake.table(TableNames.BATCHES))
+            .where(
+                col("batch_id")
+                    .equalTo(lit(batchId))
+                    .or(
+                        col(Stage.MARTS.statusColumn())
+                            .equalTo(lit(Status.DONE.code()))
+                            .and(
+                                col(Stage.EXPORT.statusColumn())
+                                    .isNull()
+                                    .or(
+                                        col(Stage.EXPORT.statusColumn())
+                                            .equalTo(lit(Status.FAILED.code()))))))
             .orderBy(col("started_at").asc_nulls_first(), col("batch_id"))
             .select("batch_id");
     for (Row r : pending.collectAsList()) {
@@ -65,7 +77,10 @@ public final class ExportScope {
     return out;
   }
 
-  /** The rows of a table this export takes: those of the published batches, or all of them in a full refresh. */
+  /**
+   * The rows of a table this export takes: those of the published batches, or all of them in a full
+   * refresh.
+   */
   public Dataset<Row> rows(PublishedTable t, boolean full) {
     Dataset<Row> src = spark.table(lake.table(t.icebergName));
     return full ? src : src.where(col(t.batchColumn).isin(batches.toArray()));
@@ -93,16 +108,21 @@ public final class ExportScope {
     }
     for (PublishedTable s : PublishedTable.marts()) {
       if (batches.size() == 1 && !full) {
-        out.get(batchId).put(s.mysqlName, totals.get(s.mysqlName)); // the rows loaded are exactly this batch's
+        out.get(batchId)
+            .put(s.mysqlName, totals.get(s.mysqlName)); // the rows loaded are exactly this batch's
         continue;
       }
       Map<String, Long> n = new LinkedHashMap<>();
-      Dataset<Row> perBatch = spark.table(lake.table(s.icebergName)).where(col(s.batchColumn).isin(batches.toArray()));
+      Dataset<Row> perBatch =
+          spark.table(lake.table(s.icebergName)).where(col(s.batchColumn).isin(batches.toArray()));
       for (Row r : perBatch.groupBy(s.batchColumn).count().collectAsList()) {
         n.put(r.getString(0), r.getLong(1));
       }
       for (String b : batches) {
-        out.get(b).put(s.mysqlName, full && b.equals(batchId) ? totals.get(s.mysqlName) : n.getOrDefault(b, 0L));
+        out.get(b)
+            .put(
+                s.mysqlName,
+                full && b.equals(batchId) ? totals.get(s.mysqlName) : n.getOrDefault(b, 0L));
       }
     }
     return out;
@@ -115,13 +135,15 @@ public final class ExportScope {
    * @param all every published batch's changes: what MySQL's pipeline_batches gets
    * @param changed the batches whose Iceberg record these change: what the ledger update writes
    */
-  public record Marks(Map<String, BatchRecord.Changes> all, Map<String, BatchRecord.Changes> changed) {}
+  public record Marks(
+      Map<String, BatchRecord.Changes> all, Map<String, BatchRecord.Changes> changed) {}
 
   /**
    * @param records the published batches' records as they are before this export
    * @param perBatch from {@link #rowsPerBatch}
    */
-  public Marks marks(Map<String, BatchRecord> records, Map<String, Map<String, Long>> perBatch, Timestamp now) {
+  public Marks marks(
+      Map<String, BatchRecord> records, Map<String, Map<String, Long>> perBatch, Timestamp now) {
     Map<String, BatchRecord.Changes> all = new LinkedHashMap<>();
     Map<String, BatchRecord.Changes> changed = new LinkedHashMap<>();
     for (String b : batches) {
@@ -132,7 +154,8 @@ public final class ExportScope {
       Map<String, Long> before = rec == null ? Map.of() : rec.rowsWritten();
       Map<String, Long> rowsWritten = new LinkedHashMap<>(before);
       perBatch.get(b).forEach((t, n) -> rowsWritten.put("mysql." + t, n));
-      BatchRecord.Changes c = BatchRecord.changes().done(Stage.EXPORT, exportAt).set("rows_written", rowsWritten);
+      BatchRecord.Changes c =
+          BatchRecord.changes().done(Stage.EXPORT, exportAt).set("rows_written", rowsWritten);
       if (was == Status.FAILED) {
         c.clearError();
       }

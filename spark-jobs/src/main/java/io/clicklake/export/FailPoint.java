@@ -12,9 +12,13 @@ public final class FailPoint implements Serializable {
   private static final long serialVersionUID = 1L;
 
   /** Never fails. */
-  public static final FailPoint NONE = new FailPoint("", message -> new IllegalStateException(message));
+  public static final FailPoint NONE =
+      new FailPoint("", message -> new IllegalStateException(message));
 
-  /** Makes the exception an injected failure throws: the caller's own type, so tests can tell it apart. */
+  /**
+   * Makes the exception an injected failure throws: the caller's own type, so tests can tell it
+   * apart.
+   */
   @FunctionalInterface
   public interface Failure extends Serializable {
     RuntimeException withMessage(String message);
@@ -47,8 +51,8 @@ public final class FailPoint implements Serializable {
 
   /**
    * The {@value StagingLoader#HALF_STEP} failure of one export: its staging loads fail once about
-   * half the rows of all its tables are loaded. {@code totalRows} is asked only when that step is the
-   * armed one (counting them costs a Spark job per table).
+   * half the rows of all its tables are loaded. {@code totalRows} is asked only when that step is
+   * the armed one (counting them costs a Spark job per table).
    */
   public Halfway halfway(LongSupplier totalRows) {
     return new Halfway(armed(StagingLoader.HALF_STEP) ? (totalRows.getAsLong() + 1) / 2 : -1);
@@ -71,7 +75,10 @@ public final class FailPoint implements Serializable {
       return -1;
     }
 
-    /** Counts a table's loaded rows, failing once the loads so far reached half, in case no task reached its share. */
+    /**
+     * Counts a table's loaded rows, failing once the loads so far reached half, in case no task
+     * reached its share.
+     */
     public void loaded(long rows) {
       loadedBefore += rows;
       if (half > 0 && loadedBefore >= half) {

@@ -1,6 +1,9 @@
 package io.clicklake.export;
 
-/** A MySQL statement failed for a reason other than a lost connection; the message says what was being done. */
+/**
+ * A MySQL statement failed for a reason other than a lost connection; the message says what was
+ * being done.
+ */
 public class MySqlException extends RuntimeException {
   public MySqlException(String message) {
     super(message);

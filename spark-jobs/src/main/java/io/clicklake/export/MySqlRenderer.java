@@ -44,7 +44,12 @@ public final class MySqlRenderer {
     for (String c : columns) {
       if (!have.contains(c)) {
         throw new MySqlException(
-            "MySQL column " + c + " has no column of that name in the Iceberg table " + icebergTable + " (found " + have
+            "MySQL column "
+                + c
+                + " has no column of that name in the Iceberg table "
+                + icebergTable
+                + " (found "
+                + have
                 + "); align sql/01_tables.sql with iceberg-ddl/");
       }
       DataType t = schema.apply(c).dataType();
@@ -54,7 +59,8 @@ public final class MySqlRenderer {
       } else if (t instanceof DateType) {
         x = date_format(x, "yyyy-MM-dd");
       } else if (t instanceof MapType) {
-        // keys sorted: Spark keeps no order for maps read back, and the published text must not change
+        // keys sorted: Spark keeps no order for maps read back, and the published text must not
+        // change
         x = expr("to_json(map_from_entries(array_sort(map_entries(`" + c + "`))))");
       } else if (t instanceof StructType || t instanceof ArrayType) {
         x = to_json(x);
@@ -70,7 +76,8 @@ public final class MySqlRenderer {
    * The batch records as MySQL gets them: each published batch (batch id → its export columns)
    * export done, the others as they are.
    */
-  public static Dataset<Row> batchesExported(Dataset<Row> batches, Map<String, BatchRecord.Changes> exported) {
+  public static Dataset<Row> batchesExported(
+      Dataset<Row> batches, Map<String, BatchRecord.Changes> exported) {
     Column isPublished = col("batch_id").isin(exported.keySet().toArray());
     Column exportAt = col("export_at");
     Column rowsWritten = col("rows_written");
@@ -81,19 +88,23 @@ public final class MySqlRenderer {
       Map<String, Long> written = (Map<String, Long>) e.getValue().get("rows_written");
       List<Column> keys = new ArrayList<>();
       List<Column> values = new ArrayList<>();
-      written.forEach((k, v) -> {
-        keys.add(lit(k));
-        values.add(lit(v));
-      });
+      written.forEach(
+          (k, v) -> {
+            keys.add(lit(k));
+            values.add(lit(v));
+          });
       exportAt = when(me, lit(e.getValue().get("export_at"))).otherwise(exportAt);
-      Column newMap = map_from_arrays(array(keys.toArray(new Column[0])), array(values.toArray(new Column[0])));
+      Column newMap =
+          map_from_arrays(array(keys.toArray(new Column[0])), array(values.toArray(new Column[0])));
       rowsWritten = when(me, newMap).otherwise(rowsWritten);
       if (e.getValue().sets("error_message")) {
         error = when(me, lit(null).cast("string")).otherwise(error);
       }
     }
     return batches
-        .withColumn("export_status", when(isPublished, lit(Status.DONE.code())).otherwise(col("export_status")))
+        .withColumn(
+            "export_status",
+            when(isPublished, lit(Status.DONE.code())).otherwise(col("export_status")))
         .withColumn("export_at", exportAt)
         .withColumn("rows_written", rowsWritten)
         .withColumn("error_message", error);

@@ -32,6 +32,7 @@ public final class MySqlSchema {
     public final List<String> columns;
     public final List<String> key;
     public final List<String> secondaryIndexes;
+
     /**
      * {@code add [unique] index `name` (`col`, ...)} for each secondary index, so a copy can be
      * loaded without them and have them built afterwards (a sorted build); empty when an index is
@@ -39,7 +40,12 @@ public final class MySqlSchema {
      */
     public final List<String> deferrableIndexes;
 
-    Shape(String table, List<String> columns, List<String> key, List<String> secondaryIndexes, List<String> deferrableIndexes) {
+    Shape(
+        String table,
+        List<String> columns,
+        List<String> key,
+        List<String> secondaryIndexes,
+        List<String> deferrableIndexes) {
       this.table = table;
       this.columns = Collections.unmodifiableList(columns);
       this.key = Collections.unmodifiableList(key);
@@ -60,7 +66,8 @@ public final class MySqlSchema {
     String sql;
     try (InputStream in = MySqlSchema.class.getClassLoader().getResourceAsStream(resource)) {
       if (in == null) {
-        throw new IllegalStateException("DDL resource " + resource + " is missing from the classpath");
+        throw new IllegalStateException(
+            "DDL resource " + resource + " is missing from the classpath");
       }
       sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
     } catch (IOException e) {
@@ -81,13 +88,18 @@ public final class MySqlSchema {
     return out;
   }
 
-  /** Runs the table DDL ({@code create table if not exists ...}): creates what is missing, changes nothing else. */
+  /**
+   * Runs the table DDL ({@code create table if not exists ...}): creates what is missing, changes
+   * nothing else.
+   */
   public static void ensureTables(Connection c) throws SQLException {
     try (Statement s = c.createStatement()) {
       try (ResultSet rs = s.executeQuery("select database()")) {
         rs.next();
         if (rs.getString(1) == null) {
-          throw new MySqlException(Keys.MYSQL_URL.name() + " must name a database, e.g. jdbc:mysql://db:3306/clickstream");
+          throw new MySqlException(
+              Keys.MYSQL_URL.name()
+                  + " must name a database, e.g. jdbc:mysql://db:3306/clickstream");
         }
       }
       for (String ddl : statements(DDL_RESOURCE)) {
@@ -102,7 +114,8 @@ public final class MySqlSchema {
     List<String> key = new ArrayList<>();
     try (PreparedStatement ps =
         c.prepareStatement(
-            "select column_name, column_key from information_schema.columns where table_schema = database() and table_name = ? order by ordinal_position")) {
+            "select column_name, column_key from information_schema.columns where table_schema ="
+                + " database() and table_name = ? order by ordinal_position")) {
       ps.setString(1, table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
@@ -114,24 +127,32 @@ public final class MySqlSchema {
       }
     }
     if (columns.isEmpty()) {
-      throw new MySqlException("table " + table + " is missing from the MySQL database; it should come from " + DDL_RESOURCE);
+      throw new MySqlException(
+          "table "
+              + table
+              + " is missing from the MySQL database; it should come from "
+              + DDL_RESOURCE);
     }
     if (key.isEmpty()) {
-      throw new MySqlException("table " + table + " has no primary key; the export upserts by primary key");
+      throw new MySqlException(
+          "table " + table + " has no primary key; the export upserts by primary key");
     }
     Map<String, StringBuilder> definitions = new LinkedHashMap<>();
     boolean deferrable = true;
     try (PreparedStatement ps =
         c.prepareStatement(
-            "select index_name, non_unique, column_name, sub_part, index_type, collation from information_schema.statistics"
-                + " where table_schema = database() and table_name = ? and index_name <> 'PRIMARY' order by index_name, seq_in_index")) {
+            "select index_name, non_unique, column_name, sub_part, index_type, collation from"
+                + " information_schema.statistics where table_schema = database() and table_name ="
+                + " ? and index_name <> 'PRIMARY' order by index_name, seq_in_index")) {
       ps.setString(1, table);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           String name = rs.getString(1);
           StringBuilder d = definitions.get(name);
           if (d == null) {
-            d = new StringBuilder("add " + (rs.getInt(2) == 0 ? "unique " : "") + "index " + q(name) + " (");
+            d =
+                new StringBuilder(
+                    "add " + (rs.getInt(2) == 0 ? "unique " : "") + "index " + q(name) + " (");
             definitions.put(name, d);
           } else {
             d.append(", ");
@@ -140,7 +161,8 @@ public final class MySqlSchema {
           if (rs.getObject(4) != null) {
             d.append('(').append(rs.getInt(4)).append(')');
           }
-          deferrable &= "BTREE".equalsIgnoreCase(rs.getString(5)) && !"D".equalsIgnoreCase(rs.getString(6));
+          deferrable &=
+              "BTREE".equalsIgnoreCase(rs.getString(5)) && !"D".equalsIgnoreCase(rs.getString(6));
         }
       }
     }

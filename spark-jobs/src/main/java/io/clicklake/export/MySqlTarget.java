@@ -62,17 +62,34 @@ public final class MySqlTarget implements Serializable {
     String url = config.require(Keys.MYSQL_URL);
     if (url.toLowerCase(Locale.ROOT).contains("password=")) {
       throw new ConfigException(
-          Keys.MYSQL_URL.name() + " must not carry the password; set " + Keys.MYSQL_PASSWORD_FILE.name() + ", "
-              + Keys.MYSQL_PASSWORD_ENV.name() + " or " + Keys.MYSQL_PASSWORD_ALIAS.name() + " instead");
+          Keys.MYSQL_URL.name()
+              + " must not carry the password; set "
+              + Keys.MYSQL_PASSWORD_FILE.name()
+              + ", "
+              + Keys.MYSQL_PASSWORD_ENV.name()
+              + " or "
+              + Keys.MYSQL_PASSWORD_ALIAS.name()
+              + " instead");
     }
     int retries = config.getInt(Keys.EXPORT_RETRIES);
     long backoff = config.getLong(Keys.EXPORT_RETRY_BACKOFF_MS);
     if (retries < 1 || backoff < 0) {
       throw new ConfigException(
-          "expected " + Keys.EXPORT_RETRIES.name() + " >= 1 and " + Keys.EXPORT_RETRY_BACKOFF_MS.name() + " >= 0, found "
-              + retries + " and " + backoff);
+          "expected "
+              + Keys.EXPORT_RETRIES.name()
+              + " >= 1 and "
+              + Keys.EXPORT_RETRY_BACKOFF_MS.name()
+              + " >= 0, found "
+              + retries
+              + " and "
+              + backoff);
     }
-    return new MySqlTarget(url, config.require(Keys.MYSQL_USER), Secrets.mysqlPassword(config, hadoopConf), retries, backoff);
+    return new MySqlTarget(
+        url,
+        config.require(Keys.MYSQL_USER),
+        Secrets.mysqlPassword(config, hadoopConf),
+        retries,
+        backoff);
   }
 
   /** host:port, for messages. */
@@ -80,7 +97,9 @@ public final class MySqlTarget implements Serializable {
     return host + ":" + port;
   }
 
-  /** One attempt to open a connection, in strict SQL mode; for work that {@link #retry}s as a whole. */
+  /**
+   * One attempt to open a connection, in strict SQL mode; for work that {@link #retry}s as a whole.
+   */
   public Connection connectOnce(Properties extra) throws SQLException {
     Properties p = new Properties();
     p.putAll(extra);
@@ -91,7 +110,8 @@ public final class MySqlTarget implements Serializable {
     }
     Connection c = DriverManager.getConnection(url, p);
     try (Statement s = c.createStatement()) {
-      // LOAD DATA LOCAL turns data errors into warnings whatever the mode; for INSERTs strict mode makes them errors.
+      // LOAD DATA LOCAL turns data errors into warnings whatever the mode; for INSERTs strict mode
+      // makes them errors.
       s.execute("set session sql_mode = concat_ws(',', @@session.sql_mode, 'STRICT_ALL_TABLES')");
     } catch (SQLException e) {
       c.close();
@@ -124,15 +144,31 @@ public final class MySqlTarget implements Serializable {
           if (e instanceof RuntimeException) {
             throw (RuntimeException) e;
           }
-          throw new MySqlException("MySQL at " + where() + " failed while " + what + ": " + e.getMessage(), e);
+          throw new MySqlException(
+              "MySQL at " + where() + " failed while " + what + ": " + e.getMessage(), e);
         }
         if (attempt >= attempts) {
           throw new MySqlUnavailableException(
-              "cannot reach MySQL at " + where() + " (" + reason(e) + ") after " + attempts + " attempt" + (attempts == 1 ? "" : "s")
-                  + "; check " + Keys.MYSQL_URL.name(),
+              "cannot reach MySQL at "
+                  + where()
+                  + " ("
+                  + reason(e)
+                  + ") after "
+                  + attempts
+                  + " attempt"
+                  + (attempts == 1 ? "" : "s")
+                  + "; check "
+                  + Keys.MYSQL_URL.name(),
               e);
         }
-        LOG.warn("MySQL at {}: {} while {}; attempt {}/{}, retrying in {} ms", where(), reason(e), what, attempt, attempts, wait);
+        LOG.warn(
+            "MySQL at {}: {} while {}; attempt {}/{}, retrying in {} ms",
+            where(),
+            reason(e),
+            what,
+            attempt,
+            attempts,
+            wait);
         pause(wait);
         wait = Math.min(wait * 2, 60_000);
       }
@@ -160,8 +196,12 @@ public final class MySqlTarget implements Serializable {
           return true;
         }
       }
-      if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException
-          || t instanceof SocketTimeoutException || t instanceof SocketException || t instanceof EOFException
+      if (t instanceof ConnectException
+          || t instanceof NoRouteToHostException
+          || t instanceof UnknownHostException
+          || t instanceof SocketTimeoutException
+          || t instanceof SocketException
+          || t instanceof EOFException
           || t.getClass().getName().equals("com.mysql.cj.exceptions.CJCommunicationsException")) {
         return true;
       }

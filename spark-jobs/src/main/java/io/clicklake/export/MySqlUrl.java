@@ -8,16 +8,18 @@ import java.util.regex.Pattern;
 /**
  * A MySQL or MariaDB JDBC URL ({@code jdbc:mysql://host[:port]/database[?options]}, also {@code
  * jdbc:mariadb:} and sub-protocols such as {@code jdbc:mysql:loadbalance:}), taken apart into what
- * the pipeline needs: the first host and its port (3306 when none), and the database. The one parser
- * of such URLs in every module.
+ * the pipeline needs: the first host and its port (3306 when none), and the database. The one
+ * parser of such URLs in every module.
  */
 public final class MySqlUrl {
   public static final int DEFAULT_PORT = 3306;
-  private static final Pattern URL = Pattern.compile("^jdbc:(?:mysql|mariadb)(?::[a-z]+)*://([^/?#]*)(?:/([^?#]*))?");
+  private static final Pattern URL =
+      Pattern.compile("^jdbc:(?:mysql|mariadb)(?::[a-z]+)*://([^/?#]*)(?:/([^?#]*))?");
 
   public final String url;
   public final String host;
   public final int port;
+
   /** The database the URL names; empty when it names none. */
   public final String database;
 
@@ -37,12 +39,17 @@ public final class MySqlUrl {
     Matcher m = url == null ? null : URL.matcher(url);
     if (m == null || !m.find()) {
       throw new ConfigException(
-          Keys.MYSQL_URL.name() + " expects jdbc:mysql://host[:port]/database[?options], found '" + url + "'");
+          Keys.MYSQL_URL.name()
+              + " expects jdbc:mysql://host[:port]/database[?options], found '"
+              + url
+              + "'");
     }
     String authority = m.group(1);
     if (authority.contains("@")) {
       throw new ConfigException(
-          Keys.MYSQL_URL.name() + " must not carry credentials before the host; set " + Keys.MYSQL_USER.name()
+          Keys.MYSQL_URL.name()
+              + " must not carry credentials before the host; set "
+              + Keys.MYSQL_USER.name()
               + " and a password source");
     }
     String database = m.group(2) == null ? "" : m.group(2);
@@ -63,10 +70,16 @@ public final class MySqlUrl {
       port = colon < 0 ? "" : first.substring(colon + 1);
     }
     try {
-      return new MySqlUrl(url, host, port.isEmpty() ? DEFAULT_PORT : Integer.parseInt(port), database);
+      return new MySqlUrl(
+          url, host, port.isEmpty() ? DEFAULT_PORT : Integer.parseInt(port), database);
     } catch (NumberFormatException e) {
       throw new ConfigException(
-          Keys.MYSQL_URL.name() + " names port '" + port + "', which is not a number, in '" + url + "'");
+          Keys.MYSQL_URL.name()
+              + " names port '"
+              + port
+              + "', which is not a number, in '"
+              + url
+              + "'");
     }
   }
 

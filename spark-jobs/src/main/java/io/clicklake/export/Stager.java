@@ -34,9 +34,19 @@ public final class Stager {
   private final FailPoint.Halfway halfway;
   private final Map<String, Long> loadMillis = new LinkedHashMap<>();
 
-  /** @param halfway where the loads fail half-way through (fault injection) */
-  public Stager(SparkSession spark, String batchId, MySqlTarget target, Publisher publisher,
-      StagingLoader.Method method, int parallelism, int batchSize, FailPoint failPoint, FailPoint.Halfway halfway) {
+  /**
+   * @param halfway where the loads fail half-way through (fault injection)
+   */
+  public Stager(
+      SparkSession spark,
+      String batchId,
+      MySqlTarget target,
+      Publisher publisher,
+      StagingLoader.Method method,
+      int parallelism,
+      int batchSize,
+      FailPoint failPoint,
+      FailPoint.Halfway halfway) {
     this.spark = spark;
     this.batchId = batchId;
     this.target = target;
@@ -48,16 +58,22 @@ public final class Stager {
     this.halfway = halfway;
   }
 
-  /** Loads rendered rows ({@link MySqlRenderer}) by Spark tasks, one key range each; returns the rows staged. */
-  public long stageByTasks(PublishedTable t, MySqlSchema.Shape shape, Dataset<Row> rendered) throws Exception {
-    // each task loads one key range in key order: InnoDB appends instead of inserting at random (2x for UUID keys)
+  /**
+   * Loads rendered rows ({@link MySqlRenderer}) by Spark tasks, one key range each; returns the
+   * rows staged.
+   */
+  public long stageByTasks(PublishedTable t, MySqlSchema.Shape shape, Dataset<Row> rendered)
+      throws Exception {
+    // each task loads one key range in key order: InnoDB appends instead of inserting at random (2x
+    // for UUID keys)
     Column[] key = shape.key.stream().map(functions::col).toArray(Column[]::new);
     Dataset<Row> rows = rendered.repartitionByRange(parallelism, key).sortWithinPartitions(key);
     return stage(t, shape, loader -> rows.foreachPartition(loader));
   }
 
   /** Loads rendered rows from the driver; returns the rows staged. */
-  public long stageFromDriver(PublishedTable t, MySqlSchema.Shape shape, List<Row> rendered) throws Exception {
+  public long stageFromDriver(PublishedTable t, MySqlSchema.Shape shape, List<Row> rendered)
+      throws Exception {
     return stage(t, shape, loader -> loader.call(rendered.iterator()));
   }
 
@@ -75,7 +91,9 @@ public final class Stager {
     long failAfterRows = halfway.failAfterRowsPerTask(parallelism);
     long start = System.nanoTime();
     LongAccumulator sent = spark.sparkContext().longAccumulator("rows sent to " + stage);
-    run.accept(new StagingLoader(target, stage, shape.columns, method, batchSize, sent, failAfterRows, failPoint));
+    run.accept(
+        new StagingLoader(
+            target, stage, shape.columns, method, batchSize, sent, failAfterRows, failPoint));
     long n = sent.value();
     long ms = (System.nanoTime() - start) / 1_000_000;
     loadMillis.put(t.mysqlName, ms);
@@ -84,7 +102,14 @@ public final class Stager {
     long staged = publisher.stagedRows(t.mysqlName);
     if (staged != n) {
       throw new MySqlException(
-          "staged " + staged + " rows into " + stage + " but sent " + n + " from the Iceberg table " + t.icebergName
+          "staged "
+              + staged
+              + " rows into "
+              + stage
+              + " but sent "
+              + n
+              + " from the Iceberg table "
+              + t.icebergName
               + (staged < n ? ": it holds rows with the same primary key " + shape.key : ""));
     }
     return n;

@@ -25,8 +25,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.util.LongAccumulator;
 
 /**
- * Loads one Spark partition into a MySQL staging table over its own connection, in chunks of
- * {@code clicklake.export.batch-size} rows, each chunk autocommitted:
+ * Loads one Spark partition into a MySQL staging table over its own connection, in chunks of {@code
+ * clicklake.export.batch-size} rows, each chunk autocommitted:
  *
  * <ul>
  *   <li>{@code load-data}: {@code LOAD DATA LOCAL INFILE} fed from memory through {@link
@@ -61,7 +61,8 @@ public final class StagingLoader implements ForeachPartitionFunction<Row> {
           return m;
         }
       }
-      throw new ConfigException(Keys.EXPORT_METHOD.name() + " expects load-data or batch, found '" + s + "'");
+      throw new ConfigException(
+          Keys.EXPORT_METHOD.name() + " expects load-data or batch, found '" + s + "'");
     }
 
     /** Driver settings the method needs on its connections (only these connections get them). */
@@ -89,8 +90,15 @@ public final class StagingLoader implements ForeachPartitionFunction<Row> {
    * @param failAfterRows when positive, {@code failPoint} is told {@value #HALF_STEP} once the task
    *     has loaded that many rows (fault injection)
    */
-  public StagingLoader(MySqlTarget target, String table, List<String> columns, Method method, int batchSize, LongAccumulator sent,
-      long failAfterRows, FailPoint failPoint) {
+  public StagingLoader(
+      MySqlTarget target,
+      String table,
+      List<String> columns,
+      Method method,
+      int batchSize,
+      LongAccumulator sent,
+      long failAfterRows,
+      FailPoint failPoint) {
     this.target = target;
     this.table = table;
     this.columns = Collections.unmodifiableList(new ArrayList<>(columns));
@@ -146,8 +154,16 @@ public final class StagingLoader implements ForeachPartitionFunction<Row> {
     Object[] v = new Object[columns.size()];
     for (int i = 0; i < v.length; i++) {
       Object o = r.isNullAt(i) ? null : r.get(i);
-      if (o instanceof Double && !Double.isFinite((Double) o) || o instanceof Float && !Float.isFinite((Float) o)) {
-        throw new MySqlException("column " + columns.get(i) + " of " + table + " holds " + o + ", which MySQL cannot store");
+      if (o instanceof Double && !Double.isFinite((Double) o)
+          || o instanceof Float && !Float.isFinite((Float) o)) {
+        throw new MySqlException(
+            "column "
+                + columns.get(i)
+                + " of "
+                + table
+                + " holds "
+                + o
+                + ", which MySQL cannot store");
       }
       v[i] = o;
     }
@@ -175,8 +191,11 @@ public final class StagingLoader implements ForeachPartitionFunction<Row> {
     }
     byte[] bytes = sb.toString().getBytes(StandardCharsets.UTF_8);
     String sql =
-        "load data local infile 'clicklake-stream' replace into table " + q(table) + " character set utf8mb4 ("
-            + columnList(columns) + ")";
+        "load data local infile 'clicklake-stream' replace into table "
+            + q(table)
+            + " character set utf8mb4 ("
+            + columnList(columns)
+            + ")";
     try (Statement st = c.createStatement()) {
       JdbcStatement js = st.unwrap(JdbcStatement.class);
       js.setLocalInfileInputStream(new ByteArrayInputStream(bytes));
@@ -184,18 +203,29 @@ public final class StagingLoader implements ForeachPartitionFunction<Row> {
         st.execute(sql);
         SQLWarning w = st.getWarnings();
         if (w != null) {
-          throw new MySqlException("LOAD DATA into " + table + " gave warnings (data would be changed), first: " + w.getMessage());
+          throw new MySqlException(
+              "LOAD DATA into "
+                  + table
+                  + " gave warnings (data would be changed), first: "
+                  + w.getMessage());
         }
       } catch (SQLException e) {
         if (e.getErrorCode() == 1148 || e.getErrorCode() == 3948 || e.getErrorCode() == 2068) {
           throw new MySqlException(
-              "MySQL at " + target.where() + " refuses LOAD DATA LOCAL INFILE (" + e.getMessage() + "); enable it on the server "
-                  + "(set global local_infile = 1) or set " + Keys.EXPORT_METHOD.name() + "=batch",
+              "MySQL at "
+                  + target.where()
+                  + " refuses LOAD DATA LOCAL INFILE ("
+                  + e.getMessage()
+                  + "); enable it on the server "
+                  + "(set global local_infile = 1) or set "
+                  + Keys.EXPORT_METHOD.name()
+                  + "=batch",
               e);
         }
         throw e;
       } finally {
-        js.setLocalInfileInputStream(null); // else a later LOAD on this connection silently loads 0 rows
+        js.setLocalInfileInputStream(
+            null); // else a later LOAD on this connection silently loads 0 rows
       }
     }
   }
@@ -242,7 +272,8 @@ public final class StagingLoader implements ForeachPartitionFunction<Row> {
     for (int i = 0; i < columns.size(); i++) {
       marks.append(i == 0 ? "?" : ", ?");
     }
-    String sql = "replace into " + q(table) + " (" + columnList(columns) + ") values (" + marks + ")";
+    String sql =
+        "replace into " + q(table) + " (" + columnList(columns) + ") values (" + marks + ")";
     try (PreparedStatement ps = c.prepareStatement(sql)) {
       for (Object[] row : chunk) {
         for (int i = 0; i < row.length; i++) {

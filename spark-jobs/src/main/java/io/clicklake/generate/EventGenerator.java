@@ -17,24 +17,53 @@ import java.util.zip.GZIPOutputStream;
 
 /**
  * Writes REES46-shaped event files: about 14 events per user and 4.6 per session; view 96%, cart
- * 2.2%, purchase 1.7%, remove_from_cart the rest; empty category_code ~32%, empty brand ~14%; prices
- * 0–2600. With a fault rate, that share of rows is replaced by a row that breaks one rule (every
- * reason code in turn), an exact duplicate of an earlier row, or a valid but odd row (upper-case
- * event type, quoted field with a comma, no " UTC", three-decimal price). Deterministic for a seed;
- * the user and product pools depend only on the seed and pool sizes, so files written for several
- * hours share users. Prices of normal rows run from 1.00 to 2600.00 (log-uniform).
+ * 2.2%, purchase 1.7%, remove_from_cart the rest; empty category_code ~32%, empty brand ~14%;
+ * prices 0–2600. With a fault rate, that share of rows is replaced by a row that breaks one rule
+ * (every reason code in turn), an exact duplicate of an earlier row, or a valid but odd row
+ * (upper-case event type, quoted field with a comma, no " UTC", three-decimal price). Deterministic
+ * for a seed; the user and product pools depend only on the seed and pool sizes, so files written
+ * for several hours share users. Prices of normal rows run from 1.00 to 2600.00 (log-uniform).
  */
 public final class EventGenerator {
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-  public static final String HEADER = "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session";
+  public static final String HEADER =
+      "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session";
   private static final String[] CODES = {
-    "electronics.smartphone", "electronics.audio.headphone", "electronics.video.tv", "computers.notebook",
-    "appliances.kitchen.washer", "appliances.environment.vacuum", "apparel.shoes", "furniture.living_room.sofa",
-    "construction.tools.drill", "kids.toys", "auto.accessories.player", "sport.bicycle", "accessories.bag"
+    "electronics.smartphone",
+    "electronics.audio.headphone",
+    "electronics.video.tv",
+    "computers.notebook",
+    "appliances.kitchen.washer",
+    "appliances.environment.vacuum",
+    "apparel.shoes",
+    "furniture.living_room.sofa",
+    "construction.tools.drill",
+    "kids.toys",
+    "auto.accessories.player",
+    "sport.bicycle",
+    "accessories.bag"
   };
   private static final String[] BRANDS = {
-    "samsung", "apple", "xiaomi", "huawei", "lucente", "bosch", "lg", "sony", "acer", "lenovo", "respect", "indesit",
-    "artel", "oppo", "cordiant", "pulser", "elenberg", "redmond", "philips", "atlant"
+    "samsung",
+    "apple",
+    "xiaomi",
+    "huawei",
+    "lucente",
+    "bosch",
+    "lg",
+    "sony",
+    "acer",
+    "lenovo",
+    "respect",
+    "indesit",
+    "artel",
+    "oppo",
+    "cordiant",
+    "pulser",
+    "elenberg",
+    "redmond",
+    "philips",
+    "atlant"
   };
 
   /** Settings of one file. */
@@ -75,7 +104,9 @@ public final class EventGenerator {
       return this;
     }
 
-    /** Size of the user pool; default rows/14. Give the same value to files that should share users. */
+    /**
+     * Size of the user pool; default rows/14. Give the same value to files that should share users.
+     */
     public Options users(long v) {
       users = v;
       return this;
@@ -96,7 +127,14 @@ public final class EventGenerator {
 
     @Override
     public String toString() {
-      return "rows=" + rows + " faults=" + faults + " duplicates=" + duplicates + " oddButValid=" + oddButValid;
+      return "rows="
+          + rows
+          + " faults="
+          + faults
+          + " duplicates="
+          + duplicates
+          + " oddButValid="
+          + oddButValid;
     }
   }
 
@@ -163,7 +201,13 @@ public final class EventGenerator {
     return p < 0.96 ? "view" : p < 0.982 ? "cart" : p < 0.999 ? "purchase" : "remove_from_cart";
   }
 
-  private static String row(LocalDateTime time, String type, long product, long user, String session, SplittableRandom ignored) {
+  private static String row(
+      LocalDateTime time,
+      String type,
+      long product,
+      long user,
+      String session,
+      SplittableRandom ignored) {
     // product attributes are a pure function of the product id, so every file agrees on them
     SplittableRandom p = new SplittableRandom(product * 0x9E3779B97F4A7C15L);
     long category = 2_053_013_552_000_000_000L + p.nextLong(1_000_000_000L);
@@ -171,7 +215,23 @@ public final class EventGenerator {
     String brand = p.nextDouble() < 0.14 ? "" : BRANDS[p.nextInt(BRANDS.length)];
     double base = Math.min(2600.0, Math.exp(p.nextDouble() * Math.log(2600.0)));
     String price = String.format(Locale.ROOT, "%.2f", base);
-    return TIME.format(time) + " UTC," + type + "," + product + "," + category + "," + code + "," + brand + "," + price + "," + user + "," + session;
+    return TIME.format(time)
+        + " UTC,"
+        + type
+        + ","
+        + product
+        + ","
+        + category
+        + ","
+        + code
+        + ","
+        + brand
+        + ","
+        + price
+        + ","
+        + user
+        + ","
+        + session;
   }
 
   /** Breaks one rule; kinds 0..10 cover every reason code (some twice, different ways). */
@@ -215,12 +275,23 @@ public final class EventGenerator {
   }
 
   /** Valid but unusual: upper-case type, quoted comma, no " UTC", three-decimal price. */
-  private static String odd(LocalDateTime time, long product, long user, String session, SplittableRandom rnd) {
-    return TIME.format(time) + ",VIEW," + product + ",2053013552326770905,\"computers,notebook\",\"Acme, Inc\","
-        + (rnd.nextInt(2600) + "." + String.format(Locale.ROOT, "%03d", rnd.nextInt(1000))) + "," + user + "," + session;
+  private static String odd(
+      LocalDateTime time, long product, long user, String session, SplittableRandom rnd) {
+    return TIME.format(time)
+        + ",VIEW,"
+        + product
+        + ",2053013552326770905,\"computers,notebook\",\"Acme, Inc\","
+        + (rnd.nextInt(2600) + "." + String.format(Locale.ROOT, "%03d", rnd.nextInt(1000)))
+        + ","
+        + user
+        + ","
+        + session;
   }
 
-  /** {@code generate --rows N [--faults F] [--seed S] [--start 2019-10-01T00:00] [--minutes M] [--users U] --out FILE}. */
+  /**
+   * {@code generate --rows N [--faults F] [--seed S] [--start 2019-10-01T00:00] [--minutes M]
+   * [--users U] --out FILE}.
+   */
   public static void main(String[] args) throws IOException {
     Options o = new Options();
     Path out = null;
@@ -228,14 +299,39 @@ public final class EventGenerator {
       String a = args[i];
       String v = i + 1 < args.length ? args[i + 1] : null;
       switch (a) {
-        case "--rows": o.rows(Long.parseLong(v)); i++; break;
-        case "--faults": o.faultRate(Double.parseDouble(v)); i++; break;
-        case "--seed": o.seed(Long.parseLong(v)); i++; break;
-        case "--start": o.start(LocalDateTime.parse(v)); i++; break;
-        case "--minutes": o.minutes(Integer.parseInt(v)); i++; break;
-        case "--users": o.users(Long.parseLong(v)); i++; break;
-        case "--out": out = Path.of(v); i++; break;
-        default: throw new IllegalArgumentException("unknown argument " + a + "; expected --rows, --faults, --seed, --start, --minutes, --users, --out");
+        case "--rows":
+          o.rows(Long.parseLong(v));
+          i++;
+          break;
+        case "--faults":
+          o.faultRate(Double.parseDouble(v));
+          i++;
+          break;
+        case "--seed":
+          o.seed(Long.parseLong(v));
+          i++;
+          break;
+        case "--start":
+          o.start(LocalDateTime.parse(v));
+          i++;
+          break;
+        case "--minutes":
+          o.minutes(Integer.parseInt(v));
+          i++;
+          break;
+        case "--users":
+          o.users(Long.parseLong(v));
+          i++;
+          break;
+        case "--out":
+          out = Path.of(v);
+          i++;
+          break;
+        default:
+          throw new IllegalArgumentException(
+              "unknown argument "
+                  + a
+                  + "; expected --rows, --faults, --seed, --start, --minutes, --users, --out");
       }
     }
     if (out == null) {

@@ -40,7 +40,9 @@ public final class BatchIds {
   private static String check(String id) {
     if (!id.matches("[A-Za-z0-9][A-Za-z0-9_.=-]{0,127}")) {
       throw new ConfigException(
-          "expected a batch id of letters, digits, '-', '_', '.', '=' (at most 128), found '" + id + "'");
+          "expected a batch id of letters, digits, '-', '_', '.', '=' (at most 128), found '"
+              + id
+              + "'");
     }
     return id;
   }

@@ -2,7 +2,10 @@ package io.clicklake.io;
 
 import java.io.Serializable;
 
-/** A byte range of one file that one Spark task parses: [start, end) of its content, end -1 = to EOF. */
+/**
+ * A byte range of one file that one Spark task parses: [start, end) of its content, end -1 = to
+ * EOF.
+ */
 public final class Chunk implements Serializable {
   public final int fileIndex;
   public final String fileName;
@@ -13,7 +16,15 @@ public final class Chunk implements Serializable {
   public final long firstLine;
   public final long headerLine;
 
-  public Chunk(int fileIndex, String fileName, String path, boolean gzip, long start, long end, long firstLine, long headerLine) {
+  public Chunk(
+      int fileIndex,
+      String fileName,
+      String path,
+      boolean gzip,
+      long start,
+      long end,
+      long firstLine,
+      long headerLine) {
     this.fileIndex = fileIndex;
     this.fileName = fileName;
     this.path = path;

@@ -14,25 +14,34 @@ import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
- * Streams the non-blank data lines of one {@link Chunk} with their physical line numbers: header and
- * blank lines skipped, the line ending (LF or CRLF) removed, bytes decoded as UTF-8. Uses the same
- * blank-line test as {@link FileInspector}, so the two always agree on rows_read.
+ * Streams the non-blank data lines of one {@link Chunk} with their physical line numbers: header
+ * and blank lines skipped, the line ending (LF or CRLF) removed, bytes decoded as UTF-8. Uses the
+ * same blank-line test as {@link FileInspector}, so the two always agree on rows_read.
  *
  * <p>Memory is bounded: a line longer than {@link #MAX_LINE_BYTES} is still returned (it is a read
  * row, quarantined by the caller) but only its first 64 KiB are kept; the rest is counted and
  * discarded, so the buffer never grows beyond about 1 MiB whatever the line length.
  */
 public final class ChunkLines implements Iterator<ChunkLines.Line>, Closeable {
-  /** Lines longer than this many bytes (UTF-8, line ending excluded) are not parsed (data contract section 1). */
+  /**
+   * Lines longer than this many bytes (UTF-8, line ending excluded) are not parsed (data contract
+   * section 1).
+   */
   public static final int MAX_LINE_BYTES = 1 << 20;
+
   /** Of a line longer than {@link #MAX_LINE_BYTES}, this many bytes are kept as its raw text. */
   public static final int LONG_LINE_KEPT_BYTES = 64 << 10;
 
   /** One data line. */
   public static final class Line {
     public final long number;
-    /** The line; of a line longer than {@link #MAX_LINE_BYTES}, only its first 64 KiB (whole characters). */
+
+    /**
+     * The line; of a line longer than {@link #MAX_LINE_BYTES}, only its first 64 KiB (whole
+     * characters).
+     */
     public final String text;
+
     /** Length in bytes, line ending excluded. */
     public final long bytes;
 
@@ -42,7 +51,10 @@ public final class ChunkLines implements Iterator<ChunkLines.Line>, Closeable {
       this.bytes = bytes;
     }
 
-    /** True when the line is longer than {@link #MAX_LINE_BYTES}: {@link #text} is then only its start. */
+    /**
+     * True when the line is longer than {@link #MAX_LINE_BYTES}: {@link #text} is then only its
+     * start.
+     */
     public boolean tooLong() {
       return bytes > MAX_LINE_BYTES;
     }
@@ -53,11 +65,18 @@ public final class ChunkLines implements Iterator<ChunkLines.Line>, Closeable {
   private final long headerLine;
   private long pos;
   private long lineNo;
-  /** The current line; never more than MAX_LINE_BYTES + 1 (a CR that may still turn out to be the line ending). */
+
+  /**
+   * The current line; never more than MAX_LINE_BYTES + 1 (a CR that may still turn out to be the
+   * line ending).
+   */
   private byte[] buf = new byte[1024];
+
   private static final int BUF_LIMIT = MAX_LINE_BYTES + 1;
+
   /** Blank-line test of an over-long line, whose bytes are counted but not kept. */
   private final OverflowBlankness overflow = new OverflowBlankness();
+
   private final byte[] rbuf = new byte[1 << 16];
   private int rpos;
   private int rlen;
@@ -139,7 +158,8 @@ public final class ChunkLines implements Iterator<ChunkLines.Line>, Closeable {
             }
             if (len == buf.length) {
               if (len == BUF_LIMIT) {
-                // longer than the limit even if it ends in CR: keep counting its bytes, keep only its start
+                // longer than the limit even if it ends in CR: keep counting its bytes, keep only
+                // its start
                 over = true;
                 overflow.start(buf, len);
                 overflow.feed(b);
@@ -175,7 +195,9 @@ public final class ChunkLines implements Iterator<ChunkLines.Line>, Closeable {
     }
   }
 
-  /** The first {@code max} bytes, cut back to a character boundary so that no character is split. */
+  /**
+   * The first {@code max} bytes, cut back to a character boundary so that no character is split.
+   */
   static String utf8Prefix(byte[] b, int max) {
     int cut = max;
     while (cut > 0 && (b[cut] & 0xC0) == 0x80) {
@@ -186,8 +208,8 @@ public final class ChunkLines implements Iterator<ChunkLines.Line>, Closeable {
 
   /**
    * The blank-line test of {@link io.clicklake.quality.Text#isBlankLine} fed byte by byte, as
-   * {@link FileInspector} applies it: ASCII whitespace, plus at most
-   * {@link io.clicklake.quality.Text#MAX_NON_ASCII_IN_BLANK} non-ASCII bytes that must all decode to
+   * {@link FileInspector} applies it: ASCII whitespace, plus at most {@link
+   * io.clicklake.quality.Text#MAX_NON_ASCII_IN_BLANK} non-ASCII bytes that must all decode to
    * whitespace.
    */
   private static final class OverflowBlankness {
@@ -219,7 +241,8 @@ public final class ChunkLines implements Iterator<ChunkLines.Line>, Closeable {
     }
 
     boolean blank() {
-      return !nonBlank && (nonAsciiLen == 0 || io.clicklake.quality.Text.isBlankLine(nonAscii, 0, nonAsciiLen));
+      return !nonBlank
+          && (nonAsciiLen == 0 || io.clicklake.quality.Text.isBlankLine(nonAscii, 0, nonAsciiLen));
     }
   }
 

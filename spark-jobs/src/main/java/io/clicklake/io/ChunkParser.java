@@ -50,7 +50,8 @@ public final class ChunkParser {
 
   /** The parsed rows of the chunks, one partition per chunk, in chunk order. */
   public static Dataset<Row> parse(SparkSession spark, List<Chunk> chunks) {
-    SerializableConfiguration conf = new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
+    SerializableConfiguration conf =
+        new SerializableConfiguration(spark.sparkContext().hadoopConfiguration());
     JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
     // progress only (the local runner shows it); counts come from the data, never from this
     LongAccumulator progress = spark.sparkContext().longAccumulator("clicklake.rows");
@@ -94,16 +95,47 @@ public final class ChunkParser {
     public Row next() {
       ChunkLines.Line l = lines.next();
       pending++;
-      ParsedRow p = l.tooLong()
-          ? RowRules.tooLong(l.bytes, ChunkLines.MAX_LINE_BYTES, ChunkLines.LONG_LINE_KEPT_BYTES)
-          : RowRules.apply(l.text);
+      ParsedRow p =
+          l.tooLong()
+              ? RowRules.tooLong(
+                  l.bytes, ChunkLines.MAX_LINE_BYTES, ChunkLines.LONG_LINE_KEPT_BYTES)
+              : RowRules.apply(l.text);
       if (!p.isClean()) {
-        return RowFactory.create(chunk.fileIndex, chunk.fileName, l.number, p.reason.code(), p.detail, l.text,
-            null, null, null, null, null, null, null, null, null, null);
+        return RowFactory.create(
+            chunk.fileIndex,
+            chunk.fileName,
+            l.number,
+            p.reason.code(),
+            p.detail,
+            l.text,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null,
+            null);
       }
-      return RowFactory.create(chunk.fileIndex, chunk.fileName, l.number, null, null, null,
-          RowRules.eventId(p), Timestamp.from(p.eventTime.toInstant(ZoneOffset.UTC)), p.eventType, p.productId,
-          p.categoryId, p.categoryCode, p.brand, p.price, p.userId, p.userSession);
+      return RowFactory.create(
+          chunk.fileIndex,
+          chunk.fileName,
+          l.number,
+          null,
+          null,
+          null,
+          RowRules.eventId(p),
+          Timestamp.from(p.eventTime.toInstant(ZoneOffset.UTC)),
+          p.eventType,
+          p.productId,
+          p.categoryId,
+          p.categoryCode,
+          p.brand,
+          p.price,
+          p.userId,
+          p.userSession);
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.clicklake.io;
 
+import io.clicklake.quality.CsvLine;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -15,20 +16,28 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.ZipException;
-import io.clicklake.quality.CsvLine;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 
 /**
  * Reads one landing file once, as a stream: SHA-256 of the bytes as landed, full gzip decompression
- * member by member ({@link StrictGzipInputStream}: a truncated or corrupt member, the first or a later
- * one, is only detectable at its end), the text and header check of data
- * contract section 1, the count of non-blank data lines, and the byte offsets (with line numbers)
- * where the parallel parse of a plain file may start. Memory use is constant whatever the file size.
+ * member by member ({@link StrictGzipInputStream}: a truncated or corrupt member, the first or a
+ * later one, is only detectable at its end), the text and header check of data contract section 1,
+ * the count of non-blank data lines, and the byte offsets (with line numbers) where the parallel
+ * parse of a plain file may start. Memory use is constant whatever the file size.
  */
 public final class FileInspector {
   public static final List<String> HEADER =
-      List.of("event_time", "event_type", "product_id", "category_id", "category_code", "brand", "price", "user_id", "user_session");
+      List.of(
+          "event_time",
+          "event_type",
+          "product_id",
+          "category_id",
+          "category_code",
+          "brand",
+          "price",
+          "user_id",
+          "user_session");
   private static final int MAX_HEADER_BYTES = 64 * 1024;
 
   private FileInspector() {}
@@ -70,7 +79,8 @@ public final class FileInspector {
             detail = "expected a complete gzip stream, found: " + e.getMessage();
           }
         }
-        // the SHA-256 covers every byte as landed, also of a file rejected early; reading raw bytes is cheap
+        // the SHA-256 covers every byte as landed, also of a file rejected early; reading raw bytes
+        // is cheap
         drain(digest);
       } finally {
         if (gz != null) {
@@ -80,11 +90,17 @@ public final class FileInspector {
       if (verdict.equals(FileReport.OK)) {
         if (scan.notText) {
           verdict = "not_text";
-          detail = "expected UTF-8 text, found binary content ("
-              + (scan.notTextWhat != null ? scan.notTextWhat : "a NUL byte or an invalid UTF-8 sequence") + "); read no further";
+          detail =
+              "expected UTF-8 text, found binary content ("
+                  + (scan.notTextWhat != null
+                      ? scan.notTextWhat
+                      : "a NUL byte or an invalid UTF-8 sequence")
+                  + "); read no further";
         } else if (scan.headerLine == 0) {
           verdict = "empty_file";
-          detail = "expected the header line, found " + (scan.contentBytes == 0 ? "an empty file" : "only blank lines");
+          detail =
+              "expected the header line, found "
+                  + (scan.contentBytes == 0 ? "an empty file" : "only blank lines");
         } else if (scan.headerProblem != null) {
           verdict = "bad_header";
           detail = scan.headerProblem;
@@ -116,7 +132,10 @@ public final class FileInspector {
     return HexFormat.of().formatHex(d);
   }
 
-  /** ASCII whitespace as the blank-line rule sees it (non-ASCII lines go through {@link io.clicklake.quality.Text#isBlankLine}). */
+  /**
+   * ASCII whitespace as the blank-line rule sees it (non-ASCII lines go through {@link
+   * io.clicklake.quality.Text#isBlankLine}).
+   */
   static boolean isBlankByte(byte b) {
     return b == ' ' || (b >= 0x09 && b <= 0x0D) || (b >= 0x1C && b <= 0x1F);
   }
@@ -155,8 +174,10 @@ public final class FileInspector {
     final long splitBytes;
     final List<long[]> chunks = new ArrayList<>();
     long nextBoundary = 0;
+
     /** Content bytes read (all of them unless the scan stopped at a bad byte). */
     long contentBytes = 0;
+
     long lineNo = 0;
     boolean atLineStart = true;
     boolean nonBlank = false;
@@ -168,7 +189,8 @@ public final class FileInspector {
     byte[] header = new byte[256];
     int headerLen = 0;
     boolean headerOverflow;
-    final io.clicklake.quality.Text.Utf8Validator utf8 = new io.clicklake.quality.Text.Utf8Validator();
+    final io.clicklake.quality.Text.Utf8Validator utf8 =
+        new io.clicklake.quality.Text.Utf8Validator();
     final byte[] pending = new byte[io.clicklake.quality.Text.MAX_NON_ASCII_IN_BLANK];
     int pendingLen;
 
@@ -178,8 +200,8 @@ public final class FileInspector {
 
     /**
      * Scans the content; returns early, without reading further, at the first NUL byte or invalid
-     * UTF-8 sequence: the file is not text whatever follows (a gzip bomb of zeros stops at its first
-     * buffer instead of being inflated whole).
+     * UTF-8 sequence: the file is not text whatever follows (a gzip bomb of zeros stops at its
+     * first buffer instead of being inflated whole).
      */
     void consume(InputStream in) throws IOException {
       byte[] buf = new byte[1 << 16];
@@ -220,7 +242,8 @@ public final class FileInspector {
           }
           if (!nonBlank) {
             if (b < 0) {
-              // non-ASCII in a line that has shown only whitespace so far: keep its bytes to decide at its end
+              // non-ASCII in a line that has shown only whitespace so far: keep its bytes to decide
+              // at its end
               if (pendingLen < pending.length) {
                 pending[pendingLen++] = b;
               } else {
@@ -257,7 +280,9 @@ public final class FileInspector {
     }
 
     private void endLine() {
-      if (!nonBlank && pendingLen > 0 && !io.clicklake.quality.Text.isBlankLine(pending, 0, pendingLen)) {
+      if (!nonBlank
+          && pendingLen > 0
+          && !io.clicklake.quality.Text.isBlankLine(pending, 0, pendingLen)) {
         nonBlank = true;
       }
       if (!nonBlank) {
@@ -269,7 +294,10 @@ public final class FileInspector {
       if (headerLine == 0) {
         headerLine = lineNo;
         if (headerOverflow) {
-          headerProblem = "expected the header line, found a first line longer than " + MAX_HEADER_BYTES + " bytes";
+          headerProblem =
+              "expected the header line, found a first line longer than "
+                  + MAX_HEADER_BYTES
+                  + " bytes";
           return;
         }
         try {

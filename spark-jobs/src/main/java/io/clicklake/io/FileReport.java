@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * What {@link FileInspector} learned about one staged file in a single streaming pass: size,
- * SHA-256, whether it is acceptable (gzip intact, text, right header), how many non-blank data lines
- * it has, and where its parse chunks start.
+ * SHA-256, whether it is acceptable (gzip intact, text, right header), how many non-blank data
+ * lines it has, and where its parse chunks start.
  */
 public final class FileReport implements Serializable {
   public static final String OK = "ok";
@@ -15,17 +15,21 @@ public final class FileReport implements Serializable {
   public final String path;
   public final long bytes;
   public final String sha256;
+
   /** "ok" or a rejection code: empty_file, bad_gzip, not_text, bad_header, bad_file_name. */
   public final String verdict;
+
   public final String detail;
   public final long rowsRead;
   public final long headerLine;
   public final boolean gzip;
+
   /** Chunk start offsets (content bytes) and the line number of the line that starts there. */
   public final List<long[]> chunks;
+
   /**
-   * Content bytes (decompressed, for gzip) the inspector read. Less than the content when it stopped
-   * early: at the first NUL byte or invalid UTF-8 sequence nothing more is decompressed.
+   * Content bytes (decompressed, for gzip) the inspector read. Less than the content when it
+   * stopped early: at the first NUL byte or invalid UTF-8 sequence nothing more is decompressed.
    */
   public final long contentBytesRead;
 
@@ -60,6 +64,12 @@ public final class FileReport implements Serializable {
 
   @Override
   public String toString() {
-    return name + "[" + verdict + (detail == null ? "" : ": " + detail) + ", rows=" + rowsRead + "]";
+    return name
+        + "["
+        + verdict
+        + (detail == null ? "" : ": " + detail)
+        + ", rows="
+        + rowsRead
+        + "]";
   }
 }

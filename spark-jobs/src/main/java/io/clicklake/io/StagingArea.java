@@ -14,9 +14,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The layout of the staging area that the stage, clean and purge jobs share: one directory per batch
- * under {@code clicklake.staging.root}, the markers the jobs leave for each other, and which of its
- * files are data (data contract section 1).
+ * The layout of the staging area that the stage, clean and purge jobs share: one directory per
+ * batch under {@code clicklake.staging.root}, the markers the jobs leave for each other, and which
+ * of its files are data (data contract section 1).
  */
 public final class StagingArea {
   private static final Logger LOG = LoggerFactory.getLogger(StagingArea.class);
@@ -36,7 +36,10 @@ public final class StagingArea {
    */
   public static final String FOLLOW_UP = "_FOLLOW_UP";
 
-  /** Where the parsed rows of a batch are kept between the steps of the clean stage; deleted when it is done. */
+  /**
+   * Where the parsed rows of a batch are kept between the steps of the clean stage; deleted when it
+   * is done.
+   */
   public static final String PARSED_DIR = "_parsed";
 
   private StagingArea() {}
@@ -62,7 +65,9 @@ public final class StagingArea {
     return out;
   }
 
-  /** Marks the staging directory: from now on, files landing in the instance form a follow-up batch. */
+  /**
+   * Marks the staging directory: from now on, files landing in the instance form a follow-up batch.
+   */
   public static void seal(Configuration hadoop, Path staging) {
     try {
       FileSystem fs = staging.getFileSystem(hadoop);
@@ -75,13 +80,19 @@ public final class StagingArea {
     }
   }
 
-  /** Deletes the batch's parsed rows, best effort: the purge removes them with the staging directory anyway. */
+  /**
+   * Deletes the batch's parsed rows, best effort: the purge removes them with the staging directory
+   * anyway.
+   */
   public static void deleteParsed(Configuration hadoop, Path staging) {
     Path dir = new Path(staging, PARSED_DIR);
     try {
       dir.getFileSystem(hadoop).delete(dir, true);
     } catch (IOException e) {
-      LOG.warn("cannot delete {} (the purge stage removes it with the staging directory): {}", dir, e.getMessage());
+      LOG.warn(
+          "cannot delete {} (the purge stage removes it with the staging directory): {}",
+          dir,
+          e.getMessage());
     }
   }
 }

@@ -15,12 +15,12 @@ import java.util.zip.ZipException;
  * of complete, valid members.
  *
  * <p>Why not {@link java.util.zip.GZIPInputStream}: after the first member it reads a second header
- * only "if possible" and treats a corrupt one as the end of the stream, so a file whose second member
- * is damaged silently loses its rows. Here every member's header is parsed (FEXTRA, FNAME, FCOMMENT,
- * FHCRC included), inflated with a raw {@link Inflater}, and its CRC32 and ISIZE trailer checked;
- * after a trailer the stream must either end or start another member with {@code 1f 8b}. Anything
- * else is a {@link ZipException} (a stream that ends inside a member is an {@link EOFException}).
- * An empty input is also rejected: it holds no member at all.
+ * only "if possible" and treats a corrupt one as the end of the stream, so a file whose second
+ * member is damaged silently loses its rows. Here every member's header is parsed (FEXTRA, FNAME,
+ * FCOMMENT, FHCRC included), inflated with a raw {@link Inflater}, and its CRC32 and ISIZE trailer
+ * checked; after a trailer the stream must either end or start another member with {@code 1f 8b}.
+ * Anything else is a {@link ZipException} (a stream that ends inside a member is an {@link
+ * EOFException}). An empty input is also rejected: it holds no member at all.
  *
  * <p>{@link #decompressedBytes()} tells how much output was produced, so a caller that stops early
  * (the inspector at the first NUL byte) can show how little of a bomb it expanded.
@@ -37,8 +37,10 @@ public final class StrictGzipInputStream extends FilterInputStream {
   private int inLen;
   private final Inflater inflater = new Inflater(true);
   private final CRC32 crc = new CRC32();
+
   /** Inside a member's deflate data (header parsed, trailer not yet read). */
   private boolean inMember;
+
   private boolean eof;
   private boolean closed;
   private int members;
@@ -99,7 +101,13 @@ public final class StrictGzipInputStream extends FilterInputStream {
       try {
         n = inflater.inflate(b, off, len);
       } catch (DataFormatException e) {
-        throw new ZipException("corrupt deflate data in gzip member " + members + " at compressed byte " + position() + ": " + e.getMessage());
+        throw new ZipException(
+            "corrupt deflate data in gzip member "
+                + members
+                + " at compressed byte "
+                + position()
+                + ": "
+                + e.getMessage());
       }
       if (n > 0) {
         crc.update(b, off, n);
@@ -115,11 +123,13 @@ public final class StrictGzipInputStream extends FilterInputStream {
         continue;
       }
       if (inflater.needsDictionary()) {
-        throw new ZipException("gzip member " + members + " asks for a preset dictionary, which gzip does not allow");
+        throw new ZipException(
+            "gzip member " + members + " asks for a preset dictionary, which gzip does not allow");
       }
       if (inflater.needsInput()) {
         if (!fill()) {
-          throw new EOFException("gzip stream ends inside member " + members + " (truncated deflate data)");
+          throw new EOFException(
+              "gzip stream ends inside member " + members + " (truncated deflate data)");
         }
         inflater.setInput(inBuf, inPos, inLen - inPos);
         inPos = inLen;
@@ -127,7 +137,10 @@ public final class StrictGzipInputStream extends FilterInputStream {
     }
   }
 
-  /** After a trailer: true when another member starts, false on a clean end of input, else a ZipException. */
+  /**
+   * After a trailer: true when another member starts, false on a clean end of input, else a
+   * ZipException.
+   */
   private boolean nextMemberFollows() throws IOException {
     if (inPos == inLen && !fill()) {
       return false;
@@ -142,16 +155,38 @@ public final class StrictGzipInputStream extends FilterInputStream {
     int id2 = headerByte(hcrc, "the gzip magic");
     if (id1 != 0x1f || id2 != 0x8b) {
       throw new ZipException(
-          (members == 0 ? "not in gzip format" : "expected another gzip member or the end of the file after member " + members)
-              + ": found bytes " + hex(id1) + " " + hex(id2) + " at byte " + start + " instead of 1f 8b");
+          (members == 0
+                  ? "not in gzip format"
+                  : "expected another gzip member or the end of the file after member " + members)
+              + ": found bytes "
+              + hex(id1)
+              + " "
+              + hex(id2)
+              + " at byte "
+              + start
+              + " instead of 1f 8b");
     }
     int cm = headerByte(hcrc, "the compression method");
     if (cm != 8) {
-      throw new ZipException("gzip member " + (members + 1) + " at byte " + start + ": unsupported compression method " + cm + " (expected 8, deflate)");
+      throw new ZipException(
+          "gzip member "
+              + (members + 1)
+              + " at byte "
+              + start
+              + ": unsupported compression method "
+              + cm
+              + " (expected 8, deflate)");
     }
     int flags = headerByte(hcrc, "the flags");
     if ((flags & RESERVED) != 0) {
-      throw new ZipException("gzip member " + (members + 1) + " at byte " + start + ": reserved flag bits set (" + hex(flags) + ")");
+      throw new ZipException(
+          "gzip member "
+              + (members + 1)
+              + " at byte "
+              + start
+              + ": reserved flag bits set ("
+              + hex(flags)
+              + ")");
     }
     for (int i = 0; i < 6; i++) { // MTIME (4), XFL, OS
       headerByte(hcrc, "the header");
@@ -176,7 +211,8 @@ public final class StrictGzipInputStream extends FilterInputStream {
       int expected = (int) (hcrc.getValue() & 0xffff);
       int found = rawByte("FHCRC") | (rawByte("FHCRC") << 8);
       if (found != expected) {
-        throw new ZipException("gzip member " + (members + 1) + " at byte " + start + ": header CRC16 mismatch");
+        throw new ZipException(
+            "gzip member " + (members + 1) + " at byte " + start + ": header CRC16 mismatch");
       }
     }
     members++;
@@ -200,10 +236,24 @@ public final class StrictGzipInputStream extends FilterInputStream {
       isize |= ((long) rawByte("the ISIZE trailer")) << (8 * i);
     }
     if (expectedCrc != crc.getValue()) {
-      throw new ZipException("gzip member " + members + ": CRC32 mismatch (trailer " + Long.toHexString(expectedCrc) + ", data " + Long.toHexString(crc.getValue()) + ")");
+      throw new ZipException(
+          "gzip member "
+              + members
+              + ": CRC32 mismatch (trailer "
+              + Long.toHexString(expectedCrc)
+              + ", data "
+              + Long.toHexString(crc.getValue())
+              + ")");
     }
     if (isize != (memberOut & 0xffffffffL)) {
-      throw new ZipException("gzip member " + members + ": ISIZE mismatch (trailer " + isize + ", data " + memberOut + " mod 2^32)");
+      throw new ZipException(
+          "gzip member "
+              + members
+              + ": ISIZE mismatch (trailer "
+              + isize
+              + ", data "
+              + memberOut
+              + " mod 2^32)");
     }
   }
 
@@ -215,7 +265,8 @@ public final class StrictGzipInputStream extends FilterInputStream {
 
   private int rawByte(String what) throws IOException {
     if (inPos == inLen && !fill()) {
-      throw new EOFException("gzip stream ends inside " + what + " of member " + (inMember ? members : members + 1));
+      throw new EOFException(
+          "gzip stream ends inside " + what + " of member " + (inMember ? members : members + 1));
     }
     return inBuf[inPos++] & 0xff;
   }

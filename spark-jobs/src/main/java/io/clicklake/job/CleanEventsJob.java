@@ -43,10 +43,10 @@ import org.slf4j.LoggerFactory;
  * <p>How, one step per class: {@link FileTriage} streams each file once, one Spark task per file
  * (SHA-256, gzip, header, non-blank line count, chunk offsets); files already loaded by another
  * batch (same SHA-256) are skipped whole, bad files rejected ({@link RejectedArea}). Then {@link
- * ChunkParser} runs one task per chunk ({@code clicklake.clean.split-bytes}, the setting that controls
- * parallelism and memory) through the row rules. Clean rows are deduplicated ({@link Deduplication})
- * within the batch (earliest file, then line, wins) and against the events of other batches over the
- * batch's time range, then appended ({@link CleanTables}).
+ * ChunkParser} runs one task per chunk ({@code clicklake.clean.split-bytes}, the setting that
+ * controls parallelism and memory) through the row rules. Clean rows are deduplicated ({@link
+ * Deduplication}) within the batch (earliest file, then line, wins) and against the events of other
+ * batches over the batch's time range, then appended ({@link CleanTables}).
  *
  * <p>Exactly once: each table write is one commit tagged with the batch id; a retry skips the
  * writes that already committed and recomputes the same counts, and a batch whose clean stage is
@@ -63,7 +63,11 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
     public final Map<String, Long> quarantinedByReason;
     public final boolean alreadyDone;
 
-    Result(String batchId, List<FileResult> files, Map<String, Long> quarantinedByReason, boolean alreadyDone) {
+    Result(
+        String batchId,
+        List<FileResult> files,
+        Map<String, Long> quarantinedByReason,
+        boolean alreadyDone) {
       this.batchId = batchId;
       this.files = Collections.unmodifiableList(new ArrayList<>(files));
       this.quarantinedByReason = Collections.unmodifiableMap(new TreeMap<>(quarantinedByReason));
@@ -97,13 +101,29 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
 
     @Override
     public String toString() {
-      return "CleanEventsJob.Result{batch=" + batchId + (alreadyDone ? " (already done)" : "")
-          + ", files=" + files.size()
-          + " (loaded " + files(FileStatus.LOADED) + ", skipped " + files(FileStatus.SKIPPED_DUPLICATE_FILE)
-          + ", rejected " + files(FileStatus.REJECTED) + ")"
-          + ", read=" + rowsRead() + ", clean=" + rowsClean() + ", quarantined=" + rowsQuarantined()
-          + ", duplicate=" + rowsDuplicate()
-          + ", byReason=" + quarantinedByReason + "}";
+      return "CleanEventsJob.Result{batch="
+          + batchId
+          + (alreadyDone ? " (already done)" : "")
+          + ", files="
+          + files.size()
+          + " (loaded "
+          + files(FileStatus.LOADED)
+          + ", skipped "
+          + files(FileStatus.SKIPPED_DUPLICATE_FILE)
+          + ", rejected "
+          + files(FileStatus.REJECTED)
+          + ")"
+          + ", read="
+          + rowsRead()
+          + ", clean="
+          + rowsClean()
+          + ", quarantined="
+          + rowsQuarantined()
+          + ", duplicate="
+          + rowsDuplicate()
+          + ", byReason="
+          + quarantinedByReason
+          + "}";
     }
   }
 
@@ -125,7 +145,8 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
   /** Cleans the configured batch, or every staged batch of the instance that is not cleaned yet. */
   @Override
   public Result run(SparkSession spark, JobConfig config) {
-    return forEachPending(spark, config, b -> b.done(Stage.STAGE) && !b.done(Stage.CLEAN), c -> cleanBatch(spark, c));
+    return forEachPending(
+        spark, config, b -> b.done(Stage.STAGE) && !b.done(Stage.CLEAN), c -> cleanBatch(spark, c));
   }
 
   private Result cleanBatch(SparkSession spark, JobConfig config) {
@@ -139,22 +160,27 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
 
     Optional<BatchRecord> batch = ledger.read(batchId);
     if (batch.map(b -> b.done(Stage.CLEAN)).orElse(false)) {
-      Result r = new Result(batchId, tables.recordedFiles(), Accounting.recordedByReason(batch.get()), true);
+      Result r =
+          new Result(
+              batchId, tables.recordedFiles(), Accounting.recordedByReason(batch.get()), true);
       RejectedArea.moveRejected(config, hadoop, batchId, staging, r.files);
       LOG.info("batch {}: clean stage already done, nothing written", batchId);
       return r;
     }
     if (batch.isEmpty()) {
-      throw new InputException("batch " + batchId + " is not staged; run StageLandingJob for its instance first");
+      throw new InputException(
+          "batch " + batchId + " is not staged; run StageLandingJob for its instance first");
     }
     StagingArea.seal(hadoop, staging);
 
-    FileTriage triage = FileTriage.run(spark, lake, batchId, staging, config.getLong(Keys.SPLIT_BYTES));
+    FileTriage triage =
+        FileTriage.run(spark, lake, batchId, staging, config.getLong(Keys.SPLIT_BYTES));
     List<Chunk> chunks = triage.chunks();
     Accounting accounting = new Accounting(batchId, triage, ParseSummary.EMPTY, Map.of());
     Map<String, Long> kept = Map.of();
     if (!chunks.isEmpty()) {
-      // One parse of every line, written once to Parquet beside the staged files: every later step reads
+      // One parse of every line, written once to Parquet beside the staged files: every later step
+      // reads
       // only the columns it needs from there, so memory stays flat however large the batch is.
       Path parsedDir = new Path(staging, StagingArea.PARSED_DIR);
       ChunkParser.parse(spark, chunks).write().mode("overwrite").parquet(parsedDir.toString());
@@ -163,7 +189,8 @@ public final class CleanEventsJob extends SparkJob<CleanEventsJob.Result> {
       ParseSummary summary = ParseSummary.of(parsed);
       try (Deduplication dedup = Deduplication.find(spark, lake, batchId, clean, summary)) {
         accounting = new Accounting(batchId, triage, summary, dedup.perFile(triage.reports()));
-        accounting.checkBeforeWrite(); // the accounting holds before anything is committed, or nothing is
+        accounting
+            .checkBeforeWrite(); // the accounting holds before anything is committed, or nothing is
         tables.appendQuarantine(parsed);
         maybeFail(config, "quarantine");
         if (summary.hasClean()) {

@@ -1,10 +1,10 @@
 package io.clicklake.job;
 
+import io.clicklake.config.ConfigException;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
-import io.clicklake.config.ConfigException;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -22,14 +22,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Iceberg housekeeping for every table, through Iceberg's typed {@link SparkActions}: compacts small data
- * files (and applies merge-on-read deletes), rewrites manifests, expires old snapshots and removes orphan
- * files. Its cost is the compaction: {@code clicklake.maintain.target-file-bytes} sets the size it aims at.
+ * Iceberg housekeeping for every table, through Iceberg's typed {@link SparkActions}: compacts
+ * small data files (and applies merge-on-read deletes), rewrites manifests, expires old snapshots
+ * and removes orphan files. Its cost is the compaction: {@code
+ * clicklake.maintain.target-file-bytes} sets the size it aims at.
  *
  * <p>Safe defaults: snapshots are expired only when older than {@code
  * clicklake.maintain.expire-older-than-hours} (120 h) and the last {@code retain-last} (10) are
- * always kept; orphan files are removed only when older than {@code orphan-older-than-hours} (72 h),
- * far longer than the longest write, so files of a write in flight are never taken. Expiring a
+ * always kept; orphan files are removed only when older than {@code orphan-older-than-hours} (72
+ * h), far longer than the longest write, so files of a write in flight are never taken. Expiring a
  * batch's snapshots is harmless: the {@code batches} record marks finished stages, and a stage that
  * failed half-way knows what it wrote from the tables' own rows and {@code batch_commits}, not from
  * snapshot tags alone. Query results are unchanged by every step.
@@ -51,9 +52,19 @@ public final class MaintainTablesJob extends SparkJob<MaintainTablesJob.Result> 
 
     @Override
     public String toString() {
-      return "MaintainTablesJob.Result{rewrittenDataFiles=" + total("rewritten_data_files") + ", addedDataFiles=" + total("added_data_files")
-          + ", rewrittenManifests=" + total("rewritten_manifests") + ", expiredDataFiles=" + total("expired_data_files")
-          + ", orphanFiles=" + total("orphan_files") + ", tables=" + perTable.size() + "}";
+      return "MaintainTablesJob.Result{rewrittenDataFiles="
+          + total("rewritten_data_files")
+          + ", addedDataFiles="
+          + total("added_data_files")
+          + ", rewrittenManifests="
+          + total("rewritten_manifests")
+          + ", expiredDataFiles="
+          + total("expired_data_files")
+          + ", orphanFiles="
+          + total("orphan_files")
+          + ", tables="
+          + perTable.size()
+          + "}";
     }
   }
 
@@ -71,9 +82,11 @@ public final class MaintainTablesJob extends SparkJob<MaintainTablesJob.Result> 
   public Result run(SparkSession spark, JobConfig config) {
     Lake lake = Lake.configure(spark, config);
     lake.ensure(spark, TableNames.all());
-    // Cutoffs are instants (epoch milliseconds), so no time zone can shift them: neither the JVM's nor Spark's.
+    // Cutoffs are instants (epoch milliseconds), so no time zone can shift them: neither the JVM's
+    // nor Spark's.
     long now = System.currentTimeMillis();
-    long expireBefore = now - TimeUnit.HOURS.toMillis(config.getLong(Keys.MAINT_SNAPSHOT_AGE_HOURS));
+    long expireBefore =
+        now - TimeUnit.HOURS.toMillis(config.getLong(Keys.MAINT_SNAPSHOT_AGE_HOURS));
     long orphanBefore = now - TimeUnit.HOURS.toMillis(config.getLong(Keys.MAINT_ORPHAN_AGE_HOURS));
     int retainLast = config.getInt(Keys.MAINT_RETAIN_LAST);
     String target = String.valueOf(config.getLong(Keys.MAINT_TARGET_FILE_BYTES));
@@ -89,8 +102,14 @@ public final class MaintainTablesJob extends SparkJob<MaintainTablesJob.Result> 
               .option("delete-file-threshold", "1")
               .execute();
       RewriteManifests.Result manifests = actions.rewriteManifests(table).execute();
-      ExpireSnapshots.Result expired = actions.expireSnapshots(table).expireOlderThan(expireBefore).retainLast(retainLast).execute();
-      DeleteOrphanFiles.Result orphans = actions.deleteOrphanFiles(table).olderThan(orphanBefore).execute();
+      ExpireSnapshots.Result expired =
+          actions
+              .expireSnapshots(table)
+              .expireOlderThan(expireBefore)
+              .retainLast(retainLast)
+              .execute();
+      DeleteOrphanFiles.Result orphans =
+          actions.deleteOrphanFiles(table).olderThan(orphanBefore).execute();
       Map<String, Long> m = new LinkedHashMap<>();
       m.put("rewritten_data_files", (long) compacted.rewrittenDataFilesCount());
       m.put("added_data_files", (long) compacted.addedDataFilesCount());
@@ -114,7 +133,13 @@ public final class MaintainTablesJob extends SparkJob<MaintainTablesJob.Result> 
     List<String> tables = Arrays.asList(config.get(Keys.MAINT_TABLES).trim().split("\\s*,\\s*"));
     for (String t : tables) {
       if (!TableNames.all().contains(t)) {
-        throw new ConfigException(Keys.MAINT_TABLES.name() + " expects names from " + TableNames.all() + ", found '" + t + "'");
+        throw new ConfigException(
+            Keys.MAINT_TABLES.name()
+                + " expects names from "
+                + TableNames.all()
+                + ", found '"
+                + t
+                + "'");
       }
     }
     return tables;

@@ -38,30 +38,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Purges a batch once its data is safely in MySQL (data contract section 7): only when the batch
- * record says {@code export_status = done}, deletes the files of {@code <staging.root>/<batch>} that
- * the batch recorded as its own ({@code batch_files}), and removes the landing instance, or moves it to
- * {@code <clicklake.archive.root>/<batch>} when that is set, once it holds nothing but its done-flag.
- * Anything else (a file that arrived after staging) stays, with a warning, for a follow-up batch; a
- * path outside the configured landing, staging and archive roots is refused. The rejected area is never
- * touched. The purged file and byte counts are recorded before anything is deleted. Records purge_status, purge_at, purged_files, purged_bytes,
- * finished_at and status {@code succeeded} in {@code batches} and, when {@code clicklake.mysql.url}
- * is set, in {@code pipeline_batches}. Costs one directory listing, one delete or rename per
- * directory and one Iceberg commit. A rerun finishes what is left and writes the same values.
+ * record says {@code export_status = done}, deletes the files of {@code <staging.root>/<batch>}
+ * that the batch recorded as its own ({@code batch_files}), and removes the landing instance, or
+ * moves it to {@code <clicklake.archive.root>/<batch>} when that is set, once it holds nothing but
+ * its done-flag. Anything else (a file that arrived after staging) stays, with a warning, for a
+ * follow-up batch; a path outside the configured landing, staging and archive roots is refused. The
+ * rejected area is never touched. The purged file and byte counts are recorded before anything is
+ * deleted. Records purge_status, purge_at, purged_files, purged_bytes, finished_at and status
+ * {@code succeeded} in {@code batches} and, when {@code clicklake.mysql.url} is set, in {@code
+ * pipeline_batches}. Costs one directory listing, one delete or rename per directory and one
+ * Iceberg commit. A rerun finishes what is left and writes the same values.
  */
 public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(PurgeStagingJob.class);
-  private static final DateTimeFormatter MYSQL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+  private static final DateTimeFormatter MYSQL_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
   /** What one purge did. */
   public static final class Result {
     public final String batchId;
     public final long purgedFiles;
     public final long purgedBytes;
+
     /** deleted | archived | absent */
     public final String instance;
+
     public final boolean alreadyDone;
 
-    Result(String batchId, long purgedFiles, long purgedBytes, String instance, boolean alreadyDone) {
+    Result(
+        String batchId, long purgedFiles, long purgedBytes, String instance, boolean alreadyDone) {
       this.batchId = batchId;
       this.purgedFiles = purgedFiles;
       this.purgedBytes = purgedBytes;
@@ -71,8 +76,16 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
 
     @Override
     public String toString() {
-      return "PurgeStagingJob.Result{batch=" + batchId + (alreadyDone ? " (already done)" : "") + ", purged files=" + purgedFiles
-          + ", bytes=" + purgedBytes + ", instance " + instance + "}";
+      return "PurgeStagingJob.Result{batch="
+          + batchId
+          + (alreadyDone ? " (already done)" : "")
+          + ", purged files="
+          + purgedFiles
+          + ", bytes="
+          + purgedBytes
+          + ", instance "
+          + instance
+          + "}";
     }
   }
 
@@ -85,10 +98,16 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     return Stage.PURGE;
   }
 
-  /** Purges the configured batch, or every exported batch of the instance that is not purged yet. */
+  /**
+   * Purges the configured batch, or every exported batch of the instance that is not purged yet.
+   */
   @Override
   public Result run(SparkSession spark, JobConfig config) {
-    return forEachPending(spark, config, b -> b.done(Stage.EXPORT) && !b.done(Stage.PURGE), c -> purgeBatch(spark, c));
+    return forEachPending(
+        spark,
+        config,
+        b -> b.done(Stage.EXPORT) && !b.done(Stage.PURGE),
+        c -> purgeBatch(spark, c));
   }
 
   private Result purgeBatch(SparkSession spark, JobConfig config) {
@@ -97,10 +116,16 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     lake.ensure(spark, TableNames.INGEST);
     BatchLedger ledger = new BatchLedger(spark, lake);
     BatchRecord batch =
-        ledger.read(batchId).orElseThrow(() -> new InputException("batch " + batchId + " is unknown; nothing to purge"));
+        ledger
+            .read(batchId)
+            .orElseThrow(
+                () -> new InputException("batch " + batchId + " is unknown; nothing to purge"));
     if (!batch.done(Stage.EXPORT)) {
       throw new InputException(
-          "batch " + batchId + ": the export stage is not done (export_status=" + batch.text(Stage.EXPORT.statusColumn())
+          "batch "
+              + batchId
+              + ": the export stage is not done (export_status="
+              + batch.text(Stage.EXPORT.statusColumn())
               + "); its staged files are kept. Run ExportMartsJob for it first");
     }
     maybeFail(config, "before-purge");
@@ -108,12 +133,15 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     Configuration hadoop = spark.sparkContext().hadoopConfiguration();
     Path staging = StagingArea.dir(config, batchId);
     Path instance = recordedInstance(config, batchId, batch);
-    Path rejected = config.isSet(Keys.REJECTED_ROOT) ? new Path(config.get(Keys.REJECTED_ROOT), batchId) : null;
+    Path rejected =
+        config.isSet(Keys.REJECTED_ROOT) ? new Path(config.get(Keys.REJECTED_ROOT), batchId) : null;
 
     String instanceOutcome;
     // the purge columns as they end up, for the MySQL record
     Map<String, Object> record = new LinkedHashMap<>();
-    for (String c : List.of("purge_status", "purge_at", "purged_files", "purged_bytes", "finished_at", "status")) {
+    for (String c :
+        List.of(
+            "purge_status", "purge_at", "purged_files", "purged_bytes", "finished_at", "status")) {
       record.put(c, batch.get(c));
     }
     try {
@@ -134,12 +162,18 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
           }
         }
       }
-      // what is about to go is recorded before it goes (once: a rerun after a crash keeps the first count)
+      // what is about to go is recorded before it goes (once: a rerun after a crash keeps the first
+      // count)
       if (batch.get("purged_files") == null) {
         record.put("purged_files", doomed.size());
         record.put("purged_bytes", doomed.stream().mapToLong(FileStatus::getLen).sum());
-        ledger.update(batchId, Stage.PURGE, java.util.Optional.of(batch),
-            BatchRecord.changes().set("purged_files", record.get("purged_files")).set("purged_bytes", record.get("purged_bytes")));
+        ledger.update(
+            batchId,
+            Stage.PURGE,
+            java.util.Optional.of(batch),
+            BatchRecord.changes()
+                .set("purged_files", record.get("purged_files"))
+                .set("purged_bytes", record.get("purged_bytes")));
       }
       for (FileStatus f : doomed) {
         if (!fs.delete(f.getPath(), false) && fs.exists(f.getPath())) {
@@ -153,7 +187,12 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
         if (left.length == 0) {
           fs.delete(staging, false);
         } else {
-          LOG.warn("batch {}: left {} in place: {} file(s) there are not recorded as the batch's own: {}", batchId, staging, left.length,
+          LOG.warn(
+              "batch {}: left {} in place: {} file(s) there are not recorded as the batch's own:"
+                  + " {}",
+              batchId,
+              staging,
+              left.length,
               names(left));
         }
       }
@@ -166,9 +205,15 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     if (!wasDone) {
       Timestamp now = BatchRecord.now();
       Timestamp finished = batch.time("finished_at") != null ? batch.time("finished_at") : now;
-      ledger.update(batchId, Stage.PURGE,
-          BatchRecord.changes().done(Stage.PURGE, now).set("finished_at", finished).status(Status.SUCCEEDED)
-              .set("purged_files", record.get("purged_files")).set("purged_bytes", record.get("purged_bytes")));
+      ledger.update(
+          batchId,
+          Stage.PURGE,
+          BatchRecord.changes()
+              .done(Stage.PURGE, now)
+              .set("finished_at", finished)
+              .status(Status.SUCCEEDED)
+              .set("purged_files", record.get("purged_files"))
+              .set("purged_bytes", record.get("purged_bytes")));
       record.put("purge_status", Status.DONE.code());
       record.put("purge_at", now);
       record.put("finished_at", finished);
@@ -177,7 +222,13 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     if (config.isSet(Keys.MYSQL_URL)) {
       recordInMySql(MySqlTarget.from(config, hadoop), batchId, record);
     }
-    Result r = new Result(batchId, number(record.get("purged_files")), number(record.get("purged_bytes")), instanceOutcome, wasDone);
+    Result r =
+        new Result(
+            batchId,
+            number(record.get("purged_files")),
+            number(record.get("purged_bytes")),
+            instanceOutcome,
+            wasDone);
     LOG.info("{}", r);
     return r;
   }
@@ -188,9 +239,17 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     if (rec == null || rec.isEmpty()) {
       return null;
     }
-    if (config.instance() != null && !trim(new Path(config.instance()).toUri().getPath()).equals(trim(new Path(rec).toUri().getPath()))) {
+    if (config.instance() != null
+        && !trim(new Path(config.instance()).toUri().getPath())
+            .equals(trim(new Path(rec).toUri().getPath()))) {
       throw new InputException(
-          "batch " + batchId + " was staged from " + rec + ", not from the --instance given (" + config.instance() + "); nothing was purged");
+          "batch "
+              + batchId
+              + " was staged from "
+              + rec
+              + ", not from the --instance given ("
+              + config.instance()
+              + "); nothing was purged");
     }
     return new Path(rec);
   }
@@ -207,7 +266,9 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     return String.join(", ", n);
   }
 
-  /** The configured roots a purge may delete or move inside: nothing outside them is ever touched. */
+  /**
+   * The configured roots a purge may delete or move inside: nothing outside them is ever touched.
+   */
   private static final class Roots {
     final FileSystem fs;
     final JobConfig config;
@@ -219,19 +280,40 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
 
     void check(Path p, String what, io.clicklake.config.ConfigKey rootKey) {
       if (!config.isSet(rootKey)) {
-        throw new InputException("refusing to purge " + what + " " + p + ": " + rootKey.name() + " is not set, so it cannot be checked");
+        throw new InputException(
+            "refusing to purge "
+                + what
+                + " "
+                + p
+                + ": "
+                + rootKey.name()
+                + " is not set, so it cannot be checked");
       }
       String root = fs.makeQualified(new Path(config.get(rootKey))).toString();
       String path = fs.makeQualified(p).toString();
       if (!path.startsWith(root.endsWith("/") ? root : root + "/")) {
-        throw new InputException("refusing to purge " + what + " " + path + ": it lies outside " + rootKey.name() + " (" + root + ")");
+        throw new InputException(
+            "refusing to purge "
+                + what
+                + " "
+                + path
+                + ": it lies outside "
+                + rootKey.name()
+                + " ("
+                + root
+                + ")");
       }
     }
   }
 
   private static Set<String> recordedFiles(SparkSession spark, Lake lake, String batchId) {
     Set<String> names = new HashSet<>();
-    for (Row r : spark.table(lake.table(TableNames.BATCH_FILES)).where(col("batch_id").equalTo(batchId)).select("file_name").collectAsList()) {
+    for (Row r :
+        spark
+            .table(lake.table(TableNames.BATCH_FILES))
+            .where(col("batch_id").equalTo(batchId))
+            .select("file_name")
+            .collectAsList()) {
       names.add(r.getString(0));
     }
     return names;
@@ -249,16 +331,26 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     String r = fs.makeQualified(rejected).toString() + "/";
     for (Path p : new Path[] {staging, instance}) {
       if (p != null && r.startsWith(fs.makeQualified(p).toString() + "/")) {
-        throw new InputException("the rejected area " + rejected + " lies inside " + p + ", which the purge removes; move clicklake.rejected.root elsewhere");
+        throw new InputException(
+            "the rejected area "
+                + rejected
+                + " lies inside "
+                + p
+                + ", which the purge removes; move clicklake.rejected.root elsewhere");
       }
     }
   }
 
-  /** A file the batch rejected but that is still in staging (its move failed) would be lost: refuse. */
-  private static void keepRejectedFiles(SparkSession spark, Lake lake, FileSystem fs, String batchId, Path staging) throws IOException {
+  /**
+   * A file the batch rejected but that is still in staging (its move failed) would be lost: refuse.
+   */
+  private static void keepRejectedFiles(
+      SparkSession spark, Lake lake, FileSystem fs, String batchId, Path staging)
+      throws IOException {
     Set<String> rejectedNames = new HashSet<>();
     for (Row r :
-        spark.table(lake.table(TableNames.BATCH_FILES))
+        spark
+            .table(lake.table(TableNames.BATCH_FILES))
             .where(col("batch_id").equalTo(batchId).and(col("status").equalTo("rejected")))
             .select("file_name")
             .collectAsList()) {
@@ -267,18 +359,25 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     for (FileStatus f : fs.listStatus(staging)) {
       if (rejectedNames.contains(f.getPath().getName())) {
         throw new InputException(
-            "batch " + batchId + ": rejected file " + f.getPath().getName() + " is still in " + staging
+            "batch "
+                + batchId
+                + ": rejected file "
+                + f.getPath().getName()
+                + " is still in "
+                + staging
                 + "; rerun CleanEventsJob to move it to the rejected area before purging");
       }
     }
   }
 
   /**
-   * Removes the landing instance once it holds nothing but its done-flag (and other _ or . files). Data
-   * files in it arrived after the batch was staged: they are a follow-up batch's, so the instance and its
-   * done-flag stay for the next run to stage them.
+   * Removes the landing instance once it holds nothing but its done-flag (and other _ or . files).
+   * Data files in it arrived after the batch was staged: they are a follow-up batch's, so the
+   * instance and its done-flag stay for the next run to stage them.
    */
-  private static String removeInstance(JobConfig config, Configuration hadoop, Roots roots, String batchId, Path instance) throws IOException {
+  private static String removeInstance(
+      JobConfig config, Configuration hadoop, Roots roots, String batchId, Path instance)
+      throws IOException {
     if (instance == null) {
       return "absent";
     }
@@ -297,8 +396,13 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     if (!unstaged.isEmpty()) {
       // tells the Oozie workflow to run again for this instance (its late-files decision)
       fs.create(new Path(instance, StagingArea.FOLLOW_UP), true).close();
-      LOG.warn("batch {}: kept landing instance {}: {} file(s) arrived after the batch was staged ({}); the next run loads them"
-          + " as a follow-up batch", batchId, instance, unstaged.size(), String.join(", ", unstaged));
+      LOG.warn(
+          "batch {}: kept landing instance {}: {} file(s) arrived after the batch was staged ({});"
+              + " the next run loads them as a follow-up batch",
+          batchId,
+          instance,
+          unstaged.size(),
+          String.join(", ", unstaged));
       return "kept (" + unstaged.size() + " file(s) for a follow-up batch)";
     }
     if (!config.isSet(Keys.ARCHIVE_ROOT)) {
@@ -314,10 +418,15 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
           throw new IOException("not empty");
         }
       } catch (IOException e) {
-        // a file landed between the listing and the delete: the instance is complete again, keep it for the next run
+        // a file landed between the listing and the delete: the instance is complete again, keep it
+        // for the next run
         fs.create(new Path(instance, flag), true).close();
         fs.create(new Path(instance, StagingArea.FOLLOW_UP), true).close();
-        LOG.warn("batch {}: a file landed in {} while it was purged; kept it with its done-flag for the next run", batchId, instance);
+        LOG.warn(
+            "batch {}: a file landed in {} while it was purged; kept it with its done-flag for the"
+                + " next run",
+            batchId,
+            instance);
         return "kept (a file landed during the purge)";
       }
       LOG.info("batch {}: deleted landing instance {}", batchId, instance);
@@ -327,7 +436,11 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     roots.check(target, "the archive directory", Keys.ARCHIVE_ROOT);
     FileSystem afs = target.getFileSystem(hadoop);
     if (!afs.getUri().equals(fs.getUri())) {
-      throw new InputException("expected the archive root on the landing filesystem " + fs.getUri() + " (the instance moves by rename), found " + afs.getUri());
+      throw new InputException(
+          "expected the archive root on the landing filesystem "
+              + fs.getUri()
+              + " (the instance moves by rename), found "
+              + afs.getUri());
     }
     if (!fs.exists(target)) {
       fs.mkdirs(target.getParent());
@@ -347,27 +460,38 @@ public final class PurgeStagingJob extends SparkJob<PurgeStagingJob.Result> {
     return "archived";
   }
 
-  /** Sets the purge columns of the batch's pipeline_batches row (one autocommitted UPDATE, retried on connection loss). */
-  private static void recordInMySql(MySqlTarget target, String batchId, Map<String, Object> record) {
+  /**
+   * Sets the purge columns of the batch's pipeline_batches row (one autocommitted UPDATE, retried
+   * on connection loss).
+   */
+  private static void recordInMySql(
+      MySqlTarget target, String batchId, Map<String, Object> record) {
     int updated =
-        target.retry("recording the purge of batch " + batchId, () -> {
-          try (Connection c = target.connectOnce(new Properties());
-              PreparedStatement ps =
-                  c.prepareStatement(
-                      "update pipeline_batches set purge_status = ?, purge_at = ?, purged_files = ?, purged_bytes = ?, finished_at = ?, status = ?"
-                          + " where batch_id = ?")) {
-            ps.setString(1, (String) record.get("purge_status"));
-            ps.setString(2, time(record.get("purge_at")));
-            ps.setObject(3, record.get("purged_files"));
-            ps.setObject(4, record.get("purged_bytes"));
-            ps.setString(5, time(record.get("finished_at")));
-            ps.setString(6, (String) record.get("status"));
-            ps.setString(7, batchId);
-            return ps.executeUpdate();
-          }
-        });
+        target.retry(
+            "recording the purge of batch " + batchId,
+            () -> {
+              try (Connection c = target.connectOnce(new Properties());
+                  PreparedStatement ps =
+                      c.prepareStatement(
+                          "update pipeline_batches set purge_status = ?, purge_at = ?, purged_files"
+                              + " = ?, purged_bytes = ?, finished_at = ?, status = ? where batch_id"
+                              + " = ?")) {
+                ps.setString(1, (String) record.get("purge_status"));
+                ps.setString(2, time(record.get("purge_at")));
+                ps.setObject(3, record.get("purged_files"));
+                ps.setObject(4, record.get("purged_bytes"));
+                ps.setString(5, time(record.get("finished_at")));
+                ps.setString(6, (String) record.get("status"));
+                ps.setString(7, batchId);
+                return ps.executeUpdate();
+              }
+            });
     if (updated == 0) {
-      LOG.warn("batch {}: no pipeline_batches row in {} to record the purge in; a full-refresh export publishes it", batchId, target);
+      LOG.warn(
+          "batch {}: no pipeline_batches row in {} to record the purge in; a full-refresh export"
+              + " publishes it",
+          batchId,
+          target);
     }
   }
 

@@ -4,15 +4,14 @@ import io.clicklake.config.ConfigException;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.io.BatchIds;
+import io.clicklake.lock.Lease;
 import io.clicklake.table.BatchLedger;
 import io.clicklake.table.BatchRecord;
 import io.clicklake.table.BatchRecord.Stage;
 import io.clicklake.table.Lake;
-import io.clicklake.lock.Lease;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,18 +29,24 @@ import scala.Tuple2;
  * codes Oozie can act on: 0 success, 2 bad configuration or input, 1 anything else.
  */
 public abstract class SparkJob<R> {
-  public static final String ICEBERG_EXTENSIONS = "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
+  public static final String ICEBERG_EXTENSIONS =
+      "org.apache.iceberg.spark.extensions.IcebergSparkSessionExtensions";
   private static final Logger LOG = LoggerFactory.getLogger(SparkJob.class);
 
   /** The job's work. Must be safe to rerun for the same batch. */
   public abstract R run(SparkSession spark, JobConfig config);
 
-  /** The batch stage this job is (its {@code <stage>_status} column in batches), or null for jobs outside a batch. */
+  /**
+   * The batch stage this job is (its {@code <stage>_status} column in batches), or null for jobs
+   * outside a batch.
+   */
   public Stage stage() {
     return null;
   }
 
-  /** The lease this job holds while it runs ({@link Lease}); runs that share a name never overlap. */
+  /**
+   * The lease this job holds while it runs ({@link Lease}); runs that share a name never overlap.
+   */
   public String lockName() {
     return stage() != null ? stage().code() : getClass().getSimpleName();
   }
@@ -58,15 +63,22 @@ public abstract class SparkJob<R> {
     } catch (ConfigException e) {
       // jobs outside a batch (maintenance) name none
     }
-    try (Lease lease = Lease.acquire(config, spark.sparkContext().hadoopConfiguration(), lockName(), getClass().getSimpleName(), batch)) {
+    try (Lease lease =
+        Lease.acquire(
+            config,
+            spark.sparkContext().hadoopConfiguration(),
+            lockName(),
+            getClass().getSimpleName(),
+            batch)) {
       return runRecorded(spark, config);
     }
   }
 
   /**
-   * {@link #run}, recording a failure in the batch row before it propagates: the one "record, then rethrow"
-   * path that {@link #runLocked}, {@link #forEachPending} and the tests share. The failure is recorded while
-   * the caller still holds the step's lease, so no other run of the step can be writing that row.
+   * {@link #run}, recording a failure in the batch row before it propagates: the one "record, then
+   * rethrow" path that {@link #runLocked}, {@link #forEachPending} and the tests share. The failure
+   * is recorded while the caller still holds the step's lease, so no other run of the step can be
+   * writing that row.
    */
   public final R runRecorded(SparkSession spark, JobConfig config) {
     return recorded(spark, config, () -> run(spark, config));
@@ -82,13 +94,18 @@ public abstract class SparkJob<R> {
   }
 
   /**
-   * Runs {@code one} for the batch the configuration names ({@code clicklake.batch-id}), or, when only
-   * the instance is given, for every batch of the instance that {@code pending} accepts, first batch
-   * first (an instance has follow-up batches when files arrived after it was staged). When none is
-   * pending, runs it for the instance's latest batch, which then reports "already done" or names the
-   * step that is missing. Returns the last result. A failure is recorded on the batch that failed.
+   * Runs {@code one} for the batch the configuration names ({@code clicklake.batch-id}), or, when
+   * only the instance is given, for every batch of the instance that {@code pending} accepts, first
+   * batch first (an instance has follow-up batches when files arrived after it was staged). When
+   * none is pending, runs it for the instance's latest batch, which then reports "already done" or
+   * names the step that is missing. Returns the last result. A failure is recorded on the batch
+   * that failed.
    */
-  protected final R forEachPending(SparkSession spark, JobConfig config, Predicate<BatchRecord> pending, Function<JobConfig, R> one) {
+  protected final R forEachPending(
+      SparkSession spark,
+      JobConfig config,
+      Predicate<BatchRecord> pending,
+      Function<JobConfig, R> one) {
     if (config.isSet(Keys.BATCH_ID) || stage() == null) {
       return one.apply(config);
     }
@@ -106,22 +123,29 @@ public abstract class SparkJob<R> {
     R last = null;
     for (String id : ids) {
       JobConfig c = config.with(Map.of(Keys.BATCH_ID.name(), id));
-      // recorded on the batch that failed, not on the instance's first batch that the caller's config names
+      // recorded on the batch that failed, not on the instance's first batch that the caller's
+      // config names
       last = recorded(spark, c, () -> one.apply(c));
     }
     return last;
   }
 
-  /** Failures already written to their batch row: not recorded again (on another batch) by a caller. */
-  private static final Set<Throwable> RECORDED = Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
+  /**
+   * Failures already written to their batch row: not recorded again (on another batch) by a caller.
+   */
+  private static final Set<Throwable> RECORDED =
+      Collections.synchronizedSet(Collections.newSetFromMap(new WeakHashMap<>()));
 
   /**
-   * Records a failed stage in the batch row (status failed, {@code <stage>_status} failed, the error
-   * message), best effort: a failure to record must never hide the original error.
+   * Records a failed stage in the batch row (status failed, {@code <stage>_status} failed, the
+   * error message), best effort: a failure to record must never hide the original error.
    */
   static void recordFailure(SparkSession spark, JobConfig config, Stage stage, Throwable error) {
-    if (stage == null || error instanceof io.clicklake.lock.LockHeldException || !RECORDED.add(error)) {
-      return; // a run that did not get the lock did nothing to the batch: the holder's record stays as it is
+    if (stage == null
+        || error instanceof io.clicklake.lock.LockHeldException
+        || !RECORDED.add(error)) {
+      return; // a run that did not get the lock did nothing to the batch: the holder's record stays
+      // as it is
     }
     try {
       String batchId = BatchIds.of(config);
@@ -129,9 +153,11 @@ public abstract class SparkJob<R> {
       if (ledger.read(batchId).isEmpty()) {
         return;
       }
-      ledger.update(batchId, stage, BatchRecord.changes().failed(stage, String.valueOf(error.getMessage())));
+      ledger.update(
+          batchId, stage, BatchRecord.changes().failed(stage, String.valueOf(error.getMessage())));
     } catch (Exception e) { // Spark may throw its checked SparkException from Scala code
-      LOG.warn("could not record the failure of stage {} in the batch record: {}", stage, e.toString());
+      LOG.warn(
+          "could not record the failure of stage {} in the batch record: {}", stage, e.toString());
     }
   }
 
@@ -149,10 +175,11 @@ public abstract class SparkJob<R> {
   }
 
   /**
-   * Thin main shared by every job: parse, run, print the result, exit with a meaningful code. On success it stops
-   * the session and returns instead of calling {@code System.exit(0)}: in YARN cluster mode (the Oozie workflows)
-   * Spark's ApplicationMaster reports an application whose main exits the JVM as FAILED (exit code 16, "Shutdown
-   * hook called before final status was reported"), even with status 0.
+   * Thin main shared by every job: parse, run, print the result, exit with a meaningful code. On
+   * success it stops the session and returns instead of calling {@code System.exit(0)}: in YARN
+   * cluster mode (the Oozie workflows) Spark's ApplicationMaster reports an application whose main
+   * exits the JVM as FAILED (exit code 16, "Shutdown hook called before final status was
+   * reported"), even with status 0.
    */
   protected static void main(SparkJob<?> job, String[] args) {
     int code;
@@ -164,7 +191,10 @@ public abstract class SparkJob<R> {
         sparkConf.put(t._1, t._2);
       }
       JobConfig config = JobConfig.fromArgs(args, sparkConf);
-      LOG.info("{} effective config:\n  {}", job.getClass().getSimpleName(), String.join("\n  ", config.describe()));
+      LOG.info(
+          "{} effective config:\n  {}",
+          job.getClass().getSimpleName(),
+          String.join("\n  ", config.describe()));
       Object result = job.runLocked(spark, config);
       System.out.println(result);
       code = 0;

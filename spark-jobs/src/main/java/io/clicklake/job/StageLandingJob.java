@@ -28,11 +28,11 @@ import org.slf4j.LoggerFactory;
 /**
  * Stages one landing instance: checks its done-flag (an instance without it is never touched),
  * registers the batch in {@code batches}, and moves the instance's files into {@code
- * <staging.root>/<batch-id>/} by rename (same filesystem, so each move is atomic and costs no copy).
- * Rerunning it after a partial or complete run moves what is left and changes nothing else.
+ * <staging.root>/<batch-id>/} by rename (same filesystem, so each move is atomic and costs no
+ * copy). Rerunning it after a partial or complete run moves what is left and changes nothing else.
  *
- * <p>Files that reach an instance after its batch's clean began (a late file, or the instance landed
- * again after its purge) are never added to that batch: they form a follow-up batch {@code
+ * <p>Files that reach an instance after its batch's clean began (a late file, or the instance
+ * landed again after its purge) are never added to that batch: they form a follow-up batch {@code
  * <batch-id>.<n>} (n = 2, 3, ...) with its own ledger row and accounting (data contract section 1).
  */
 public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
@@ -54,7 +54,15 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
 
     @Override
     public String toString() {
-      return "StageLandingJob.Result{batch=" + batchId + ", staging=" + stagingPath + ", moved=" + filesMoved + ", staged=" + filesStaged + "}";
+      return "StageLandingJob.Result{batch="
+          + batchId
+          + ", staging="
+          + stagingPath
+          + ", moved="
+          + filesMoved
+          + ", staged="
+          + filesStaged
+          + "}";
     }
   }
 
@@ -86,34 +94,53 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
       String flag = config.get(Keys.DONE_FLAG);
       if (!fs.exists(new Path(instance, flag))) {
         throw new InputException(
-            "landing instance " + instance + " has no done-flag " + flag + "; it is not complete and was not touched");
+            "landing instance "
+                + instance
+                + " has no done-flag "
+                + flag
+                + "; it is not complete and was not touched");
       }
       Path stagingRoot = new Path(config.require(Keys.STAGING_ROOT));
       FileSystem stagingFs = stagingRoot.getFileSystem(hadoop);
       if (!stagingFs.getUri().equals(fs.getUri())) {
         throw new InputException(
-            "expected the staging root on the landing filesystem " + fs.getUri() + " (files move by rename), found " + stagingFs.getUri());
+            "expected the staging root on the landing filesystem "
+                + fs.getUri()
+                + " (files move by rename), found "
+                + stagingFs.getUri());
       }
       Lake lake = Lake.configure(spark, config);
       lake.ensure(spark, TableNames.INGEST);
       BatchLedger ledger = new BatchLedger(spark, lake);
 
       List<FileStatus> ready = new ArrayList<>();
-      for (FileStatus f : fs.listStatus(instance, p -> !p.getName().startsWith("_") && !p.getName().startsWith("."))) {
+      for (FileStatus f :
+          fs.listStatus(
+              instance, p -> !p.getName().startsWith("_") && !p.getName().startsWith("."))) {
         if (f.isDirectory()) {
-          throw new InputException("expected files in landing instance " + instance + ", found a directory " + f.getPath().getName());
+          throw new InputException(
+              "expected files in landing instance "
+                  + instance
+                  + ", found a directory "
+                  + f.getPath().getName());
         }
         if (f.getPath().getName().endsWith("._COPYING_") || !isClosed(fs, f.getPath())) {
-          // still being written (hdfs dfs -put writes x._COPYING_, then renames it): the next run takes it
-          LOG.warn("instance {}: {} is still being written; left for the next run", instance, f.getPath().getName());
+          // still being written (hdfs dfs -put writes x._COPYING_, then renames it): the next run
+          // takes it
+          LOG.warn(
+              "instance {}: {} is still being written; left for the next run",
+              instance,
+              f.getPath().getName());
           continue;
         }
         ready.add(f);
       }
       FileStatus[] files = ready.toArray(new FileStatus[0]);
       Arrays.sort(files);
-      // The instance's batches so far: ledger rows, plus a staging directory a crashed run filled before it
-      // could register it. The latest one takes the files unless its clean has begun; then a follow-up does.
+      // The instance's batches so far: ledger rows, plus a staging directory a crashed run filled
+      // before it
+      // could register it. The latest one takes the files unless its clean has begun; then a
+      // follow-up does.
       Map<String, BatchRecord> known = new LinkedHashMap<>();
       for (BatchRecord b : ledger.lineage(base)) {
         known.put(b.batchId(), b);
@@ -135,9 +162,11 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
       } else {
         String latestId = BatchLedger.followUpId(base, latest);
         BatchRecord latestRecord = known.get(latestId);
-        boolean sealed = latestRecord != null && (latestRecord.started(Stage.CLEAN) || latestRecord.started(Stage.PURGE))
-            || fs.exists(
-                new Path(StagingArea.dir(config, latestId), StagingArea.CLEAN_STARTED));
+        boolean sealed =
+            latestRecord != null
+                    && (latestRecord.started(Stage.CLEAN) || latestRecord.started(Stage.PURGE))
+                || fs.exists(
+                    new Path(StagingArea.dir(config, latestId), StagingArea.CLEAN_STARTED));
         if (!sealed) {
           batchId = latestId;
         } else if (files.length == 0) {
@@ -146,8 +175,13 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
           return new Result(latestId, StagingArea.dir(config, latestId).toString(), 0, staged);
         } else {
           batchId = BatchLedger.followUpId(base, latest + 1);
-          LOG.warn("instance {}: {} file(s) arrived after batch {} was staged; they form follow-up batch {}",
-              instance, files.length, latestId, batchId);
+          LOG.warn(
+              "instance {}: {} file(s) arrived after batch {} was staged; they form follow-up batch"
+                  + " {}",
+              instance,
+              files.length,
+              latestId,
+              batchId);
         }
       }
       Path staging = StagingArea.dir(config, batchId);
@@ -157,8 +191,15 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
         Path target = new Path(staging, f.getPath().getName());
         if (fs.exists(target)) {
           throw new InputException(
-              "file " + f.getPath().getName() + " is already staged for batch " + batchId + " at " + target
-                  + "; a second copy landed in " + instance + ". Remove one of them and rerun.");
+              "file "
+                  + f.getPath().getName()
+                  + " is already staged for batch "
+                  + batchId
+                  + " at "
+                  + target
+                  + "; a second copy landed in "
+                  + instance
+                  + ". Remove one of them and rerun.");
         }
         if (!fs.rename(f.getPath(), target)) {
           throw new IOException("rename failed: " + f.getPath() + " -> " + target);
@@ -173,8 +214,12 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
       if (!registered) {
         changes.set("started_at", BatchRecord.now());
       }
-      if (moved > 0 || !registered || current.get().get("files_total") == null || current.get().count("files_total") != staged) {
-        changes.set("instance_path", instance.toString())
+      if (moved > 0
+          || !registered
+          || current.get().get("files_total") == null
+          || current.get().count("files_total") != staged) {
+        changes
+            .set("instance_path", instance.toString())
             .set("staging_path", staging.toString())
             .status(Status.RUNNING)
             .clearError()
@@ -182,14 +227,23 @@ public final class StageLandingJob extends SparkJob<StageLandingJob.Result> {
             .done(Stage.STAGE);
         ledger.update(batchId, Stage.STAGE, current, changes);
       }
-      LOG.info("batch {}: moved {} file(s) from {} to {} ({} staged)", batchId, moved, instance, staging, staged);
+      LOG.info(
+          "batch {}: moved {} file(s) from {} to {} ({} staged)",
+          batchId,
+          moved,
+          instance,
+          staging,
+          staged);
       return new Result(batchId, staging.toString(), moved, staged);
     } catch (IOException e) {
       throw new UncheckedIOException("staging " + instance + " failed: " + e.getMessage(), e);
     }
   }
 
-  /** False for an HDFS file whose writer has not closed it yet; true elsewhere (a local file is complete once renamed in). */
+  /**
+   * False for an HDFS file whose writer has not closed it yet; true elsewhere (a local file is
+   * complete once renamed in).
+   */
   private static boolean isClosed(FileSystem fs, Path p) {
     try {
       java.lang.reflect.Method m = fs.getClass().getMethod("isFileClosed", Path.class);

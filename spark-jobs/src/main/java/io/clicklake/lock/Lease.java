@@ -23,16 +23,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A lease on one step of the pipeline, held as a file created atomically ({@code create} with
- * overwrite off on HDFS, {@code O_CREAT|O_EXCL} on a local filesystem) under {@code <staging.root>/_locks/} (or
- * {@code <warehouse>/_locks/} for jobs without a staging root). The file holds the holder: a random
- * id, host, process id and start time, step and batch. While held, a daemon thread renews it (its
- * modification time) every {@link #RENEW_EVERY_MS} ms.
+ * overwrite off on HDFS, {@code O_CREAT|O_EXCL} on a local filesystem) under {@code
+ * <staging.root>/_locks/} (or {@code <warehouse>/_locks/} for jobs without a staging root). The
+ * file holds the holder: a random id, host, process id and start time, step and batch. While held,
+ * a daemon thread renews it (its modification time) every {@link #RENEW_EVERY_MS} ms.
  *
  * <p>A lease is stale, and the next run breaks it, when its holder cannot be running: it was taken
  * on this host by a process that no longer exists (a SIGKILL, a crashed JVM), or it was not renewed
- * for {@code clicklake.lock.stale-seconds}. Breaking is a rename to a unique name, then a check that
- * the renamed file is the stale one (else it goes back), so two runs that find the same stale lease
- * never both take it.
+ * for {@code clicklake.lock.stale-seconds}. Breaking is a rename to a unique name, then a check
+ * that the renamed file is the stale one (else it goes back), so two runs that find the same stale
+ * lease never both take it.
  *
  * <p>A second run waits up to {@code clicklake.lock.wait-seconds} (default 0) and then fails with
  * {@link LockHeldException}, whose message names the holder.
@@ -66,7 +66,11 @@ public final class Lease implements Closeable {
       return new Path(config.get(Keys.CATALOG_WAREHOUSE), "_locks");
     }
     throw new io.clicklake.config.ConfigException(
-        "expected " + Keys.STAGING_ROOT.name() + " or " + Keys.CATALOG_WAREHOUSE.name() + " to hold the step leases, found neither");
+        "expected "
+            + Keys.STAGING_ROOT.name()
+            + " or "
+            + Keys.CATALOG_WAREHOUSE.name()
+            + " to hold the step leases, found neither");
   }
 
   /**
@@ -74,7 +78,8 @@ public final class Lease implements Closeable {
    * one, or after waiting up to {@code clicklake.lock.wait-seconds}; else throws {@link
    * LockHeldException} naming the holder.
    */
-  public static Lease acquire(JobConfig config, Configuration hadoop, String name, String step, String batch) {
+  public static Lease acquire(
+      JobConfig config, Configuration hadoop, String name, String step, String batch) {
     Path path = new Path(root(config), name + ".lock");
     long waitMs = Math.max(0, config.getLong(Keys.LOCK_WAIT_SECONDS)) * 1000;
     long staleMs = Math.max(1, config.getLong(Keys.LOCK_STALE_SECONDS)) * 1000;
@@ -102,7 +107,8 @@ public final class Lease implements Closeable {
           if (fs.rename(path, broken)) {
             Holder moved = Holder.read(fs, broken);
             if (moved != null && !moved.id.equals(h.id)) {
-              // another run broke the stale lease first and took a fresh one in between: give it back
+              // another run broke the stale lease first and took a fresh one in between: give it
+              // back
               fs.rename(broken, path);
               continue;
             }
@@ -113,9 +119,17 @@ public final class Lease implements Closeable {
         }
         if (System.currentTimeMillis() >= deadline) {
           throw new LockHeldException(
-              "the " + name + " lock is held by " + h + " (lease " + path + "); another run of this step is in progress."
+              "the "
+                  + name
+                  + " lock is held by "
+                  + h
+                  + " (lease "
+                  + path
+                  + "); another run of this step is in progress."
                   + (waitMs > 0 ? " Waited " + waitMs / 1000 + " s." : "")
-                  + " Wait for it, pass " + Keys.LOCK_WAIT_SECONDS.name() + "=N to wait, or delete the lease if that run is gone");
+                  + " Wait for it, pass "
+                  + Keys.LOCK_WAIT_SECONDS.name()
+                  + "=N to wait, or delete the lease if that run is gone");
         }
         if (!told) {
           LOG.info("waiting up to {} s for the {} lock held by {}", waitMs / 1000, name, h);
@@ -128,7 +142,9 @@ public final class Lease implements Closeable {
     }
   }
 
-  /** Deletes a lease whatever its state (bin/pipeline unlock); returns the holder it named, or null. */
+  /**
+   * Deletes a lease whatever its state (bin/pipeline unlock); returns the holder it named, or null.
+   */
   public static String breakLease(JobConfig config, Configuration hadoop, String name) {
     Path path = new Path(root(config), name + ".lock");
     try {
@@ -144,12 +160,16 @@ public final class Lease implements Closeable {
     }
   }
 
-  private static boolean tryCreate(FileSystem fs, Path path, String id, String step, String batch) throws IOException {
+  private static boolean tryCreate(FileSystem fs, Path path, String id, String step, String batch)
+      throws IOException {
     Properties p = new Properties();
     p.setProperty("id", id);
     p.setProperty("host", host());
     p.setProperty("pid", String.valueOf(ProcessHandle.current().pid()));
-    ProcessHandle.current().info().startInstant().ifPresent(t -> p.setProperty("process_started", t.toString()));
+    ProcessHandle.current()
+        .info()
+        .startInstant()
+        .ifPresent(t -> p.setProperty("process_started", t.toString()));
     p.setProperty("step", step);
     p.setProperty("batch", batch == null ? "" : batch);
     p.setProperty("since", Instant.now().toString());
@@ -175,8 +195,10 @@ public final class Lease implements Closeable {
    */
   private static OutputStream createNew(FileSystem fs, Path path) throws IOException {
     if ("file".equals(fs.getUri().getScheme())) {
-      return java.nio.file.Files.newOutputStream(java.nio.file.Paths.get(fs.makeQualified(path).toUri()),
-          java.nio.file.StandardOpenOption.CREATE_NEW, java.nio.file.StandardOpenOption.WRITE);
+      return java.nio.file.Files.newOutputStream(
+          java.nio.file.Paths.get(fs.makeQualified(path).toUri()),
+          java.nio.file.StandardOpenOption.CREATE_NEW,
+          java.nio.file.StandardOpenOption.WRITE);
     }
     return fs.create(path, false);
   }
@@ -226,7 +248,8 @@ public final class Lease implements Closeable {
 
   private static void pause(long ms) {
     try {
-      Thread.sleep(ms); // waiting for another run to release its lease, bounded by the configured wait
+      Thread.sleep(
+          ms); // waiting for another run to release its lease, bounded by the configured wait
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new LockHeldException("interrupted while waiting for a lease");
@@ -285,7 +308,9 @@ public final class Lease implements Closeable {
         }
         String started = ph.get().info().startInstant().map(Instant::toString).orElse(null);
         if (processStarted != null && started != null && !processStarted.equals(started)) {
-          return "process " + pid + " on this host is another process than the holder (its id was reused)";
+          return "process "
+              + pid
+              + " on this host is another process than the holder (its id was reused)";
         }
       }
       long age = System.currentTimeMillis() - renewedAt;
@@ -297,7 +322,15 @@ public final class Lease implements Closeable {
 
     @Override
     public String toString() {
-      return step + (batch.isEmpty() ? "" : " of batch " + batch) + " (host " + host + ", pid " + pid + ", since " + since + ")";
+      return step
+          + (batch.isEmpty() ? "" : " of batch " + batch)
+          + " (host "
+          + host
+          + ", pid "
+          + pid
+          + ", since "
+          + since
+          + ")";
     }
   }
 }

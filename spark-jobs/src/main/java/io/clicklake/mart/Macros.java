@@ -8,20 +8,21 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The few templates of the model files, expanded into Spark SQL. Spark 3.5 has no SQL functions, so what the models
- * share beyond the staging columns is a macro:
+ * The few templates of the model files, expanded into Spark SQL. Spark 3.5 has no SQL functions, so
+ * what the models share beyond the staging columns is a macro:
  *
  * <ul>
- *   <li>{@code {{ ref('name') }}}: the relation of a model or source, as the builder names it (a table of the lake,
- *       or a temporary view);
- *   <li>{@code {{ money(amount, what) }}}: {@code amount} as decimal(18,2), or a failed query naming {@code what}
- *       (an SQL string expression, e.g. {@code concat('session ', user_session)}) and the value;
+ *   <li>{@code {{ ref('name') }}}: the relation of a model or source, as the builder names it (a
+ *       table of the lake, or a temporary view);
+ *   <li>{@code {{ money(amount, what) }}}: {@code amount} as decimal(18,2), or a failed query
+ *       naming {@code what} (an SQL string expression, e.g. {@code concat('session ',
+ *       user_session)}) and the value;
  *   <li>{@code {{ rate(num, den) }}}: {@code num / den} as a double, NULL when {@code den} is 0.
  * </ul>
  *
- * Arguments are SQL expressions, split at the commas outside parentheses and quotes. Then {@code ${name}} is
- * replaced by the value of a named parameter, which the caller gives already as an SQL literal (see {@link
- * #string}).
+ * Arguments are SQL expressions, split at the commas outside parentheses and quotes. Then {@code
+ * ${name}} is replaced by the value of a named parameter, which the caller gives already as an SQL
+ * literal (see {@link #string}).
  */
 final class Macros {
   private Macros() {}
@@ -52,7 +53,8 @@ final class Macros {
   private static String call(String text, Function<String, String> ref, String where) {
     Matcher c = CALL.matcher(text);
     if (!c.matches()) {
-      throw new IllegalArgumentException(where + ": expected {{ name(arguments) }}, found {{" + text + "}}");
+      throw new IllegalArgumentException(
+          where + ": expected {{ name(arguments) }}, found {{" + text + "}}");
     }
     String name = c.group(1);
     List<String> args = arguments(c.group(2));
@@ -71,14 +73,23 @@ final class Macros {
         arity(where, name, args, "rate(numerator, denominator)");
         return rate(args.get(0), args.get(1));
       default:
-        throw new IllegalArgumentException(where + ": unknown macro " + name + "; expected ref, money or rate");
+        throw new IllegalArgumentException(
+            where + ": unknown macro " + name + "; expected ref, money or rate");
     }
   }
 
   private static void arity(String where, String name, List<String> args, String expected) {
     if (args.size() != 2 || args.stream().anyMatch(String::isEmpty)) {
-      throw new IllegalArgumentException(where + ": expected " + expected + ", found " + name + " with " + args.size()
-          + " arguments " + args);
+      throw new IllegalArgumentException(
+          where
+              + ": expected "
+              + expected
+              + ", found "
+              + name
+              + " with "
+              + args.size()
+              + " arguments "
+              + args);
     }
   }
 
@@ -112,8 +123,8 @@ final class Macros {
   }
 
   /**
-   * Replaces every {@code ${name}} of {@code sql} by its value in {@code params}; an unknown name fails, naming
-   * {@code where} and the known names.
+   * Replaces every {@code ${name}} of {@code sql} by its value in {@code params}; an unknown name
+   * fails, naming {@code where} and the known names.
    */
   static String substitute(String sql, Map<String, String> params, String where) {
     Matcher m = PARAM.matcher(sql);
@@ -121,8 +132,12 @@ final class Macros {
     while (m.find()) {
       String value = params.get(m.group(1));
       if (value == null) {
-        throw new IllegalArgumentException(where + ": unknown parameter ${" + m.group(1) + "}; expected one of "
-            + new java.util.TreeSet<>(params.keySet()));
+        throw new IllegalArgumentException(
+            where
+                + ": unknown parameter ${"
+                + m.group(1)
+                + "}; expected one of "
+                + new java.util.TreeSet<>(params.keySet()));
       }
       m.appendReplacement(out, Matcher.quoteReplacement(value));
     }
@@ -131,31 +146,52 @@ final class Macros {
   }
 
   /**
-   * {@code s} as a Spark SQL string literal. Spark reads a backslash as an escape in a literal (unless
-   * spark.sql.parser.escapedStringLiterals is set, which the jobs never do), and two quotes as two adjacent
-   * literals, so quote and backslash are escaped with a backslash.
+   * {@code s} as a Spark SQL string literal. Spark reads a backslash as an escape in a literal
+   * (unless spark.sql.parser.escapedStringLiterals is set, which the jobs never do), and two quotes
+   * as two adjacent literals, so quote and backslash are escaped with a backslash.
    */
   static String string(String s) {
     return "'" + s.replace("\\", "\\\\").replace("'", "\\'") + "'";
   }
 
   /**
-   * {@code amount} as {@link #MONEY}, or a failed query when it does not fit: raise_error names the session, user or
-   * day ({@code what}) and the value. Without it an overflowing cast is NULL on Spark 3.5 (ANSI off), silently, and a
-   * bare "cannot be represented" error on Spark 4 (ANSI on). It cannot happen in practice: prices are below 10^10,
-   * so a group needs more than 10^6 purchases at the highest price to exceed 10^16.
+   * {@code amount} as {@link #MONEY}, or a failed query when it does not fit: raise_error names the
+   * session, user or day ({@code what}) and the value. Without it an overflowing cast is NULL on
+   * Spark 3.5 (ANSI off), silently, and a bare "cannot be represented" error on Spark 4 (ANSI on).
+   * It cannot happen in practice: prices are below 10^10, so a group needs more than 10^6 purchases
+   * at the highest price to exceed 10^16.
    */
   static String money(String amount, String what) {
-    return "case when (" + amount + ") is null or abs(" + amount + ") > " + MONEY_MAX
-        + " then raise_error(concat('revenue of ', " + what + ", ' does not fit " + MONEY + " (at most " + MONEY_MAX
-        + "): ', coalesce(cast((" + amount + ") as string), 'overflow in the sum'),"
-        + " '; prices are below 10^10, so this needs over a million purchases at the highest price: check the input'))"
-        + " else cast(" + amount + " as " + MONEY + ") end";
+    return "case when ("
+        + amount
+        + ") is null or abs("
+        + amount
+        + ") > "
+        + MONEY_MAX
+        + " then raise_error(concat('revenue of ', "
+        + what
+        + ", ' does not fit "
+        + MONEY
+        + " (at most "
+        + MONEY_MAX
+        + "): ', coalesce(cast(("
+        + amount
+        + ") as string), 'overflow in the sum'), '; prices are below 10^10, so this needs over a"
+        + " million purchases at the highest price: check the input')) else cast("
+        + amount
+        + " as "
+        + MONEY
+        + ") end";
   }
 
   /** {@code num / den} as a double; NULL when {@code den} is 0, so a rate is never infinite. */
   static String rate(String num, String den) {
-    return "case when " + den + " = 0 then cast(null as double) else cast(" + num + " as double) / cast(" + den
+    return "case when "
+        + den
+        + " = 0 then cast(null as double) else cast("
+        + num
+        + " as double) / cast("
+        + den
         + " as double) end";
   }
 }

@@ -14,26 +14,31 @@ import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
 
 /**
- * Builds the star schema and the marts from the model files ({@link Models}: {@code models/staging}, {@code star},
- * {@code marts}), incrementally for one batch or as a full refresh. It registers the events as the source {@code
- * events}, creates the staging views, then writes the tables wave by wave, the tables of a wave concurrently.
+ * Builds the star schema and the marts from the model files ({@link Models}: {@code
+ * models/staging}, {@code star}, {@code marts}), incrementally for one batch or as a full refresh.
+ * It registers the events as the source {@code events}, creates the staging views, then writes the
+ * tables wave by wave, the tables of a wave concurrently.
  *
  * <p>The models' parameters, each substituted as an SQL literal:
  *
  * <ul>
- *   <li>{@code ${batch_id}}: the batch being folded in (the label of a full refresh), written to updated_batch_id;
- *   <li>{@code ${full_refresh}}: true when the models read every event, false when only the batch's;
- *   <li>{@code ${first_day}}, {@code ${day_after_last}}: midnight (UTC) of the batch's first event's day and of the
- *       day after its last event's, NULL when the batch is empty or on a full refresh. The daily funnel reads all
- *       events of that range.
+ *   <li>{@code ${batch_id}}: the batch being folded in (the label of a full refresh), written to
+ *       updated_batch_id;
+ *   <li>{@code ${full_refresh}}: true when the models read every event, false when only the
+ *       batch's;
+ *   <li>{@code ${first_day}}, {@code ${day_after_last}}: midnight (UTC) of the batch's first
+ *       event's day and of the day after its last event's, NULL when the batch is empty or on a
+ *       full refresh. The daily funnel reads all events of that range.
  * </ul>
  */
 public final class MartBuilder {
   private static final String EVENTS_VIEW = "clicklake_events";
   private static final String MERGE_SRC = "clicklake_merge_src";
   private static final String STAGE = "marts";
+
   /** The relations the builder provides: the models read them by ref like a model. */
   private static final Set<String> SOURCES = Set.of(TableNames.EVENTS);
+
   private static final String NULL_TIMESTAMP = "cast(null as timestamp)";
 
   private final SparkSession spark;
@@ -48,44 +53,76 @@ public final class MartBuilder {
 
   /** Folds one batch's events into every table; returns rows merged per table. */
   public Map<String, Long> incremental(String batchId, Consumer<String> afterTable) {
-    // Not cached: each model reads only its columns of the batch's files (stg_events keeps the batch: batch_id
+    // Not cached: each model reads only its columns of the batch's files (stg_events keeps the
+    // batch: batch_id
     // min/max prunes the rest), in splits small enough to keep every core busy.
-    spark.read().format("iceberg").option("split-size", String.valueOf(SPLIT_BYTES))
+    spark
+        .read()
+        .format("iceberg")
+        .option("split-size", String.valueOf(SPLIT_BYTES))
         .load(lake.table(TableNames.EVENTS))
         .createOrReplaceTempView(EVENTS_VIEW);
-    Row range = spark.sql("select date_format(min(event_time), 'yyyy-MM-dd'),"
-        + " date_format(date_add(max(event_time), 1), 'yyyy-MM-dd')"
-        + " from " + EVENTS_VIEW + " where batch_id = " + Macros.string(batchId)).first();
+    Row range =
+        spark
+            .sql(
+                "select date_format(min(event_time), 'yyyy-MM-dd'),"
+                    + " date_format(date_add(max(event_time), 1), 'yyyy-MM-dd')"
+                    + " from "
+                    + EVENTS_VIEW
+                    + " where batch_id = "
+                    + Macros.string(batchId))
+            .first();
     Map<String, String> params = new HashMap<>();
     params.put("batch_id", Macros.string(batchId));
     params.put("full_refresh", "false");
-    params.put("first_day", range.isNullAt(0) ? NULL_TIMESTAMP : "timestamp'" + range.getString(0) + " 00:00:00'");
-    params.put("day_after_last", range.isNullAt(1) ? NULL_TIMESTAMP : "timestamp'" + range.getString(1) + " 00:00:00'");
+    params.put(
+        "first_day",
+        range.isNullAt(0) ? NULL_TIMESTAMP : "timestamp'" + range.getString(0) + " 00:00:00'");
+    params.put(
+        "day_after_last",
+        range.isNullAt(1) ? NULL_TIMESTAMP : "timestamp'" + range.getString(1) + " 00:00:00'");
     createViews(params);
     Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
-    // what an earlier attempt of this batch already merged: one look for all tables, before any merge
+    // what an earlier attempt of this batch already merged: one look for all tables, before any
+    // merge
     java.util.Set<String> done = lake.committedTables(spark, models.tables(), batchId, STAGE);
     for (List<ModelFile> wave : models.tableWaves()) {
-      runConcurrently(spark, wave, m -> {
-        if (!done.contains(m.name)) {
-          Dataset<Row> rowsOfModel = spark.sql(render(m, m.select, params));
-          String merge = m.merge();
-          // the first batch meets empty tables: appending equals merging and skips the join
-          if (merge == null || lake.iceberg(spark, m.name).currentSnapshot() == null) {
-            Lake.tagged(batchId, STAGE, () -> { rowsOfModel.writeTo(lake.table(m.name)).append(); return null; });
-          } else {
-            String view = MERGE_SRC + "_" + m.name;
-            rowsOfModel.createOrReplaceTempView(view);
-            String sql = "merge into " + lake.table(m.name) + " t using " + view + " s " + render(m, merge, params);
-            Lake.tagged(batchId, STAGE, () -> spark.sql(sql));
-          }
-          // inserted + updated rows of this commit (each source row inserts or updates exactly one row)
-          written.put(m.name, lake.addedRecords(spark, m.name, batchId, STAGE));
-          // durable: a retry must know this table is done even after its snapshot expired
-          lake.recordCommit(spark, m.name, batchId, STAGE);
-        }
-        afterTable.accept(m.name);
-      });
+      runConcurrently(
+          spark,
+          wave,
+          m -> {
+            if (!done.contains(m.name)) {
+              Dataset<Row> rowsOfModel = spark.sql(render(m, m.select, params));
+              String merge = m.merge();
+              // the first batch meets empty tables: appending equals merging and skips the join
+              if (merge == null || lake.iceberg(spark, m.name).currentSnapshot() == null) {
+                Lake.tagged(
+                    batchId,
+                    STAGE,
+                    () -> {
+                      rowsOfModel.writeTo(lake.table(m.name)).append();
+                      return null;
+                    });
+              } else {
+                String view = MERGE_SRC + "_" + m.name;
+                rowsOfModel.createOrReplaceTempView(view);
+                String sql =
+                    "merge into "
+                        + lake.table(m.name)
+                        + " t using "
+                        + view
+                        + " s "
+                        + render(m, merge, params);
+                Lake.tagged(batchId, STAGE, () -> spark.sql(sql));
+              }
+              // inserted + updated rows of this commit (each source row inserts or updates exactly
+              // one row)
+              written.put(m.name, lake.addedRecords(spark, m.name, batchId, STAGE));
+              // durable: a retry must know this table is done even after its snapshot expired
+              lake.recordCommit(spark, m.name, batchId, STAGE);
+            }
+            afterTable.accept(m.name);
+          });
     }
     Map<String, Long> rows = new LinkedHashMap<>();
     for (String t : models.tables()) {
@@ -96,21 +133,29 @@ public final class MartBuilder {
     return rows;
   }
 
-  /** Split size for reading a batch's events: 16 MB of Parquet is about 300k events, a few seconds of work. */
+  /**
+   * Split size for reading a batch's events: 16 MB of Parquet is about 300k events, a few seconds
+   * of work.
+   */
   private static final long SPLIT_BYTES = 16L << 20;
 
   private static final int MERGE_THREADS = 3;
 
-  private static void runConcurrently(SparkSession spark, List<ModelFile> models, Consumer<ModelFile> work) {
-    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(Math.min(MERGE_THREADS, models.size()));
+  private static void runConcurrently(
+      SparkSession spark, List<ModelFile> models, Consumer<ModelFile> work) {
+    java.util.concurrent.ExecutorService pool =
+        java.util.concurrent.Executors.newFixedThreadPool(Math.min(MERGE_THREADS, models.size()));
     try {
       List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
       for (ModelFile m : models) {
-        futures.add(pool.submit(() -> {
-          // Iceberg resolves SparkSession.active() while planning: make it this session, not the JVM default
-          SparkSession.setActiveSession(spark);
-          work.accept(m);
-        }));
+        futures.add(
+            pool.submit(
+                () -> {
+                  // Iceberg resolves SparkSession.active() while planning: make it this session,
+                  // not the JVM default
+                  SparkSession.setActiveSession(spark);
+                  work.accept(m);
+                }));
       }
       RuntimeException failure = null;
       for (java.util.concurrent.Future<?> f : futures) {
@@ -118,7 +163,10 @@ public final class MartBuilder {
           f.get();
         } catch (java.util.concurrent.ExecutionException e) {
           if (failure == null) {
-            failure = e.getCause() instanceof RuntimeException ? (RuntimeException) e.getCause() : new IllegalStateException(e.getCause());
+            failure =
+                e.getCause() instanceof RuntimeException
+                    ? (RuntimeException) e.getCause()
+                    : new IllegalStateException(e.getCause());
           }
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
@@ -144,14 +192,20 @@ public final class MartBuilder {
     createViews(params);
     Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
     for (List<ModelFile> wave : models.tableWaves()) {
-      runConcurrently(spark, wave, m -> {
-        Dataset<Row> df = spark.sql(render(m, m.select, params));
-        Lake.tagged(label, STAGE + "-full", () -> {
-          df.writeTo(lake.table(m.name)).overwrite(functions.lit(true));
-          return null;
-        });
-        written.put(m.name, spark.table(lake.table(m.name)).count());
-      });
+      runConcurrently(
+          spark,
+          wave,
+          m -> {
+            Dataset<Row> df = spark.sql(render(m, m.select, params));
+            Lake.tagged(
+                label,
+                STAGE + "-full",
+                () -> {
+                  df.writeTo(lake.table(m.name)).overwrite(functions.lit(true));
+                  return null;
+                });
+            written.put(m.name, spark.table(lake.table(m.name)).count());
+          });
     }
     Map<String, Long> rows = new LinkedHashMap<>();
     models.tables().forEach(t -> rows.put(t, written.get(t)));

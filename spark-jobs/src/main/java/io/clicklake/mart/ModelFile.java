@@ -8,10 +8,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One model file of {@code models/<layer>/<name>.sql}: the header of SQL comments that says how the model is built,
- * and the select (still holding its {@code {{ ... }}} macros and {@code ${...}} parameters, see {@link Macros}).
+ * One model file of {@code models/<layer>/<name>.sql}: the header of SQL comments that says how the
+ * model is built, and the select (still holding its {@code {{ ... }}} macros and {@code ${...}}
+ * parameters, see {@link Macros}).
  *
- * <p>The header is the file's leading comment lines. Besides free text, it holds these fields, one per line:
+ * <p>The header is the file's leading comment lines. Besides free text, it holds these fields, one
+ * per line:
  *
  * <pre>
  * -- key: user_session
@@ -21,8 +23,9 @@ import java.util.regex.Pattern;
  * --   events = t.events + s.events
  * </pre>
  *
- * {@code reads} must name exactly the refs of the select. The {@code combine} section, only for that strategy, holds
- * one {@code column = expression} rule per line, indented; the columns it leaves out keep the table's value.
+ * {@code reads} must name exactly the refs of the select. The {@code combine} section, only for
+ * that strategy, holds one {@code column = expression} rule per line, indented; the columns it
+ * leaves out keep the table's value.
  */
 final class ModelFile {
   /** How the rows of a model are combined with what its table already holds. */
@@ -33,9 +36,14 @@ final class ModelFile {
     APPEND("append"),
     /** Rows whose key the table lacks are inserted; existing rows are left as they are. */
     INSERT_MISSING("insert-missing"),
-    /** Matched rows are combined column by column by the rules of the header; the others are inserted. */
+    /**
+     * Matched rows are combined column by column by the rules of the header; the others are
+     * inserted.
+     */
     COMBINE("combine"),
-    /** Matched rows are replaced whole (the model recomputed them from every event they depend on). */
+    /**
+     * Matched rows are replaced whole (the model recomputed them from every event they depend on).
+     */
     REPLACE_KEYS("replace-keys");
 
     final String word;
@@ -50,7 +58,8 @@ final class ModelFile {
           return s;
         }
       }
-      throw new IllegalArgumentException(path + ": unknown strategy '" + word + "'; expected one of " + words());
+      throw new IllegalArgumentException(
+          path + ": unknown strategy '" + word + "'; expected one of " + words());
     }
 
     static List<String> words() {
@@ -70,21 +79,37 @@ final class ModelFile {
 
   /** Where the file is on the classpath, e.g. {@code models/star/fact_sessions.sql}. */
   final String path;
+
   /** The model's name: the file name, which is also its table's (or view's) name. */
   final String name;
+
   /** The folder: staging, star or marts. */
   final String layer;
+
   final String key;
   final Strategy strategy;
+
   /** The models and sources the select reads, in the order of the header. */
   final List<String> reads;
-  /** For {@link Strategy#COMBINE}: {@code column = expression} over t (the table's row) and s (the new row). */
+
+  /**
+   * For {@link Strategy#COMBINE}: {@code column = expression} over t (the table's row) and s (the
+   * new row).
+   */
   final List<String> rules;
+
   /** The select, with its macros and parameters. */
   final String select;
 
-  private ModelFile(String path, String name, String layer, String key, Strategy strategy, List<String> reads,
-      List<String> rules, String select) {
+  private ModelFile(
+      String path,
+      String name,
+      String layer,
+      String key,
+      Strategy strategy,
+      List<String> reads,
+      List<String> rules,
+      String select) {
     this.path = path;
     this.name = name;
     this.layer = layer;
@@ -95,12 +120,16 @@ final class ModelFile {
     this.select = select;
   }
 
-  /** Parses {@code text}, the content of the file at {@code path}; a malformed file fails naming it. */
+  /**
+   * Parses {@code text}, the content of the file at {@code path}; a malformed file fails naming it.
+   */
   static ModelFile parse(String path, String text) {
     Matcher n = NAME.matcher(path);
     if (!n.matches()) {
       throw new IllegalArgumentException(
-          path + ": a model file must be models/<layer>/<name>.sql, with names of letters, digits and _");
+          path
+              + ": a model file must be models/<layer>/<name>.sql, with names of letters, digits"
+              + " and _");
     }
     String[] lines = text.split("\n", -1);
     String key = null;
@@ -129,7 +158,8 @@ final class ModelFile {
         }
       } else if (COMBINE.matcher(line).matches()) {
         if (rules != null) {
-          throw new IllegalArgumentException(path + " line " + lineNo + ": a second combine section");
+          throw new IllegalArgumentException(
+              path + " line " + lineNo + ": a second combine section");
         }
         rules = new ArrayList<>();
         for (; i + 1 < lines.length && RULE.matcher(lines[i + 1].strip()).matches(); i++) {
@@ -138,27 +168,43 @@ final class ModelFile {
           rules.add(r.group(1) + " = " + r.group(2).strip());
         }
         if (rules.isEmpty()) {
-          throw new IllegalArgumentException(path + " line " + (lineNo + 1) + ": expected the combine rules, one"
-              + " indented 'column = expression' per line (as '--   events = t.events + s.events'), found '"
-              + (lineNo < lines.length ? lines[lineNo].strip() : "the end of the file") + "'");
+          throw new IllegalArgumentException(
+              path
+                  + " line "
+                  + (lineNo + 1)
+                  + ": expected the combine rules, one indented 'column = expression' per line (as"
+                  + " '--   events = t.events + s.events'), found '"
+                  + (lineNo < lines.length ? lines[lineNo].strip() : "the end of the file")
+                  + "'");
         }
       }
     }
     String select = String.join("\n", List.of(lines).subList(i, lines.length)).strip();
     require(path, "key", key, "the column the merge matches rows on, as '-- key: user_session'");
-    require(path, "strategy", strategy, "one of " + Strategy.words() + ", as '-- strategy: combine'");
-    require(path, "reads", reads, "what the select reads, as '-- reads: ref('stg_events'), ref('events')'");
+    require(
+        path, "strategy", strategy, "one of " + Strategy.words() + ", as '-- strategy: combine'");
+    require(
+        path,
+        "reads",
+        reads,
+        "what the select reads, as '-- reads: ref('stg_events'), ref('events')'");
     Strategy s = Strategy.of(strategy, path);
     if (s == Strategy.COMBINE && rules == null) {
-      throw new IllegalArgumentException(path + ": strategy combine needs a '-- combine (t = ..., s = ...):' section"
-          + " with one indented 'column = expression' rule per line; found none");
+      throw new IllegalArgumentException(
+          path
+              + ": strategy combine needs a '-- combine (t = ..., s = ...):' section"
+              + " with one indented 'column = expression' rule per line; found none");
     }
     if (s != Strategy.COMBINE && rules != null) {
-      throw new IllegalArgumentException(path + ": a combine section, but the strategy is " + strategy
-          + "; only strategy combine takes rules");
+      throw new IllegalArgumentException(
+          path
+              + ": a combine section, but the strategy is "
+              + strategy
+              + "; only strategy combine takes rules");
     }
     if (select.isEmpty()) {
-      throw new IllegalArgumentException(path + ": expected a select after the header, found nothing");
+      throw new IllegalArgumentException(
+          path + ": expected a select after the header, found nothing");
     }
     List<String> declared = refs(path, reads);
     Set<String> used = new LinkedHashSet<>();
@@ -167,10 +213,16 @@ final class ModelFile {
       used.add(m.group(1));
     }
     if (!used.equals(new LinkedHashSet<>(declared))) {
-      throw new IllegalArgumentException(path + ": the header reads " + declared + " but the select refs " + used
-          + "; list every {{ ref('...') }} of the select in '-- reads:'");
+      throw new IllegalArgumentException(
+          path
+              + ": the header reads "
+              + declared
+              + " but the select refs "
+              + used
+              + "; list every {{ ref('...') }} of the select in '-- reads:'");
     }
-    return new ModelFile(path, n.group(2), n.group(1), key, s, declared, rules == null ? List.of() : rules, select);
+    return new ModelFile(
+        path, n.group(2), n.group(1), key, s, declared, rules == null ? List.of() : rules, select);
   }
 
   /** The names of a reads field: {@code ref('a'), ref('b')}. */
@@ -179,8 +231,11 @@ final class ModelFile {
     for (String part : reads.split(",")) {
       Matcher r = REF.matcher(part.strip());
       if (!r.matches()) {
-        throw new IllegalArgumentException(path + ": in '-- reads:', expected ref('<model or source>'), found '"
-            + part.strip() + "'");
+        throw new IllegalArgumentException(
+            path
+                + ": in '-- reads:', expected ref('<model or source>'), found '"
+                + part.strip()
+                + "'");
       }
       names.add(r.group(1));
     }
@@ -189,17 +244,20 @@ final class ModelFile {
 
   private static String once(String path, int line, String field, String before, String value) {
     if (before != null) {
-      throw new IllegalArgumentException(path + " line " + line + ": a second '" + field + ":' field");
+      throw new IllegalArgumentException(
+          path + " line " + line + ": a second '" + field + ":' field");
     }
     if (value.isEmpty()) {
-      throw new IllegalArgumentException(path + " line " + line + ": '" + field + ":' without a value");
+      throw new IllegalArgumentException(
+          path + " line " + line + ": '" + field + ":' without a value");
     }
     return value;
   }
 
   private static void require(String path, String field, String value, String expected) {
     if (value == null) {
-      throw new IllegalArgumentException(path + ": the header has no '" + field + ":' field; expected " + expected);
+      throw new IllegalArgumentException(
+          path + ": the header has no '" + field + ":' field; expected " + expected);
     }
   }
 
@@ -208,8 +266,8 @@ final class ModelFile {
   }
 
   /**
-   * The MERGE clause after {@code merge into <table> t using <rows> s}, still holding macros; null for
-   * append and views.
+   * The MERGE clause after {@code merge into <table> t using <rows> s}, still holding macros; null
+   * for append and views.
    */
   String merge() {
     String on = "on t." + key + " = s." + key;
@@ -217,7 +275,10 @@ final class ModelFile {
       case INSERT_MISSING:
         return on + " when not matched then insert *";
       case COMBINE:
-        return on + " when matched then update set " + String.join(", ", rules) + " when not matched then insert *";
+        return on
+            + " when matched then update set "
+            + String.join(", ", rules)
+            + " when not matched then insert *";
       case REPLACE_KEYS:
         return on + " when matched then update set * when not matched then insert *";
       default:

@@ -24,40 +24,57 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
 /**
- * The models of {@code src/main/resources/models/} (staging, star, marts), loaded from the classpath (they ship in
- * the jar), and their build order derived from what each reads: waves of models whose refs are all built by the
- * waves before, so the models of a wave can run concurrently.
+ * The models of {@code src/main/resources/models/} (staging, star, marts), loaded from the
+ * classpath (they ship in the jar), and their build order derived from what each reads: waves of
+ * models whose refs are all built by the waves before, so the models of a wave can run
+ * concurrently.
  *
- * <p>A ref names a model (its file name) or a source, a relation the builder provides. Views (the staging models)
- * may read only sources and views: the builder creates them all before the first table.
+ * <p>A ref names a model (its file name) or a source, a relation the builder provides. Views (the
+ * staging models) may read only sources and views: the builder creates them all before the first
+ * table.
  */
 final class Models {
   static final String FOLDER = "models";
 
   private final List<List<ModelFile>> waves;
 
-  /** Orders {@code models}; a ref to neither a model nor one of {@code sources}, or a cycle, fails. */
+  /**
+   * Orders {@code models}; a ref to neither a model nor one of {@code sources}, or a cycle, fails.
+   */
   Models(Collection<ModelFile> models, Set<String> sources) {
     Map<String, ModelFile> byName = new LinkedHashMap<>();
     for (ModelFile m : models) {
       ModelFile before = byName.put(m.name, m);
       if (before != null) {
-        throw new IllegalArgumentException("two models named " + m.name + ": " + before.path + " and " + m.path);
+        throw new IllegalArgumentException(
+            "two models named " + m.name + ": " + before.path + " and " + m.path);
       }
       if (sources.contains(m.name)) {
-        throw new IllegalArgumentException(m.path + ": the model has the name of a source, " + m.name);
+        throw new IllegalArgumentException(
+            m.path + ": the model has the name of a source, " + m.name);
       }
     }
     for (ModelFile m : models) {
       for (String r : m.reads) {
         ModelFile read = byName.get(r);
         if (read == null && !sources.contains(r)) {
-          throw new IllegalArgumentException(m.path + " reads ref('" + r + "'), which is neither a model of "
-              + FOLDER + "/ " + byName.keySet() + " nor a source " + new java.util.TreeSet<>(sources));
+          throw new IllegalArgumentException(
+              m.path
+                  + " reads ref('"
+                  + r
+                  + "'), which is neither a model of "
+                  + FOLDER
+                  + "/ "
+                  + byName.keySet()
+                  + " nor a source "
+                  + new java.util.TreeSet<>(sources));
         }
         if (read != null && !m.isTable() && read.isTable()) {
-          throw new IllegalArgumentException(m.path + " is a view but reads the table " + r
-              + "; views may read only views and sources");
+          throw new IllegalArgumentException(
+              m.path
+                  + " is a view but reads the table "
+                  + r
+                  + "; views may read only views and sources");
         }
       }
     }
@@ -73,21 +90,27 @@ final class Models {
     for (ModelFile m : byName.values()) {
       byDepth.computeIfAbsent(depth.get(m.name), d -> new ArrayList<>()).add(m);
     }
-    // In a wave, the models others wait for go first (they end the wave sooner), then by name, for a stable order.
-    Comparator<ModelFile> order = Comparator.<ModelFile>comparingInt(m -> -dependents.get(m.name))
-        .thenComparing(m -> m.name);
-    this.waves = byDepth.values().stream()
-        .map(w -> w.stream().sorted(order).collect(Collectors.toUnmodifiableList()))
-        .collect(Collectors.toUnmodifiableList());
+    // In a wave, the models others wait for go first (they end the wave sooner), then by name, for
+    // a stable order.
+    Comparator<ModelFile> order =
+        Comparator.<ModelFile>comparingInt(m -> -dependents.get(m.name)).thenComparing(m -> m.name);
+    this.waves =
+        byDepth.values().stream()
+            .map(w -> w.stream().sorted(order).collect(Collectors.toUnmodifiableList()))
+            .collect(Collectors.toUnmodifiableList());
   }
 
-  /** The models in {@code models/} of the classpath; the sources are the relations the builder provides. */
+  /**
+   * The models in {@code models/} of the classpath; the sources are the relations the builder
+   * provides.
+   */
   static Models load(Set<String> sources) {
     List<ModelFile> files = new ArrayList<>();
     for (String path : paths()) {
       try (InputStream in = Models.class.getClassLoader().getResourceAsStream(path)) {
         if (in == null) {
-          throw new IllegalStateException("model file " + path + " is listed but cannot be read from the classpath");
+          throw new IllegalStateException(
+              "model file " + path + " is listed but cannot be read from the classpath");
         }
         files.add(ModelFile.parse(path, new String(in.readAllBytes(), StandardCharsets.UTF_8)));
       } catch (IOException e) {
@@ -95,21 +118,23 @@ final class Models {
       }
     }
     if (files.isEmpty()) {
-      throw new IllegalStateException("no model files (" + FOLDER + "/<layer>/<name>.sql) on the classpath");
+      throw new IllegalStateException(
+          "no model files (" + FOLDER + "/<layer>/<name>.sql) on the classpath");
     }
     return new Models(files, sources);
   }
 
   /**
-   * The paths of the model files, from the directory or jar this class was loaded from (a class loader cannot list
-   * a folder of resources).
+   * The paths of the model files, from the directory or jar this class was loaded from (a class
+   * loader cannot list a folder of resources).
    */
   private static List<String> paths() {
     Path where;
     try {
       where = Path.of(Models.class.getProtectionDomain().getCodeSource().getLocation().toURI());
     } catch (URISyntaxException | RuntimeException e) {
-      throw new IllegalStateException("cannot tell where the classes of " + Models.class.getName() + " come from", e);
+      throw new IllegalStateException(
+          "cannot tell where the classes of " + Models.class.getName() + " come from", e);
     }
     List<String> paths = new ArrayList<>();
     try {
@@ -118,7 +143,9 @@ final class Models {
         if (Files.isDirectory(root)) {
           try (Stream<Path> walk = Files.walk(root)) {
             walk.filter(p -> p.toString().endsWith(".sql"))
-                .forEach(p -> paths.add(FOLDER + "/" + root.relativize(p).toString().replace('\\', '/')));
+                .forEach(
+                    p ->
+                        paths.add(FOLDER + "/" + root.relativize(p).toString().replace('\\', '/')));
           }
         }
       } else {
@@ -138,8 +165,11 @@ final class Models {
     return paths;
   }
 
-  /** The length of the longest chain of model refs below {@code m}: 0 when it reads only sources. */
-  private static int depth(ModelFile m, Map<String, ModelFile> byName, Map<String, Integer> depth, List<String> path) {
+  /**
+   * The length of the longest chain of model refs below {@code m}: 0 when it reads only sources.
+   */
+  private static int depth(
+      ModelFile m, Map<String, ModelFile> byName, Map<String, Integer> depth, List<String> path) {
     Integer known = depth.get(m.name);
     if (known != null) {
       return known;
@@ -147,8 +177,12 @@ final class Models {
     if (path.contains(m.name)) {
       List<String> cycle = new ArrayList<>(path.subList(path.indexOf(m.name), path.size()));
       cycle.add(m.name);
-      throw new IllegalArgumentException("the models read each other in a cycle, " + String.join(" -> ", cycle)
-          + " (" + byName.get(cycle.get(0)).path + "); a model can only read models built before it");
+      throw new IllegalArgumentException(
+          "the models read each other in a cycle, "
+              + String.join(" -> ", cycle)
+              + " ("
+              + byName.get(cycle.get(0)).path
+              + "); a model can only read models built before it");
     }
     path.add(m.name);
     int d = 0;
@@ -185,7 +219,10 @@ final class Models {
 
   /** The views, in an order where each comes after the views it reads. */
   List<ModelFile> views() {
-    return waves.stream().flatMap(List::stream).filter(m -> !m.isTable()).collect(Collectors.toUnmodifiableList());
+    return waves.stream()
+        .flatMap(List::stream)
+        .filter(m -> !m.isTable())
+        .collect(Collectors.toUnmodifiableList());
   }
 
   /** The tables in waves that can each run concurrently, once the views exist. */
@@ -198,11 +235,17 @@ final class Models {
 
   /** The tables in build order. */
   List<String> tables() {
-    return tableWaves().stream().flatMap(List::stream).map(m -> m.name).collect(Collectors.toUnmodifiableList());
+    return tableWaves().stream()
+        .flatMap(List::stream)
+        .map(m -> m.name)
+        .collect(Collectors.toUnmodifiableList());
   }
 
   ModelFile get(String name) {
-    return waves.stream().flatMap(List::stream).filter(m -> m.name.equals(name)).findFirst()
+    return waves.stream()
+        .flatMap(List::stream)
+        .filter(m -> m.name.equals(name))
+        .findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no model " + name));
   }
 }

@@ -5,8 +5,8 @@ import java.math.BigDecimal;
 import java.time.LocalDateTime;
 
 /**
- * The outcome of the row rules for one line: either a clean event (reason null) with its
- * normalized fields, or a quarantine reason with a detail saying what was expected and found.
+ * The outcome of the row rules for one line: either a clean event (reason null) with its normalized
+ * fields, or a quarantine reason with a detail saying what was expected and found.
  */
 public final class ParsedRow implements Serializable {
   public final Reason reason;
@@ -61,7 +61,17 @@ public final class ParsedRow implements Serializable {
       long userId,
       String userSession) {
     return new ParsedRow(
-        null, null, eventTime, eventType, productId, categoryId, categoryCode, brand, price, userId, userSession);
+        null,
+        null,
+        eventTime,
+        eventType,
+        productId,
+        categoryId,
+        categoryCode,
+        brand,
+        price,
+        userId,
+        userSession);
   }
 
   public boolean isClean() {

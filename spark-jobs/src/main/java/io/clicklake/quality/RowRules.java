@@ -13,15 +13,21 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The eleven row rules of data contract section 2, applied in order; the first failing rule gives the
- * quarantine reason. Pure Java, no Spark: the same code runs in every task and in the tests.
+ * The eleven row rules of data contract section 2, applied in order; the first failing rule gives
+ * the quarantine reason. Pure Java, no Spark: the same code runs in every task and in the tests.
  */
 public final class RowRules {
   public static final int FIELD_COUNT = 9;
-  /** Longest user_session in characters (Unicode code points, as MySQL's utf8mb4 VARCHAR(64) counts them). */
+
+  /**
+   * Longest user_session in characters (Unicode code points, as MySQL's utf8mb4 VARCHAR(64) counts
+   * them).
+   */
   public static final int MAX_SESSION_CHARS = 64;
+
   private static final BigDecimal PRICE_LIMIT = new BigDecimal("10000000000"); // 10^10
-  private static final DateTimeFormatter CANONICAL_TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
+  private static final DateTimeFormatter CANONICAL_TIME =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
 
   private RowRules() {}
 
@@ -29,7 +35,9 @@ public final class RowRules {
   public static ParsedRow apply(String line) {
     List<String> raw = CsvLine.split(line);
     if (raw == null) {
-      return ParsedRow.bad(Reason.MALFORMED_ROW, "expected balanced RFC 4180 quotes, found an unbalanced or misplaced quote");
+      return ParsedRow.bad(
+          Reason.MALFORMED_ROW,
+          "expected balanced RFC 4180 quotes, found an unbalanced or misplaced quote");
     }
     if (raw.size() != FIELD_COUNT) {
       return ParsedRow.bad(Reason.MALFORMED_ROW, "expected 9 fields, found " + raw.size());
@@ -41,21 +49,31 @@ public final class RowRules {
 
     LocalDateTime time = parseTime(f[0]);
     if (time == null) {
-      return ParsedRow.bad(Reason.BAD_EVENT_TIME, "expected 'yyyy-MM-dd HH:mm:ss[ UTC]' and a real date-time, found '" + clip(f[0]) + "'");
+      return ParsedRow.bad(
+          Reason.BAD_EVENT_TIME,
+          "expected 'yyyy-MM-dd HH:mm:ss[ UTC]' and a real date-time, found '" + clip(f[0]) + "'");
     }
     String type = f[1].toLowerCase(Locale.ROOT);
-    if (!(type.equals("view") || type.equals("cart") || type.equals("remove_from_cart") || type.equals("purchase"))) {
-      return ParsedRow.bad(Reason.BAD_EVENT_TYPE, "expected view, cart, remove_from_cart or purchase, found '" + clip(f[1]) + "'");
+    if (!(type.equals("view")
+        || type.equals("cart")
+        || type.equals("remove_from_cart")
+        || type.equals("purchase"))) {
+      return ParsedRow.bad(
+          Reason.BAD_EVENT_TYPE,
+          "expected view, cart, remove_from_cart or purchase, found '" + clip(f[1]) + "'");
     }
     long product = parseId(f[2]);
     if (product <= 0) {
-      return ParsedRow.bad(Reason.BAD_PRODUCT_ID, "expected digits > 0 fitting 64 bits, found '" + clip(f[2]) + "'");
+      return ParsedRow.bad(
+          Reason.BAD_PRODUCT_ID, "expected digits > 0 fitting 64 bits, found '" + clip(f[2]) + "'");
     }
     Long category = null;
     if (!f[3].isEmpty()) {
       long c = parseId(f[3]);
       if (c <= 0) {
-        return ParsedRow.bad(Reason.BAD_CATEGORY_ID, "expected empty or digits > 0 fitting 64 bits, found '" + clip(f[3]) + "'");
+        return ParsedRow.bad(
+            Reason.BAD_CATEGORY_ID,
+            "expected empty or digits > 0 fitting 64 bits, found '" + clip(f[3]) + "'");
       }
       category = c;
     }
@@ -63,18 +81,30 @@ public final class RowRules {
     String brand = f[5].isEmpty() ? null : f[5].toLowerCase(Locale.ROOT);
     BigDecimal price = parsePrice(f[6]);
     if (price == null) {
-      return ParsedRow.bad(Reason.BAD_PRICE, "expected digits with optional '.digits', below 10^10, found '" + clip(f[6]) + "'");
+      return ParsedRow.bad(
+          Reason.BAD_PRICE,
+          "expected digits with optional '.digits', below 10^10, found '" + clip(f[6]) + "'");
     }
     long user = parseId(f[7]);
     if (user <= 0) {
-      return ParsedRow.bad(Reason.BAD_USER_ID, "expected digits > 0 fitting 64 bits, found '" + clip(f[7]) + "'");
+      return ParsedRow.bad(
+          Reason.BAD_USER_ID, "expected digits > 0 fitting 64 bits, found '" + clip(f[7]) + "'");
     }
     if (f[8].isEmpty()) {
-      return ParsedRow.bad(Reason.MISSING_SESSION, "expected a non-empty user_session, found an empty field");
+      return ParsedRow.bad(
+          Reason.MISSING_SESSION, "expected a non-empty user_session, found an empty field");
     }
     int sessionChars = f[8].codePointCount(0, f[8].length());
     if (sessionChars > MAX_SESSION_CHARS) {
-      return ParsedRow.bad(Reason.BAD_SESSION, "expected a user_session of at most " + MAX_SESSION_CHARS + " characters, found " + sessionChars + ": '" + clip(f[8]) + "'");
+      return ParsedRow.bad(
+          Reason.BAD_SESSION,
+          "expected a user_session of at most "
+              + MAX_SESSION_CHARS
+              + " characters, found "
+              + sessionChars
+              + ": '"
+              + clip(f[8])
+              + "'");
     }
     return ParsedRow.clean(time, type, product, category, categoryCode, brand, price, user, f[8]);
   }
@@ -86,7 +116,13 @@ public final class RowRules {
   public static ParsedRow tooLong(long bytes, long maxBytes, int keptBytes) {
     return ParsedRow.bad(
         Reason.MALFORMED_ROW,
-        "expected a line of at most " + maxBytes + " bytes, found " + bytes + " bytes (not parsed; raw_line keeps at most its first " + keptBytes + " bytes)");
+        "expected a line of at most "
+            + maxBytes
+            + " bytes, found "
+            + bytes
+            + " bytes (not parsed; raw_line keeps at most its first "
+            + keptBytes
+            + " bytes)");
   }
 
   /** {@code yyyy-MM-dd HH:mm:ss} with an optional {@code " UTC"}; null unless a real date-time. */
@@ -99,7 +135,11 @@ public final class RowRules {
     } else if (n != 19) {
       return null;
     }
-    if (s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != ' ' || s.charAt(13) != ':' || s.charAt(16) != ':') {
+    if (s.charAt(4) != '-'
+        || s.charAt(7) != '-'
+        || s.charAt(10) != ' '
+        || s.charAt(13) != ':'
+        || s.charAt(16) != ':') {
       return null;
     }
     int year = digits(s, 0, 4);
@@ -157,7 +197,9 @@ public final class RowRules {
     }
   }
 
-  /** Digits with an optional '.digits' part, below 10^10, rounded HALF_UP to 2 decimals; else null. */
+  /**
+   * Digits with an optional '.digits' part, below 10^10, rounded HALF_UP to 2 decimals; else null.
+   */
   static BigDecimal parsePrice(String s) {
     int n = s.length();
     if (n == 0) {
@@ -188,14 +230,22 @@ public final class RowRules {
    */
   public static String eventId(ParsedRow r) {
     StringBuilder sb = new StringBuilder(160);
-    sb.append(CANONICAL_TIME.format(r.eventTime)).append('\u0001')
-        .append(r.eventType).append('\u0001')
-        .append(r.productId).append('\u0001')
-        .append(r.categoryId == null ? "" : r.categoryId.toString()).append('\u0001')
-        .append(r.categoryCode == null ? "" : r.categoryCode).append('\u0001')
-        .append(r.brand == null ? "" : r.brand).append('\u0001')
-        .append(r.price.toPlainString()).append('\u0001')
-        .append(r.userId).append('\u0001')
+    sb.append(CANONICAL_TIME.format(r.eventTime))
+        .append('\u0001')
+        .append(r.eventType)
+        .append('\u0001')
+        .append(r.productId)
+        .append('\u0001')
+        .append(r.categoryId == null ? "" : r.categoryId.toString())
+        .append('\u0001')
+        .append(r.categoryCode == null ? "" : r.categoryCode)
+        .append('\u0001')
+        .append(r.brand == null ? "" : r.brand)
+        .append('\u0001')
+        .append(r.price.toPlainString())
+        .append('\u0001')
+        .append(r.userId)
+        .append('\u0001')
         .append(r.userSession);
     byte[] d = sha256().digest(sb.toString().getBytes(StandardCharsets.UTF_8));
     return HexFormat.of().formatHex(d, 0, 16);
@@ -219,6 +269,8 @@ public final class RowRules {
 
   /** At most 60 characters of a field for a detail message, never splitting a surrogate pair. */
   private static String clip(String s) {
-    return s.codePointCount(0, s.length()) > 60 ? s.substring(0, s.offsetByCodePoints(0, 60)) + "..." : s;
+    return s.codePointCount(0, s.length()) > 60
+        ? s.substring(0, s.offsetByCodePoints(0, 60)) + "..."
+        : s;
   }
 }

@@ -56,7 +56,10 @@ public final class Text {
     return s.codePoints().allMatch(Text::isSpace);
   }
 
-  /** A streaming UTF-8 validator (rejects overlong forms, surrogates and code points above U+10FFFF). */
+  /**
+   * A streaming UTF-8 validator (rejects overlong forms, surrogates and code points above
+   * U+10FFFF).
+   */
   public static final class Utf8Validator {
     private int need;
     private int lo = 0x80;
@@ -107,7 +110,10 @@ public final class Text {
       }
     }
 
-    /** True as soon as an invalid sequence was fed (an incomplete sequence at the end of what was fed is not yet one). */
+    /**
+     * True as soon as an invalid sequence was fed (an incomplete sequence at the end of what was
+     * fed is not yet one).
+     */
     public boolean failed() {
       return bad;
     }

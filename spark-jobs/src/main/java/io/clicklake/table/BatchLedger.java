@@ -1,7 +1,6 @@
 package io.clicklake.table;
 
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,10 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * The {@code batches} table: one row per batch, updated by each stage with one MERGE commit tagged
- * with the batch id and stage. A stage reads the row, changes its own columns, writes it back whole.
- * Two runs of one step never overlap (each holds its step's lease), so read-modify-write of a row is
- * safe; runs of different steps may commit at once, and a MERGE that loses that race is retried.
+ * with the batch id and stage. A stage reads the row, changes its own columns, writes it back
+ * whole. Two runs of one step never overlap (each holds its step's lease), so read-modify-write of
+ * a row is safe; runs of different steps may commit at once, and a MERGE that loses that race is
+ * retried.
  */
 public final class BatchLedger {
   private final SparkSession spark;
@@ -32,7 +32,9 @@ public final class BatchLedger {
   /** The batch row, or empty. */
   public Optional<BatchRecord> read(String batchId) {
     Dataset<Row> df =
-        spark.table(lake.table(TableNames.BATCHES)).where("batch_id = '" + batchId.replace("'", "''") + "'");
+        spark
+            .table(lake.table(TableNames.BATCHES))
+            .where("batch_id = '" + batchId.replace("'", "''") + "'");
     List<Row> rows = df.collectAsList();
     if (rows.isEmpty()) {
       return Optional.empty();
@@ -40,17 +42,25 @@ public final class BatchLedger {
     return Optional.of(new BatchRecord(toMap(rows.get(0))));
   }
 
-  /** Sets the given columns of the batch row (creating it when missing), in one commit tagged with the batch and stage. */
+  /**
+   * Sets the given columns of the batch row (creating it when missing), in one commit tagged with
+   * the batch and stage.
+   */
   public void update(String batchId, BatchRecord.Stage stage, BatchRecord.Changes changes) {
     update(batchId, stage, read(batchId), changes);
   }
 
   /**
-   * As {@link #update(String, BatchRecord.Stage, BatchRecord.Changes)}, from the row the caller already read (one Spark action fewer). Runs of
-   * different steps may update different batch rows at the same time; Iceberg then rejects one of the MERGEs
-   * (a conflicting commit). That one re-reads its row and merges again, a few times with a growing pause.
+   * As {@link #update(String, BatchRecord.Stage, BatchRecord.Changes)}, from the row the caller
+   * already read (one Spark action fewer). Runs of different steps may update different batch rows
+   * at the same time; Iceberg then rejects one of the MERGEs (a conflicting commit). That one
+   * re-reads its row and merges again, a few times with a growing pause.
    */
-  public void update(String batchId, BatchRecord.Stage stage, Optional<BatchRecord> current, BatchRecord.Changes changes) {
+  public void update(
+      String batchId,
+      BatchRecord.Stage stage,
+      Optional<BatchRecord> current,
+      BatchRecord.Changes changes) {
     Optional<BatchRecord> row = current;
     for (int attempt = 1; ; attempt++) {
       try {
@@ -68,11 +78,15 @@ public final class BatchLedger {
 
   private static final int CONFLICT_ATTEMPTS = 8;
 
-  /** An Iceberg commit that lost a race against another writer of the same table (retried by the caller). */
+  /**
+   * An Iceberg commit that lost a race against another writer of the same table (retried by the
+   * caller).
+   */
   public static boolean isCommitConflict(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       String n = t.getClass().getName();
-      if (n.equals("org.apache.iceberg.exceptions.ValidationException") || n.equals("org.apache.iceberg.exceptions.CommitFailedException")) {
+      if (n.equals("org.apache.iceberg.exceptions.ValidationException")
+          || n.equals("org.apache.iceberg.exceptions.CommitFailedException")) {
         return true;
       }
       if (t.getCause() == t) {
@@ -91,18 +105,26 @@ public final class BatchLedger {
     }
   }
 
-  private void merge(String batchId, String stage, Optional<Map<String, Object>> current, Map<String, Object> changes) {
+  private void merge(
+      String batchId,
+      String stage,
+      Optional<Map<String, Object>> current,
+      Map<String, Object> changes) {
     Map<String, Object> row = new LinkedHashMap<>(current.orElse(Map.of()));
     row.putAll(changes);
     mergeRows(batchId, stage, Map.of(batchId, row), changes.keySet());
   }
 
   /**
-   * Writes rows (batch id → every column) with one MERGE, tagged {@code tag} / {@code stage}: a new row
-   * is inserted whole; an existing one gets only the {@code changed} columns, so a step never writes back
-   * (and reverts) a column another step set since it read the row.
+   * Writes rows (batch id → every column) with one MERGE, tagged {@code tag} / {@code stage}: a new
+   * row is inserted whole; an existing one gets only the {@code changed} columns, so a step never
+   * writes back (and reverts) a column another step set since it read the row.
    */
-  private void mergeRows(String tag, String stage, Map<String, Map<String, Object>> rowsById, java.util.Set<String> changed) {
+  private void mergeRows(
+      String tag,
+      String stage,
+      Map<String, Map<String, Object>> rowsById,
+      java.util.Set<String> changed) {
     StructType schema = spark.table(lake.table(TableNames.BATCHES)).schema();
     List<String> names = java.util.Arrays.asList(schema.fieldNames());
     List<Row> rows = new ArrayList<>();
@@ -127,8 +149,14 @@ public final class BatchLedger {
         stage,
         () ->
             spark.sql(
-                "merge into " + lake.table(TableNames.BATCHES) + " t using " + view + " s on t.batch_id = s.batch_id"
-                    + (changed.isEmpty() ? "" : " when matched then update set " + assignments(changed))
+                "merge into "
+                    + lake.table(TableNames.BATCHES)
+                    + " t using "
+                    + view
+                    + " s on t.batch_id = s.batch_id"
+                    + (changed.isEmpty()
+                        ? ""
+                        : " when matched then update set " + assignments(changed))
                     + " when not matched then insert *"));
   }
 
@@ -147,7 +175,11 @@ public final class BatchLedger {
   public List<BatchRecord> lineage(String base) {
     List<BatchRecord> out = new ArrayList<>();
     org.apache.spark.sql.Column id = org.apache.spark.sql.functions.col("batch_id");
-    for (Row r : spark.table(lake.table(TableNames.BATCHES)).where(id.equalTo(base).or(id.startsWith(base + "."))).collectAsList()) {
+    for (Row r :
+        spark
+            .table(lake.table(TableNames.BATCHES))
+            .where(id.equalTo(base).or(id.startsWith(base + ".")))
+            .collectAsList()) {
       BatchRecord b = new BatchRecord(toMap(r));
       if (followUpNumber(base, b.batchId()) > 0) {
         out.add(b);
@@ -157,7 +189,10 @@ public final class BatchLedger {
     return out;
   }
 
-  /** 1 for the base batch itself, n for {@code base.n} (n >= 2), 0 when the id is not of this lineage. */
+  /**
+   * 1 for the base batch itself, n for {@code base.n} (n >= 2), 0 when the id is not of this
+   * lineage.
+   */
   public static int followUpNumber(String base, String id) {
     if (id.equals(base)) {
       return 1;
@@ -178,7 +213,10 @@ public final class BatchLedger {
     return n <= 1 ? base : base + "." + n;
   }
 
-  /** The rows of several batches as {@link #read} gives them, keyed by batch id, in one query; unknown ids are absent. */
+  /**
+   * The rows of several batches as {@link #read} gives them, keyed by batch id, in one query;
+   * unknown ids are absent.
+   */
   public Map<String, BatchRecord> readAll(java.util.Collection<String> batchIds) {
     Map<String, BatchRecord> out = new LinkedHashMap<>();
     if (batchIds.isEmpty()) {
@@ -186,7 +224,11 @@ public final class BatchLedger {
     }
     List<String> quoted = new ArrayList<>();
     batchIds.forEach(b -> quoted.add("'" + b.replace("'", "''") + "'"));
-    for (Row r : spark.table(lake.table(TableNames.BATCHES)).where("batch_id in (" + String.join(", ", quoted) + ")").collectAsList()) {
+    for (Row r :
+        spark
+            .table(lake.table(TableNames.BATCHES))
+            .where("batch_id in (" + String.join(", ", quoted) + ")")
+            .collectAsList()) {
       BatchRecord b = new BatchRecord(toMap(r));
       out.put(b.batchId(), b);
     }
@@ -219,12 +261,14 @@ public final class BatchLedger {
     Map<String, BatchRecord> current = readAll(changesByBatch.keySet());
     Map<String, Map<String, Object>> rows = new LinkedHashMap<>();
     java.util.Set<String> changed = new java.util.LinkedHashSet<>();
-    changesByBatch.forEach((id, c) -> {
-      Map<String, Object> row = new LinkedHashMap<>(current.containsKey(id) ? current.get(id).columns() : Map.of());
-      row.putAll(c.asMap());
-      rows.put(id, row);
-      changed.addAll(c.asMap().keySet());
-    });
+    changesByBatch.forEach(
+        (id, c) -> {
+          Map<String, Object> row =
+              new LinkedHashMap<>(current.containsKey(id) ? current.get(id).columns() : Map.of());
+          row.putAll(c.asMap());
+          rows.put(id, row);
+          changed.addAll(c.asMap().keySet());
+        });
     mergeRows(String.join(",", changesByBatch.keySet()), stage.code(), rows, changed);
   }
 
@@ -233,10 +277,12 @@ public final class BatchLedger {
     StructType schema = r.schema();
     for (int i = 0; i < schema.fields().length; i++) {
       StructField f = schema.fields()[i];
-      Object v = r.isNullAt(i) ? null : f.dataType() instanceof MapType ? new LinkedHashMap<>(r.getJavaMap(i)) : r.get(i);
+      Object v =
+          r.isNullAt(i)
+              ? null
+              : f.dataType() instanceof MapType ? new LinkedHashMap<>(r.getJavaMap(i)) : r.get(i);
       m.put(f.name(), v);
     }
     return m;
   }
-
 }

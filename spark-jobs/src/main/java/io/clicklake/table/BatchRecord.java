@@ -14,9 +14,16 @@ import java.util.Map;
  * iceberg-ddl/batches.sql}. Changes to a row are a {@link Changes}, written by {@link BatchLedger}.
  */
 public final class BatchRecord {
-  /** The stages of a batch, in order; each owns the columns {@code <code>_status} and {@code <code>_at}. */
+  /**
+   * The stages of a batch, in order; each owns the columns {@code <code>_status} and {@code
+   * <code>_at}.
+   */
   public enum Stage {
-    STAGE, CLEAN, MARTS, EXPORT, PURGE;
+    STAGE,
+    CLEAN,
+    MARTS,
+    EXPORT,
+    PURGE;
 
     /** {@code stage}, {@code clean}, ...: the name in column names, snapshot tags and leases. */
     public String code() {
@@ -32,9 +39,14 @@ public final class BatchRecord {
     }
   }
 
-  /** Values of {@code status} (running, succeeded, failed) and of the stage columns (done, failed). */
+  /**
+   * Values of {@code status} (running, succeeded, failed) and of the stage columns (done, failed).
+   */
   public enum Status {
-    RUNNING, SUCCEEDED, FAILED, DONE;
+    RUNNING,
+    SUCCEEDED,
+    FAILED,
+    DONE;
 
     public String code() {
       return name().toLowerCase(Locale.ROOT);
@@ -50,7 +62,8 @@ public final class BatchRecord {
           return s;
         }
       }
-      throw new IllegalArgumentException("expected one of running, succeeded, failed, done in batches, found '" + value + "'");
+      throw new IllegalArgumentException(
+          "expected one of running, succeeded, failed, done in batches, found '" + value + "'");
     }
   }
 
@@ -142,12 +155,16 @@ public final class BatchRecord {
       return this;
     }
 
-    /** The stage failed: its column and the batch's status say failed, with the error (at most 2000 characters). */
+    /**
+     * The stage failed: its column and the batch's status say failed, with the error (at most 2000
+     * characters).
+     */
     public Changes failed(Stage stage, String message) {
       values.put(stage.statusColumn(), Status.FAILED.code());
       values.put("status", Status.FAILED.code());
       String m = String.valueOf(message);
-      values.put("error_message", stage.code() + ": " + (m.length() > 2000 ? m.substring(0, 2000) : m));
+      values.put(
+          "error_message", stage.code() + ": " + (m.length() > 2000 ? m.substring(0, 2000) : m));
       return this;
     }
 

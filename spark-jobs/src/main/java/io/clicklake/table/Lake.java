@@ -9,18 +9,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.Callable;
 import org.apache.iceberg.Schema;
 import org.apache.iceberg.Snapshot;
 import org.apache.iceberg.Table;
 import org.apache.iceberg.spark.CommitMetadata;
 import org.apache.iceberg.spark.Spark3Util;
 import org.apache.iceberg.types.Types;
+import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.catalyst.analysis.NoSuchTableException;
 import org.apache.spark.sql.catalyst.parser.ParseException;
-import org.apache.spark.sql.SparkSession;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,7 +42,9 @@ public final class Lake {
     this.namespace = namespace;
   }
 
-  /** Points the session's catalog at the configured warehouse (runtime conf; catalogs load lazily). */
+  /**
+   * Points the session's catalog at the configured warehouse (runtime conf; catalogs load lazily).
+   */
   public static Lake configure(SparkSession spark, JobConfig config) {
     String name = config.require(Keys.CATALOG_NAME);
     String type = config.require(Keys.CATALOG_TYPE);
@@ -65,7 +67,8 @@ public final class Lake {
           }
           break;
         default:
-          throw new ConfigException(Keys.CATALOG_TYPE.name() + " expects hadoop or hive, found '" + type + "'");
+          throw new ConfigException(
+              Keys.CATALOG_TYPE.name() + " expects hadoop or hive, found '" + type + "'");
       }
     }
     spark.conf().set("spark.sql.session.timeZone", "UTC");
@@ -88,14 +91,20 @@ public final class Lake {
   }
 
   /** Tables this JVM already created or found, per session: checked once, not at every stage. */
-  private static final java.util.Set<String> ENSURED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private static final java.util.Set<String> ENSURED =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
   /** Creates the namespace and every given table that is missing, from its DDL file. */
   public void ensure(SparkSession spark, Iterable<String> tables) {
-    // a hive catalog is known by its metastore (its warehouse may be unset), a hadoop one by its warehouse
+    // a hive catalog is known by its metastore (its warehouse may be unset), a hadoop one by its
+    // warehouse
     String prefix = "spark.sql.catalog." + catalog;
-    String session = Integer.toHexString(System.identityHashCode(spark))
-        + ":" + spark.conf().get(prefix + ".warehouse", "") + ":" + spark.conf().get(prefix + ".uri", "");
+    String session =
+        Integer.toHexString(System.identityHashCode(spark))
+            + ":"
+            + spark.conf().get(prefix + ".warehouse", "")
+            + ":"
+            + spark.conf().get(prefix + ".uri", "");
     if (ENSURED.add(session + ":" + catalog + "." + namespace)) {
       spark.sql("create namespace if not exists " + catalog + "." + namespace);
     }
@@ -108,12 +117,13 @@ public final class Lake {
   }
 
   /**
-   * Brings an existing table up to its DDL where the DDL grew: {@code create table if not exists} leaves a
-   * table created by an older version as it was. Two changes only, both safe on a live Iceberg table (metadata
-   * only, no rewrite, old snapshots stay readable): a column of the DDL that the table lacks is added at the
-   * DDL's position (e.g. batches.q_bad_session after q_missing_session), and a decimal column narrower than
-   * the DDL's is widened to its precision, same scale (e.g. revenue decimal(14,2) to decimal(18,2)). Any
-   * other difference is left alone. Idempotent; a concurrent job applying the same change is tolerated.
+   * Brings an existing table up to its DDL where the DDL grew: {@code create table if not exists}
+   * leaves a table created by an older version as it was. Two changes only, both safe on a live
+   * Iceberg table (metadata only, no rewrite, old snapshots stay readable): a column of the DDL
+   * that the table lacks is added at the DDL's position (e.g. batches.q_bad_session after
+   * q_missing_session), and a decimal column narrower than the DDL's is widened to its precision,
+   * same scale (e.g. revenue decimal(14,2) to decimal(18,2)). Any other difference is left alone.
+   * Idempotent; a concurrent job applying the same change is tolerated.
    */
   void evolve(SparkSession spark, String t) {
     String previous = null;
@@ -128,7 +138,9 @@ public final class Lake {
           LOG.info("{}: {}", table(t), change);
         } catch (RuntimeException e) {
           if (change(iceberg(spark, t).schema(), name, c[1], c[2], previous) != null) {
-            throw new IllegalStateException("cannot bring " + table(t) + " up to its DDL with '" + sql + "': " + e.getMessage(), e);
+            throw new IllegalStateException(
+                "cannot bring " + table(t) + " up to its DDL with '" + sql + "': " + e.getMessage(),
+                e);
           }
           // another job made the same change first
         }
@@ -138,11 +150,20 @@ public final class Lake {
     }
   }
 
-  /** The alter clause that brings column {@code name} to {@code type}, or null when nothing is to do. */
-  private static String change(Schema schema, String name, String type, String comment, String previous) {
+  /**
+   * The alter clause that brings column {@code name} to {@code type}, or null when nothing is to
+   * do.
+   */
+  private static String change(
+      Schema schema, String name, String type, String comment, String previous) {
     Types.NestedField f = schema.findField(name);
     if (f == null) {
-      return "add column " + name + " " + type + (comment.isEmpty() ? "" : " " + comment) + (previous == null ? " first" : " after " + previous);
+      return "add column "
+          + name
+          + " "
+          + type
+          + (comment.isEmpty() ? "" : " " + comment)
+          + (previous == null ? " first" : " after " + previous);
     }
     Matcher d = DECIMAL.matcher(type);
     if (d.matches() && f.type() instanceof Types.DecimalType) {
@@ -156,11 +177,18 @@ public final class Lake {
   }
 
   private static final Pattern DECIMAL = Pattern.compile("decimal\\((\\d+),\\s*(\\d+)\\)");
-  /** A column line of a DDL file: two-space indent, name, type (a decimal, a map or a plain word), comment. */
-  private static final Pattern COLUMN =
-      Pattern.compile("^  ([a-z_][a-z0-9_]*)\\s+(decimal\\(\\d+,\\s*\\d+\\)|map<[^>]*>|[a-z]+)\\s*(comment\\s+'(?:[^']|'')*')?\\s*,?\\s*$");
 
-  /** Name, type and comment clause ("" when none) of each column of a create-table DDL, in order. */
+  /**
+   * A column line of a DDL file: two-space indent, name, type (a decimal, a map or a plain word),
+   * comment.
+   */
+  private static final Pattern COLUMN =
+      Pattern.compile(
+          "^  ([a-z_][a-z0-9_]*)\\s+(decimal\\(\\d+,\\s*\\d+\\)|map<[^>]*>|[a-z]+)\\s*(comment\\s+'(?:[^']|'')*')?\\s*,?\\s*$");
+
+  /**
+   * Name, type and comment clause ("" when none) of each column of a create-table DDL, in order.
+   */
   static List<String[]> ddlColumns(String ddl) {
     List<String[]> out = new ArrayList<>();
     boolean inColumns = false;
@@ -194,7 +222,10 @@ public final class Lake {
           out.append(line).append('\n');
         }
       }
-      return out.toString().replace("${catalog}", catalog).replace("${namespace}", namespace).trim();
+      return out.toString()
+          .replace("${catalog}", catalog)
+          .replace("${namespace}", namespace)
+          .trim();
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + res, e);
     }
@@ -215,24 +246,34 @@ public final class Lake {
    * The tables among {@code tables} this batch's stage already committed its write to: a live
    * snapshot carries its tag, or {@code batch_commits} recorded it (one query for all the tables).
    * Snapshot expiry removes tags but never rows of {@code batch_commits}, so the answer does not
-   * depend on what maintenance did since the write; a write is recorded there right after its commit,
-   * and a crash in between is caught by its tag while maintenance keeps that snapshot.
+   * depend on what maintenance did since the write; a write is recorded there right after its
+   * commit, and a crash in between is caught by its tag while maintenance keeps that snapshot.
    */
-  public java.util.Set<String> committedTables(SparkSession spark, java.util.List<String> tables, String batchId, String stage) {
+  public java.util.Set<String> committedTables(
+      SparkSession spark, java.util.List<String> tables, String batchId, String stage) {
     java.util.Set<String> out = new java.util.HashSet<>();
     for (String t : tables) {
       for (Snapshot s : iceberg(spark, t).snapshots()) {
-        if (batchId.equals(s.summary().get(TAG_BATCH)) && stage.equals(s.summary().get(TAG_STAGE))) {
+        if (batchId.equals(s.summary().get(TAG_BATCH))
+            && stage.equals(s.summary().get(TAG_STAGE))) {
           out.add(t);
           break;
         }
       }
     }
     for (org.apache.spark.sql.Row r :
-        spark.table(table(TableNames.BATCH_COMMITS))
-            .where(org.apache.spark.sql.functions.col("batch_id").equalTo(batchId)
-                .and(org.apache.spark.sql.functions.col("stage").equalTo(stage)))
-            .select("table_name").collectAsList()) {
+        spark
+            .table(table(TableNames.BATCH_COMMITS))
+            .where(
+                org.apache
+                    .spark
+                    .sql
+                    .functions
+                    .col("batch_id")
+                    .equalTo(batchId)
+                    .and(org.apache.spark.sql.functions.col("stage").equalTo(stage)))
+            .select("table_name")
+            .collectAsList()) {
       out.add(r.getString(0));
     }
     out.retainAll(tables);
@@ -251,21 +292,37 @@ public final class Lake {
       }
     }
     long snapshotId = tagged == null ? -1 : tagged.snapshotId();
-    long rows = tagged == null ? 0 : Long.parseLong(tagged.summary().getOrDefault("added-records", "0"));
+    long rows =
+        tagged == null ? 0 : Long.parseLong(tagged.summary().getOrDefault("added-records", "0"));
     org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> one =
         spark.createDataFrame(
-            java.util.List.of(org.apache.spark.sql.RowFactory.create(batchId, stage, table, snapshotId, rows, new java.sql.Timestamp(System.currentTimeMillis()))),
+            java.util.List.of(
+                org.apache.spark.sql.RowFactory.create(
+                    batchId,
+                    stage,
+                    table,
+                    snapshotId,
+                    rows,
+                    new java.sql.Timestamp(System.currentTimeMillis()))),
             spark.table(table(TableNames.BATCH_COMMITS)).schema());
-    tagged(batchId, stage, () -> {
-      one.writeTo(table(TableNames.BATCH_COMMITS)).append();
-      return null;
-    });
+    tagged(
+        batchId,
+        stage,
+        () -> {
+          one.writeTo(table(TableNames.BATCH_COMMITS)).append();
+          return null;
+        });
   }
 
-  /** Records added by the table's latest commit if that commit is this batch's stage, else 0 (nothing was committed). */
+  /**
+   * Records added by the table's latest commit if that commit is this batch's stage, else 0
+   * (nothing was committed).
+   */
   public long addedRecords(SparkSession spark, String table, String batchId, String stage) {
     Snapshot s = iceberg(spark, table).currentSnapshot();
-    if (s == null || !batchId.equals(s.summary().get(TAG_BATCH)) || !stage.equals(s.summary().get(TAG_STAGE))) {
+    if (s == null
+        || !batchId.equals(s.summary().get(TAG_BATCH))
+        || !stage.equals(s.summary().get(TAG_STAGE))) {
       return 0;
     }
     return Long.parseLong(s.summary().getOrDefault("added-records", "0"));
@@ -274,7 +331,8 @@ public final class Lake {
   /** Runs a write whose Iceberg commits carry the batch id and stage in their snapshot summary. */
   public static <T> T tagged(String batchId, String stage, Callable<T> write) {
     try {
-      return CommitMetadata.withCommitProperties(Map.of(TAG_BATCH, batchId, TAG_STAGE, stage), write, Exception.class);
+      return CommitMetadata.withCommitProperties(
+          Map.of(TAG_BATCH, batchId, TAG_STAGE, stage), write, Exception.class);
     } catch (RuntimeException e) {
       throw e;
     } catch (Exception e) {

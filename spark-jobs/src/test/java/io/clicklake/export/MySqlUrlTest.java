@@ -10,7 +10,11 @@ class MySqlUrlTest {
 
   @Test
   void hostPortAndDatabaseOfTheUrlsThePipelineMeets() {
-    assertParsed("jdbc:mysql://db.example:3307/clickstream?sslMode=DISABLED", "db.example", 3307, "clickstream");
+    assertParsed(
+        "jdbc:mysql://db.example:3307/clickstream?sslMode=DISABLED",
+        "db.example",
+        3307,
+        "clickstream");
     assertParsed("jdbc:mysql://db/clickstream", "db", 3306, "clickstream");
     assertParsed("jdbc:mariadb://127.0.0.1:3306/x", "127.0.0.1", 3306, "x");
     assertParsed("jdbc:mysql:loadbalance://a:3310,b:3311/lb", "a", 3310, "lb");
@@ -23,14 +27,20 @@ class MySqlUrlTest {
 
   @Test
   void anythingElseIsRefusedNamingTheSetting() {
-    assertThatThrownBy(() -> MySqlUrl.parse("jdbc:postgresql://h/db")).isInstanceOf(ConfigException.class)
-        .hasMessage("clicklake.mysql.url expects jdbc:mysql://host[:port]/database[?options],"
-            + " found 'jdbc:postgresql://h/db'");
-    assertThatThrownBy(() -> MySqlUrl.parse("db:3306/x")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> MySqlUrl.parse("jdbc:postgresql://h/db"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessage(
+            "clicklake.mysql.url expects jdbc:mysql://host[:port]/database[?options],"
+                + " found 'jdbc:postgresql://h/db'");
+    assertThatThrownBy(() -> MySqlUrl.parse("db:3306/x"))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("expects jdbc:mysql://");
-    assertThatThrownBy(() -> MySqlUrl.parse("jdbc:mysql://u:secret@h/db")).isInstanceOf(ConfigException.class)
-        .hasMessageContaining("must not carry credentials before the host").hasMessageNotContaining("secret");
-    assertThatThrownBy(() -> MySqlUrl.parse("jdbc:mysql://h:port/db")).isInstanceOf(ConfigException.class)
+    assertThatThrownBy(() -> MySqlUrl.parse("jdbc:mysql://u:secret@h/db"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("must not carry credentials before the host")
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(() -> MySqlUrl.parse("jdbc:mysql://h:port/db"))
+        .isInstanceOf(ConfigException.class)
         .hasMessageContaining("names port 'port', which is not a number");
   }
 
@@ -45,6 +55,8 @@ class MySqlUrlTest {
 
   private static void assertParsed(String url, String host, int port, String database) {
     MySqlUrl u = MySqlUrl.parse(url);
-    assertThat(u.host + "|" + u.port + "|" + u.database).as(url).isEqualTo(host + "|" + port + "|" + database);
+    assertThat(u.host + "|" + u.port + "|" + u.database)
+        .as(url)
+        .isEqualTo(host + "|" + port + "|" + database);
   }
 }

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Test;
 
 /** The inspector on the local file system: where it stops, what it counts. */
 class FileInspectorTest {
-  static final String HEADER = "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session\n";
+  static final String HEADER =
+      "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session\n";
   static final String ROW = "2019-10-01 00:00:00 UTC,view,1,,,,1.00,1,s\n";
   static FileSystem fs;
   static java.nio.file.Path dir;
@@ -61,9 +62,13 @@ class FileInspectorTest {
     Path bomb = gzipOfZeros("bomb.csv.gz", 1L << 30);
     long compressed = fs.getFileStatus(bomb).getLen();
     FileReport r = FileInspector.inspect(fs, bomb, 1 << 20);
-    assertThat(r.verdict).as("1 GiB of zeros, %s bytes compressed", compressed).isEqualTo("not_text");
+    assertThat(r.verdict)
+        .as("1 GiB of zeros, %s bytes compressed", compressed)
+        .isEqualTo("not_text");
     assertThat(r.detail).contains("a NUL byte at content byte 0").contains("read no further");
-    assertThat(r.contentBytesRead).as("decompressed bytes read of 1 GiB").isLessThanOrEqualTo(1 << 16);
+    assertThat(r.contentBytesRead)
+        .as("decompressed bytes read of 1 GiB")
+        .isLessThanOrEqualTo(1 << 16);
     assertThat(r.bytes).isEqualTo(compressed);
     assertThat(r.sha256).as("SHA-256 over every landed byte").isEqualTo(sha256(bomb));
   }
@@ -95,7 +100,8 @@ class FileInspectorTest {
 
   static String sha256(Path p) throws IOException {
     try (var in = fs.open(p)) {
-      return FileInspector.hex(java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
+      return FileInspector.hex(
+          java.security.MessageDigest.getInstance("SHA-256").digest(in.readAllBytes()));
     } catch (java.security.NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

@@ -18,7 +18,10 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.ZipException;
 import org.junit.jupiter.api.Test;
 
-/** The strict multi-member gzip reader against RFC 1952, including what GZIPInputStream lets through. */
+/**
+ * The strict multi-member gzip reader against RFC 1952, including what GZIPInputStream lets
+ * through.
+ */
 class StrictGzipInputStreamTest {
 
   static byte[] gzip(byte[] data) throws IOException {
@@ -92,7 +95,9 @@ class StrictGzipInputStreamTest {
   void readsOneMemberAndSeveralMembers() throws IOException {
     assertThat(new String(strict(gzip("hello\n")), StandardCharsets.UTF_8)).isEqualTo("hello\n");
     byte[] two = concat(gzip("a,b\n"), gzip("c,d\n"), gzip(""), gzip("e\n"));
-    assertThat(new String(strict(two), StandardCharsets.UTF_8)).as("cat a.gz b.gz ...").isEqualTo("a,b\nc,d\ne\n");
+    assertThat(new String(strict(two), StandardCharsets.UTF_8))
+        .as("cat a.gz b.gz ...")
+        .isEqualTo("a,b\nc,d\ne\n");
     StrictGzipInputStream in = new StrictGzipInputStream(new ByteArrayInputStream(two));
     readAll(in);
     assertThat(in.members()).isEqualTo(4);
@@ -114,11 +119,14 @@ class StrictGzipInputStreamTest {
   void parsesEveryOptionalHeaderField() throws IOException {
     byte[] data = "with all header fields\n".getBytes(StandardCharsets.UTF_8);
     byte[] m = memberWithAllHeaderFields(data);
-    assertThat(strict(concat(m, gzip("next\n")))).isEqualTo(concat(data, "next\n".getBytes(StandardCharsets.UTF_8)));
+    assertThat(strict(concat(m, gzip("next\n"))))
+        .isEqualTo(concat(data, "next\n".getBytes(StandardCharsets.UTF_8)));
     byte[] badHcrc = m.clone();
     int hcrcAt = 10 + 2 + 5 + "name.csv\0".length() + "a comment\0".length();
     badHcrc[hcrcAt] ^= 1;
-    assertThatThrownBy(() -> strict(badHcrc)).isInstanceOf(ZipException.class).hasMessageContaining("header CRC16");
+    assertThatThrownBy(() -> strict(badHcrc))
+        .isInstanceOf(ZipException.class)
+        .hasMessageContaining("header CRC16");
   }
 
   @Test
@@ -130,31 +138,46 @@ class StrictGzipInputStreamTest {
     assertThat(readAll(new GZIPInputStream(new ByteArrayInputStream(file))))
         .as("the JDK reader ends the stream at the damaged header")
         .isEqualTo("first,member\n".getBytes(StandardCharsets.UTF_8));
-    assertThatThrownBy(() -> strict(file)).isInstanceOf(ZipException.class)
+    assertThatThrownBy(() -> strict(file))
+        .isInstanceOf(ZipException.class)
         .hasMessageContaining("expected another gzip member or the end of the file after member 1")
         .hasMessageContaining("1e 8b");
 
     byte[] badMethod = gzip("x\n");
     badMethod[2] = 7;
-    assertThatThrownBy(() -> strict(concat(first, badMethod))).isInstanceOf(ZipException.class).hasMessageContaining("compression method 7");
+    assertThatThrownBy(() -> strict(concat(first, badMethod)))
+        .isInstanceOf(ZipException.class)
+        .hasMessageContaining("compression method 7");
     byte[] reserved = gzip("x\n");
     reserved[3] = (byte) 0x80;
-    assertThatThrownBy(() -> strict(concat(first, reserved))).isInstanceOf(ZipException.class).hasMessageContaining("reserved flag");
+    assertThatThrownBy(() -> strict(concat(first, reserved)))
+        .isInstanceOf(ZipException.class)
+        .hasMessageContaining("reserved flag");
   }
 
   @Test
   void trailingGarbageAndTruncationAreErrors() throws IOException {
     byte[] ok = gzip("a\n");
-    assertThatThrownBy(() -> strict(concat(ok, new byte[] {0, 0, 0}))).as("trailing zeros").isInstanceOf(ZipException.class);
-    assertThatThrownBy(() -> strict(concat(ok, new byte[] {0x1f}))).as("a lone magic byte").isInstanceOf(EOFException.class);
-    assertThatThrownBy(() -> strict(concat(ok, "text".getBytes(StandardCharsets.US_ASCII)))).isInstanceOf(ZipException.class);
+    assertThatThrownBy(() -> strict(concat(ok, new byte[] {0, 0, 0})))
+        .as("trailing zeros")
+        .isInstanceOf(ZipException.class);
+    assertThatThrownBy(() -> strict(concat(ok, new byte[] {0x1f})))
+        .as("a lone magic byte")
+        .isInstanceOf(EOFException.class);
+    assertThatThrownBy(() -> strict(concat(ok, "text".getBytes(StandardCharsets.US_ASCII))))
+        .isInstanceOf(ZipException.class);
     byte[] big = gzip("row,row,row\n".repeat(1000));
     for (int cut : new int[] {1, 5, 11, 20, big.length - 8, big.length - 4, big.length - 1}) {
       byte[] truncated = Arrays.copyOf(big, cut);
-      assertThatThrownBy(() -> strict(truncated)).as("cut at %s of %s", cut, big.length).isInstanceOf(EOFException.class);
+      assertThatThrownBy(() -> strict(truncated))
+          .as("cut at %s of %s", cut, big.length)
+          .isInstanceOf(EOFException.class);
     }
-    assertThatThrownBy(() -> strict(new byte[0])).as("no member at all").isInstanceOf(EOFException.class);
-    assertThatThrownBy(() -> strict("plain text\n".getBytes(StandardCharsets.US_ASCII))).isInstanceOf(ZipException.class)
+    assertThatThrownBy(() -> strict(new byte[0]))
+        .as("no member at all")
+        .isInstanceOf(EOFException.class);
+    assertThatThrownBy(() -> strict("plain text\n".getBytes(StandardCharsets.US_ASCII)))
+        .isInstanceOf(ZipException.class)
         .hasMessageContaining("not in gzip format");
   }
 
@@ -162,10 +185,14 @@ class StrictGzipInputStreamTest {
   void checksTheCrcAndSizeTrailer() throws IOException {
     byte[] badCrc = gzip("some data\n");
     badCrc[badCrc.length - 8] ^= 0x55;
-    assertThatThrownBy(() -> strict(badCrc)).isInstanceOf(ZipException.class).hasMessageContaining("CRC32 mismatch");
+    assertThatThrownBy(() -> strict(badCrc))
+        .isInstanceOf(ZipException.class)
+        .hasMessageContaining("CRC32 mismatch");
     byte[] badSize = gzip("some data\n");
     badSize[badSize.length - 4] ^= 0x01;
-    assertThatThrownBy(() -> strict(badSize)).isInstanceOf(ZipException.class).hasMessageContaining("ISIZE mismatch");
+    assertThatThrownBy(() -> strict(badSize))
+        .isInstanceOf(ZipException.class)
+        .hasMessageContaining("ISIZE mismatch");
     byte[] badData = concat(gzip("x\n"), gzip("more data here\n".repeat(50)));
     badData[badData.length - 20] ^= (byte) 0xff; // inside the second member's deflate data
     assertThatThrownBy(() -> strict(badData)).isInstanceOf(IOException.class);

@@ -66,20 +66,58 @@ class BatchLifecycleTest extends LakehouseTestBase {
   /** What an uninterrupted run and a crashed-then-rerun one must agree on, in Iceberg and MySQL. */
   static Map<String, List<String>> state(Env env) {
     Map<String, List<String>> out = new HashMap<>(BuildMartsJobTest.snapshot(env));
-    out.put("events", rows("select event_id, event_time, event_type, product_id, category_id, category_code, brand, price, user_id,"
-        + " user_session, batch_id, source_file, line_number from " + env.table("events") + " order by event_id"));
-    out.put("events_quarantine", rows("select batch_id, source_file, line_number, reason, raw_line from " + env.table("events_quarantine")
-        + " order by 1, 2, 3"));
-    out.put("batch_files", rows("select batch_id, file_name, sha256, status, rows_read, rows_clean, rows_quarantined, rows_duplicate from "
-        + env.table("batch_files") + " order by 1, 2"));
-    out.put("batches", rows("select batch_id, status, files_total, files_loaded, rows_read, rows_clean, rows_quarantined, rows_duplicate,"
-        + " clean_status, marts_status, export_status, purge_status, purged_files from " + env.table("batches") + " order by 1"));
-    out.put("mysql.user_engagement", db.rows(env.id, "select user_id, total_views, total_add_to_cart, total_purchases, view_to_cart_rate,"
-        + " cart_to_purchase_rate, total_revenue from user_engagement order by user_id"));
-    out.put("mysql.session_revenue", db.rows(env.id, "select user_session, total_revenue, events, purchases from session_revenue order by 1"));
-    out.put("mysql.daily_funnel", db.rows(env.id, "select event_date, views, carts, purchases, revenue, sessions from daily_funnel order by 1"));
-    out.put("mysql.pipeline_batches", db.rows(env.id, "select batch_id, rows_read, rows_clean, rows_quarantined, rows_duplicate, export_status,"
-        + " purge_status from pipeline_batches order by 1"));
+    out.put(
+        "events",
+        rows(
+            "select event_id, event_time, event_type, product_id, category_id, category_code,"
+                + " brand, price, user_id, user_session, batch_id, source_file, line_number from "
+                + env.table("events")
+                + " order by event_id"));
+    out.put(
+        "events_quarantine",
+        rows(
+            "select batch_id, source_file, line_number, reason, raw_line from "
+                + env.table("events_quarantine")
+                + " order by 1, 2, 3"));
+    out.put(
+        "batch_files",
+        rows(
+            "select batch_id, file_name, sha256, status, rows_read, rows_clean, rows_quarantined,"
+                + " rows_duplicate from "
+                + env.table("batch_files")
+                + " order by 1, 2"));
+    out.put(
+        "batches",
+        rows(
+            "select batch_id, status, files_total, files_loaded, rows_read, rows_clean,"
+                + " rows_quarantined, rows_duplicate, clean_status, marts_status, export_status,"
+                + " purge_status, purged_files from "
+                + env.table("batches")
+                + " order by 1"));
+    out.put(
+        "mysql.user_engagement",
+        db.rows(
+            env.id,
+            "select user_id, total_views, total_add_to_cart, total_purchases, view_to_cart_rate,"
+                + " cart_to_purchase_rate, total_revenue from user_engagement order by user_id"));
+    out.put(
+        "mysql.session_revenue",
+        db.rows(
+            env.id,
+            "select user_session, total_revenue, events, purchases from session_revenue order by"
+                + " 1"));
+    out.put(
+        "mysql.daily_funnel",
+        db.rows(
+            env.id,
+            "select event_date, views, carts, purchases, revenue, sessions from daily_funnel order"
+                + " by 1"));
+    out.put(
+        "mysql.pipeline_batches",
+        db.rows(
+            env.id,
+            "select batch_id, rows_read, rows_clean, rows_quarantined, rows_duplicate,"
+                + " export_status, purge_status from pipeline_batches order by 1"));
     return out;
   }
 
@@ -116,39 +154,65 @@ class BatchLifecycleTest extends LakehouseTestBase {
 
     PurgeStagingJob.Result purged = new PurgeStagingJob().run(spark, cfg);
     assertThat(purged.instance).as("the instance is kept for the late file").startsWith("kept");
-    assertThat(fs.exists(new Path(inst, "late.csv"))).as("the late file is never deleted unread").isTrue();
+    assertThat(fs.exists(new Path(inst, "late.csv")))
+        .as("the late file is never deleted unread")
+        .isTrue();
     assertThat(fs.exists(new Path(inst, "_READY"))).as("and its instance stays complete").isTrue();
-    assertThat(fs.exists(new Path(inst, "_FOLLOW_UP"))).as("marked for the workflow's follow-up run").isTrue();
+    assertThat(fs.exists(new Path(inst, "_FOLLOW_UP")))
+        .as("marked for the workflow's follow-up run")
+        .isTrue();
 
     StageLandingJob.Result staged = new StageLandingJob().run(spark, cfg);
     assertThat(staged.batchId).as("a follow-up batch of the instance").isEqualTo("2019-10-01-00.2");
     assertThat(staged.filesMoved).isEqualTo(1);
-    assertThat(fs.exists(new Path(inst, "_FOLLOW_UP"))).as("the follow-up marker is consumed by staging").isFalse();
+    assertThat(fs.exists(new Path(inst, "_FOLLOW_UP")))
+        .as("the follow-up marker is consumed by staging")
+        .isFalse();
     CleanEventsJob.Result clean = new CleanEventsJob().run(spark, cfg);
     assertThat(clean.batchId).isEqualTo("2019-10-01-00.2");
-    assertThat(clean.rowsRead()).as("the late file's rows").isEqualTo(clean.rowsClean() + clean.rowsQuarantined() + clean.rowsDuplicate())
+    assertThat(clean.rowsRead())
+        .as("the late file's rows")
+        .isEqualTo(clean.rowsClean() + clean.rowsQuarantined() + clean.rowsDuplicate())
         .isPositive();
     new BuildMartsJob().run(spark, cfg);
     new ExportMartsJob().run(spark, cfg);
     new PurgeStagingJob().run(spark, cfg);
     assertThat(fs.exists(inst)).as("purged once every batch of it is").isFalse();
 
-    assertThat(rows("select batch_id, files_total, export_status, purge_status from " + env.table("batches") + " order by 1"))
+    assertThat(
+            rows(
+                "select batch_id, files_total, export_status, purge_status from "
+                    + env.table("batches")
+                    + " order by 1"))
         .containsExactly("2019-10-01-00|1|done|done", "2019-10-01-00.2|1|done|done");
-    assertThat(db.rows(env.id, "select batch_id, export_status, purge_status from pipeline_batches order by 1"))
+    assertThat(
+            db.rows(
+                env.id,
+                "select batch_id, export_status, purge_status from pipeline_batches order by 1"))
         .containsExactly("2019-10-01-00|done|done", "2019-10-01-00.2|done|done");
     Map<String, List<String>> want = state(ref);
     Map<String, List<String>> got = state(env);
-    for (String t : List.of("mysql.user_engagement", "mysql.session_revenue", "mysql.daily_funnel", "mart_user_engagement",
-        "mart_session_revenue", "fact_sessions", "dim_user")) {
-      assertThat(got.get(t)).as("%s: two batches equal one batch of both files", t).isEqualTo(want.get(t));
+    for (String t :
+        List.of(
+            "mysql.user_engagement",
+            "mysql.session_revenue",
+            "mysql.daily_funnel",
+            "mart_user_engagement",
+            "mart_session_revenue",
+            "fact_sessions",
+            "dim_user")) {
+      assertThat(got.get(t))
+          .as("%s: two batches equal one batch of both files", t)
+          .isEqualTo(want.get(t));
     }
     assertThat(rows("select count(*), count(distinct event_id) from " + env.table("events")))
-        .as("each event once").isEqualTo(rows("select count(*), count(distinct event_id) from " + ref.table("events")));
+        .as("each event once")
+        .isEqualTo(rows("select count(*), count(distinct event_id) from " + ref.table("events")));
   }
 
   @Test
-  void aCrashAtEveryFailPointThenARerunAfterEverySnapshotExpiredEqualsAnUninterruptedRun() throws IOException {
+  void aCrashAtEveryFailPointThenARerunAfterEverySnapshotExpiredEqualsAnUninterruptedRun()
+      throws IOException {
     String a = resource("clean/shop-a.csv");
     String b = resource("clean/shop-b.csv");
     String s = resource("marts/spanning.csv");
@@ -161,23 +225,42 @@ class BatchLifecycleTest extends LakehouseTestBase {
     JobConfig cfg = config(env, env.instance("2019/10/02/00", true, "b.csv", b, "s.csv", s));
     new StageLandingJob().run(spark, cfg);
     List<String> crashed = new ArrayList<>();
-    List<String> ingest = List.of(TableNames.EVENTS, TableNames.QUARANTINE, TableNames.BATCH_FILES, TableNames.BATCH_COMMITS);
+    List<String> ingest =
+        List.of(
+            TableNames.EVENTS,
+            TableNames.QUARANTINE,
+            TableNames.BATCH_FILES,
+            TableNames.BATCH_COMMITS);
     for (String step : List.of("quarantine", "events", "batch_files")) {
       crash(new CleanEventsJob(), cfg, step);
       crashed.add("clean/" + step);
       expire(env, ingest);
     }
     new CleanEventsJob().run(spark, cfg);
-    // The marts merge in two waves: every table but mart_session_revenue at once, then that one. A fail point
-    // throws after its table commits, once its whole wave has run, so a crash after any table of a wave leaves the
+    // The marts merge in two waves: every table but mart_session_revenue at once, then that one. A
+    // fail point
+    // throws after its table commits, once its whole wave has run, so a crash after any table of a
+    // wave leaves the
     // same tables committed: one fail point per wave covers them all.
     List<String> waves = List.of(MartBuilder.tables().get(0), TableNames.MART_SESSION_REVENUE);
     for (String table : waves) {
       crash(new BuildMartsJob(), cfg, table);
       crashed.add("marts/" + table);
-      expire(env, MartBuilder.tables()); // every table the crashed run may have committed to, before the next attempt
-      assertThat(rows("select count(*) from " + env.table(table) + ".snapshots where summary['clicklake.batch-id'] = '2019-10-02-00'"))
-          .as("%s: the crashed batch's tagged snapshot is gone; only batch_commits remembers its commit", table).containsExactly("0");
+      expire(
+          env,
+          MartBuilder
+              .tables()); // every table the crashed run may have committed to, before the next
+      // attempt
+      assertThat(
+              rows(
+                  "select count(*) from "
+                      + env.table(table)
+                      + ".snapshots where summary['clicklake.batch-id'] = '2019-10-02-00'"))
+          .as(
+              "%s: the crashed batch's tagged snapshot is gone; only batch_commits remembers its"
+                  + " commit",
+              table)
+          .containsExactly("0");
     }
     new BuildMartsJob().run(spark, cfg);
     for (String step : List.of("export-stage-half", "export-publish")) {
@@ -196,11 +279,19 @@ class BatchLifecycleTest extends LakehouseTestBase {
     Map<String, List<String>> got = state(env);
     assertThat(got.keySet()).isEqualTo(want.keySet());
     for (String t : want.keySet()) {
-      assertThat(got.get(t)).as("%s after a crash at each of %s, each followed by the expiry of every snapshot", t, crashed)
+      assertThat(got.get(t))
+          .as(
+              "%s after a crash at each of %s, each followed by the expiry of every snapshot",
+              t, crashed)
           .isEqualTo(want.get(t));
     }
-    assertThat(rows("select count(*) from " + env.table("batch_commits") + " where batch_id = '2019-10-02-00' and stage = 'marts'"))
-        .as("each mart table's commit recorded once, where expiry cannot erase it").containsExactly(String.valueOf(MartBuilder.tables().size()));
+    assertThat(
+            rows(
+                "select count(*) from "
+                    + env.table("batch_commits")
+                    + " where batch_id = '2019-10-02-00' and stage = 'marts'"))
+        .as("each mart table's commit recorded once, where expiry cannot erase it")
+        .containsExactly(String.valueOf(MartBuilder.tables().size()));
   }
 
   static void crash(SparkJob<?> job, JobConfig cfg, String step) {
@@ -212,20 +303,30 @@ class BatchLifecycleTest extends LakehouseTestBase {
   @Test
   void twoCleansOfOneBatchAtOnceNeverInterleaveAndTheSecondNamesTheHolder() throws Exception {
     Env env = newEnv("two_cleans");
-    JobConfig cfg = env.config(env.instance("2019/10/01/00", true, "a.csv", resource("clean/shop-a.csv"), "b.csv",
-        resource("clean/shop-b.csv")).toString());
+    JobConfig cfg =
+        env.config(
+            env.instance(
+                    "2019/10/01/00",
+                    true,
+                    "a.csv",
+                    resource("clean/shop-a.csv"),
+                    "b.csv",
+                    resource("clean/shop-b.csv"))
+                .toString());
     new StageLandingJob().runLocked(spark, cfg);
     Path lease = new Path(Lease.root(cfg), "ingest.lock");
 
     AtomicReference<Object> first = new AtomicReference<>();
-    Thread t = new Thread(() -> {
-      SparkSession.setActiveSession(spark);
-      try {
-        first.set(new CleanEventsJob().runLocked(spark, cfg));
-      } catch (RuntimeException e) {
-        first.set(e);
-      }
-    });
+    Thread t =
+        new Thread(
+            () -> {
+              SparkSession.setActiveSession(spark);
+              try {
+                first.set(new CleanEventsJob().runLocked(spark, cfg));
+              } catch (RuntimeException e) {
+                first.set(e);
+              }
+            });
     t.start();
     long deadline = System.currentTimeMillis() + 60_000;
     while (!fs.exists(lease) && first.get() == null && System.currentTimeMillis() < deadline) {
@@ -238,25 +339,34 @@ class BatchLifecycleTest extends LakehouseTestBase {
         .hasMessageContaining("the ingest lock is held by CleanEventsJob of batch 2019-10-01-00")
         .hasMessageContaining("pid " + ProcessHandle.current().pid());
     t.join(120_000);
-    assertThat(first.get()).as("the first clean finished").isInstanceOf(CleanEventsJob.Result.class);
+    assertThat(first.get())
+        .as("the first clean finished")
+        .isInstanceOf(CleanEventsJob.Result.class);
     assertThat(fs.exists(lease)).as("and released its lease").isFalse();
 
     // a second run told to wait gets the lease once its holder lets go
-    Lease held = Lease.acquire(cfg, spark.sparkContext().hadoopConfiguration(), "ingest", "a test", "2019-10-01-00");
+    Lease held =
+        Lease.acquire(
+            cfg, spark.sparkContext().hadoopConfiguration(), "ingest", "a test", "2019-10-01-00");
     AtomicReference<Object> waited = new AtomicReference<>();
-    Thread w = new Thread(() -> {
-      SparkSession.setActiveSession(spark);
-      try {
-        waited.set(new CleanEventsJob().runLocked(spark, cfg.with(Map.of(Keys.LOCK_WAIT_SECONDS.name(), "120"))));
-      } catch (RuntimeException e) {
-        waited.set(e);
-      }
-    });
+    Thread w =
+        new Thread(
+            () -> {
+              SparkSession.setActiveSession(spark);
+              try {
+                waited.set(
+                    new CleanEventsJob()
+                        .runLocked(spark, cfg.with(Map.of(Keys.LOCK_WAIT_SECONDS.name(), "120"))));
+              } catch (RuntimeException e) {
+                waited.set(e);
+              }
+            });
     w.start();
     w.join(2_000); // the waiter polls the lease meanwhile
     assertThat(waited.get()).as("no result while the lease is held").isNull();
     try (java.io.InputStream in = fs.open(lease)) {
-      assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1)).as("a waiting run never takes a live lease")
+      assertThat(new String(in.readAllBytes(), StandardCharsets.ISO_8859_1))
+          .as("a waiting run never takes a live lease")
           .contains("step=a test");
     }
     held.close();
@@ -268,34 +378,62 @@ class BatchLifecycleTest extends LakehouseTestBase {
     Process gone = new ProcessBuilder("true").start();
     gone.waitFor();
     try (OutputStream out = fs.create(lease, false)) {
-      out.write(("id=dead\nhost=" + java.net.InetAddress.getLocalHost().getHostName() + "\npid=" + gone.pid()
-          + "\nstep=CleanEventsJob\nbatch=2019-10-01-00\nsince=2026-01-01T00:00:00Z\n").getBytes(StandardCharsets.ISO_8859_1));
+      out.write(
+          ("id=dead\nhost="
+                  + java.net.InetAddress.getLocalHost().getHostName()
+                  + "\npid="
+                  + gone.pid()
+                  + "\nstep=CleanEventsJob\nbatch=2019-10-01-00\nsince=2026-01-01T00:00:00Z\n")
+              .getBytes(StandardCharsets.ISO_8859_1));
     }
-    assertThat(new CleanEventsJob().runLocked(spark, cfg).alreadyDone).as("a stale lease does not block").isTrue();
+    assertThat(new CleanEventsJob().runLocked(spark, cfg).alreadyDone)
+        .as("a stale lease does not block")
+        .isTrue();
 
-    assertThat(rows("select count(*) = count(distinct event_id), count(*) from " + env.table("events")))
-        .as("every event once").containsExactly("true|" + rows("select rows_clean from " + env.table("batches")).get(0));
+    assertThat(
+            rows(
+                "select count(*) = count(distinct event_id), count(*) from " + env.table("events")))
+        .as("every event once")
+        .containsExactly("true|" + rows("select rows_clean from " + env.table("batches")).get(0));
   }
 
   @Test
   void aRejectedFileWhoseNameIsTakenInTheRejectedAreaIsKeptUnderAnotherName() throws IOException {
     Env env = newEnv("reject_collision");
-    JobConfig cfg = env.config(env.instance("2019/10/01/00", true, "a.csv", "not,the,header\n1,2,3\n", "a.csv.reason", "landed by mistake\n",
-        "good.csv", resource("clean/shop-b.csv")).toString());
+    JobConfig cfg =
+        env.config(
+            env.instance(
+                    "2019/10/01/00",
+                    true,
+                    "a.csv",
+                    "not,the,header\n1,2,3\n",
+                    "a.csv.reason",
+                    "landed by mistake\n",
+                    "good.csv",
+                    resource("clean/shop-b.csv"))
+                .toString());
     new StageLandingJob().run(spark, cfg);
     CleanEventsJob.Result r = new CleanEventsJob().run(spark, cfg);
     assertThat(r.files("rejected")).isEqualTo(2);
     Path area = new Path(env.rejected, "2019-10-01-00");
     assertThat(fs.exists(new Path(area, "a.csv"))).isTrue();
-    assertThat(fs.exists(new Path(area, "a.csv.reason~2"))).as("the landed a.csv.reason, under a free name").isTrue();
+    assertThat(fs.exists(new Path(area, "a.csv.reason~2")))
+        .as("the landed a.csv.reason, under a free name")
+        .isTrue();
     try (java.io.InputStream in = fs.open(new Path(area, "a.csv.reason"))) {
-      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).as("a.csv's reason file is not overwritten").contains("file a.csv\n")
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .as("a.csv's reason file is not overwritten")
+          .contains("file a.csv\n")
           .contains("bad_header");
     }
     try (java.io.InputStream in = fs.open(new Path(area, "a.csv.reason~2.reason"))) {
-      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).contains("file a.csv.reason\nstored as a.csv.reason~2").contains("bad_file_name");
+      assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8))
+          .contains("file a.csv.reason\nstored as a.csv.reason~2")
+          .contains("bad_file_name");
     }
-    assertThat(fs.exists(new Path(new Path(env.staging, "2019-10-01-00"), "a.csv.reason"))).as("nothing rejected is left in staging").isFalse();
+    assertThat(fs.exists(new Path(new Path(env.staging, "2019-10-01-00"), "a.csv.reason")))
+        .as("nothing rejected is left in staging")
+        .isFalse();
     assertThat(new CleanEventsJob().run(spark, cfg).alreadyDone).isTrue();
     assertThat(fs.listStatus(area)).as("a rerun moves nothing twice").hasSize(4);
   }

@@ -39,9 +39,10 @@ class BuildMartsJobTest extends LakehouseTestBase {
   static Map<String, List<String>> snapshot(Env env) {
     Map<String, List<String>> out = new HashMap<>();
     for (String t : MartBuilder.tables()) {
-      String cols = Arrays.stream(spark.table(env.table(t)).columns())
-          .filter(c -> !c.equals("updated_batch_id") && !c.equals("batch_id"))
-          .collect(Collectors.joining(", "));
+      String cols =
+          Arrays.stream(spark.table(env.table(t)).columns())
+              .filter(c -> !c.equals("updated_batch_id") && !c.equals("batch_id"))
+              .collect(Collectors.joining(", "));
       out.put(t, rows("select " + cols + " from " + env.table(t) + " order by " + cols));
     }
     return out;
@@ -50,18 +51,43 @@ class BuildMartsJobTest extends LakehouseTestBase {
   @Test
   void goldenMartsOfTheContractFixture() throws IOException {
     Env env = newEnv("golden_marts");
-    Path inst = env.instance("2019/10/01/00", true, "shop-a.csv", resource("clean/shop-a.csv"), "shop-b.csv", resource("clean/shop-b.csv"));
+    Path inst =
+        env.instance(
+            "2019/10/01/00",
+            true,
+            "shop-a.csv",
+            resource("clean/shop-a.csv"),
+            "shop-b.csv",
+            resource("clean/shop-b.csv"));
     ingestAndBuild(env.config(inst.toString()));
-    assertThat(rows("select user_id, total_views, total_add_to_cart, total_purchases, view_to_cart_rate, cart_to_purchase_rate from "
-            + env.table("mart_user_engagement") + " order by user_id"))
-        .as("user_engagement").containsExactlyElementsOf(expected("expected_user_engagement.txt"));
-    assertThat(rows("select user_session, total_revenue from " + env.table("mart_session_revenue") + " order by user_session"))
-        .as("session_revenue").containsExactlyElementsOf(expected("expected_session_revenue.txt"));
-    assertThat(rows("select event_date, views, carts, removes, purchases, revenue, sessions, purchasing_sessions, buyers, users from "
-            + env.table("mart_daily_funnel") + " order by event_date"))
+    assertThat(
+            rows(
+                "select user_id, total_views, total_add_to_cart, total_purchases,"
+                    + " view_to_cart_rate, cart_to_purchase_rate from "
+                    + env.table("mart_user_engagement")
+                    + " order by user_id"))
+        .as("user_engagement")
+        .containsExactlyElementsOf(expected("expected_user_engagement.txt"));
+    assertThat(
+            rows(
+                "select user_session, total_revenue from "
+                    + env.table("mart_session_revenue")
+                    + " order by user_session"))
+        .as("session_revenue")
+        .containsExactlyElementsOf(expected("expected_session_revenue.txt"));
+    assertThat(
+            rows(
+                "select event_date, views, carts, removes, purchases, revenue, sessions,"
+                    + " purchasing_sessions, buyers, users from "
+                    + env.table("mart_daily_funnel")
+                    + " order by event_date"))
         .as("daily funnel")
         .containsExactly("2019-10-01|3|2|1|2|41.87|6|2|2|6", "2019-10-02|0|0|1|1|1081.98|1|1|1|1");
-    assertThat(rows("select category_code, level_1, level_2, level_3 from " + env.table("dim_category") + " where category_id = 2053013552326770905"))
+    assertThat(
+            rows(
+                "select category_code, level_1, level_2, level_3 from "
+                    + env.table("dim_category")
+                    + " where category_id = 2053013552326770905"))
         .containsExactly("appliances.environment.water_heater|appliances|environment|water_heater");
     assertThat(rows("select count(*) from " + env.table("fact_events"))).containsExactly("10");
   }
@@ -72,30 +98,62 @@ class BuildMartsJobTest extends LakehouseTestBase {
     String[] hours = {"2019/10/01/22", "2019/10/01/23", "2019/10/02/00"};
     for (int h = 0; h < hours.length; h++) {
       ByteArrayOutputStream gen = new ByteArrayOutputStream();
-      EventGenerator.write(gen, new EventGenerator.Options().rows(1500).faultRate(0.03).seed(11)
-          .users(60).products(80).start(LocalDateTime.of(2019, 10, 1, 22, 0).plusHours(h)).minutes(60));
-      String extra = h == 0 ? resource("marts/spanning.csv") : h == 1 ? resource("marts/spanning-2.csv") : null;
-      Path inst = extra == null
-          ? env.instance(hours[h], true, "gen.csv", gen.toString(StandardCharsets.UTF_8))
-          : env.instance(hours[h], true, "gen.csv", gen.toString(StandardCharsets.UTF_8), "span.csv", extra);
+      EventGenerator.write(
+          gen,
+          new EventGenerator.Options()
+              .rows(1500)
+              .faultRate(0.03)
+              .seed(11)
+              .users(60)
+              .products(80)
+              .start(LocalDateTime.of(2019, 10, 1, 22, 0).plusHours(h))
+              .minutes(60));
+      String extra =
+          h == 0
+              ? resource("marts/spanning.csv")
+              : h == 1 ? resource("marts/spanning-2.csv") : null;
+      Path inst =
+          extra == null
+              ? env.instance(hours[h], true, "gen.csv", gen.toString(StandardCharsets.UTF_8))
+              : env.instance(
+                  hours[h],
+                  true,
+                  "gen.csv",
+                  gen.toString(StandardCharsets.UTF_8),
+                  "span.csv",
+                  extra);
       JobConfig cfg = env.config(inst.toString());
       if (h == 2) {
         new StageLandingJob().run(spark, cfg);
         new CleanEventsJob().run(spark, cfg);
-        assertThatThrownBy(() -> new BuildMartsJob().run(spark, cfg.with(Map.of(Keys.FAIL_AFTER.name(), "fact_sessions"))))
+        assertThatThrownBy(
+                () ->
+                    new BuildMartsJob()
+                        .run(spark, cfg.with(Map.of(Keys.FAIL_AFTER.name(), "fact_sessions"))))
             .isInstanceOf(SparkJob.InjectedFailure.class);
         new BuildMartsJob().run(spark, cfg);
       } else {
         ingestAndBuild(cfg);
       }
     }
-    assertThat(rows("select total_views, total_add_to_cart, total_purchases, view_to_cart_rate, cart_to_purchase_rate from "
-            + env.table("mart_user_engagement") + " where user_id = 43"))
-        .as("a user who buys without a cart: rate not capped").containsExactly("2|1|2|0.5|2.0");
-    assertThat(rows("select total_revenue, first_event_at, last_event_at, events from " + env.table("mart_session_revenue")
-            + " where user_session = 'span-session'"))
-        .as("a session spanning two batches and two days").containsExactly("15.50|2019-10-01 23:59:58.0|2019-10-02 00:00:02.0|5");
-    assertThat(rows("select brand from " + env.table("dim_product") + " where product_id = 77")).as("latest brand wins").containsExactly("duplo");
+    assertThat(
+            rows(
+                "select total_views, total_add_to_cart, total_purchases, view_to_cart_rate,"
+                    + " cart_to_purchase_rate from "
+                    + env.table("mart_user_engagement")
+                    + " where user_id = 43"))
+        .as("a user who buys without a cart: rate not capped")
+        .containsExactly("2|1|2|0.5|2.0");
+    assertThat(
+            rows(
+                "select total_revenue, first_event_at, last_event_at, events from "
+                    + env.table("mart_session_revenue")
+                    + " where user_session = 'span-session'"))
+        .as("a session spanning two batches and two days")
+        .containsExactly("15.50|2019-10-01 23:59:58.0|2019-10-02 00:00:02.0|5");
+    assertThat(rows("select brand from " + env.table("dim_product") + " where product_id = 77"))
+        .as("latest brand wins")
+        .containsExactly("duplo");
 
     Map<String, List<String>> incremental = snapshot(env);
     JobConfig last = env.config(new Path(env.landing, hours[2]).toString());
@@ -104,16 +162,29 @@ class BuildMartsJobTest extends LakehouseTestBase {
     assertThat(snapshot(env)).as("rerun changes nothing").isEqualTo(incremental);
 
     long filesBefore = count("select * from " + env.table("mart_user_engagement") + ".files");
-    MaintainTablesJob.Result maintained = new MaintainTablesJob().run(spark, env.config().with(Map.of(Keys.MAINT_TABLES.name(), "mart_user_engagement,fact_sessions,dim_product")));
+    MaintainTablesJob.Result maintained =
+        new MaintainTablesJob()
+            .run(
+                spark,
+                env.config()
+                    .with(
+                        Map.of(
+                            Keys.MAINT_TABLES.name(),
+                            "mart_user_engagement,fact_sessions,dim_product")));
     assertThat(maintained.total("rewritten_data_files")).as("small files compacted").isPositive();
-    assertThat(count("select * from " + env.table("mart_user_engagement") + ".files")).isLessThanOrEqualTo(filesBefore);
-    assertThat(snapshot(env)).as("maintenance keeps query results identical").isEqualTo(incremental);
+    assertThat(count("select * from " + env.table("mart_user_engagement") + ".files"))
+        .isLessThanOrEqualTo(filesBefore);
+    assertThat(snapshot(env))
+        .as("maintenance keeps query results identical")
+        .isEqualTo(incremental);
 
     new BuildMartsJob().run(spark, env.config().with(Map.of(Keys.FULL_REFRESH.name(), "true")));
     Map<String, List<String>> full = snapshot(env);
     for (String t : MartBuilder.tables()) {
-      assertThat(incremental.get(t)).as("%s: incremental equals full refresh", t).isEqualTo(full.get(t)).isNotEmpty();
+      assertThat(incremental.get(t))
+          .as("%s: incremental equals full refresh", t)
+          .isEqualTo(full.get(t))
+          .isNotEmpty();
     }
-
   }
 }

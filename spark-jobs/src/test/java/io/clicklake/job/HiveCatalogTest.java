@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
+import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.table.TableNames;
 import io.clicklake.testing.HiveLakehouseTestBase;
-import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -83,7 +83,8 @@ class HiveCatalogTest extends HiveLakehouseTestBase {
     assertThat(
             rows(
                 hue,
-                "select user_id, total_views, total_add_to_cart, total_purchases, view_to_cart_rate, cart_to_purchase_rate from "
+                "select user_id, total_views, total_add_to_cart, total_purchases,"
+                    + " view_to_cart_rate, cart_to_purchase_rate from "
                     + ns
                     + "mart_user_engagement order by user_id"))
         .as("user_engagement read through the metastore")
@@ -91,7 +92,8 @@ class HiveCatalogTest extends HiveLakehouseTestBase {
     assertThat(
             rows(
                 hue,
-                "select event_date, views, carts, removes, purchases, revenue, sessions, purchasing_sessions, buyers, users from "
+                "select event_date, views, carts, removes, purchases, revenue, sessions,"
+                    + " purchasing_sessions, buyers, users from "
                     + ns
                     + "mart_daily_funnel order by event_date"))
         .as("daily funnel read through the metastore")
@@ -103,8 +105,8 @@ class HiveCatalogTest extends HiveLakehouseTestBase {
                     + ns
                     + "fact_events f join "
                     + ns
-                    + "dim_category d on f.category_key = d.category_key where d.category_code = 'appliances.environment.water_heater'"
-                    + " group by d.category_code"))
+                    + "dim_category d on f.category_key = d.category_key where d.category_code ="
+                    + " 'appliances.environment.water_heater' group by d.category_code"))
         .as("a star join by name")
         .containsExactly("appliances.environment.water_heater|1");
 

@@ -24,11 +24,13 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code sql/02_reporting_user.sql} on a MariaDB that has its grant tables from the start (data
  * contract section 7): no user without a password; the reporting user sees the published tables
- * only, never a staging table or an error text, and still reads the tables a full refresh swapped in.
+ * only, never a staging table or an error text, and still reads the tables a full refresh swapped
+ * in.
  */
 class ReportingUserTest extends ExportTestBase {
   /** As {@code show tables} lists them. */
-  private static final List<String> PUBLISHED = PublishedTable.mysqlNames(PublishedTable.all()).stream().sorted().toList();
+  private static final List<String> PUBLISHED =
+      PublishedTable.mysqlNames(PublishedTable.all()).stream().sorted().toList();
 
   @BeforeAll
   static void startSecuredMariaDb() {
@@ -36,39 +38,63 @@ class ReportingUserTest extends ExportTestBase {
   }
 
   @Test
-  void theReportingUserNeedsAPasswordAndSeesThePublishedTablesOnlyAlsoAfterASwap() throws Exception {
+  void theReportingUserNeedsAPasswordAndSeesThePublishedTablesOnlyAlsoAfterASwap()
+      throws Exception {
     String database = "reporting";
-    try (Connection admin = db.connect(database); Statement s = admin.createStatement()) {
+    try (Connection admin = db.connect(database);
+        Statement s = admin.createStatement()) {
       MySqlSchema.ensureTables(admin);
       s.execute("create table user_engagement__stage_abc like user_engagement");
       s.execute("create table session_revenue__new_abc like session_revenue");
-      s.execute("insert into pipeline_batches (batch_id, status, error_message) values ('b0', 'failed', 'export: cannot read /secret/path')");
+      s.execute(
+          "insert into pipeline_batches (batch_id, status, error_message) values ('b0', 'failed',"
+              + " 'export: cannot read /secret/path')");
     }
-    String script = Files.readString(Path.of("../sql/02_reporting_user.sql"), StandardCharsets.UTF_8);
+    String script =
+        Files.readString(Path.of("../sql/02_reporting_user.sql"), StandardCharsets.UTF_8);
 
     for (String unset : List.of("", "set @pw = '';\n", "set @pw = null;\n")) {
-      assertThatThrownBy(() -> db.runClient(unset + script, database)).as("the script with %s", unset.isEmpty() ? "no @pw" : unset.strip())
+      assertThatThrownBy(() -> db.runClient(unset + script, database))
+          .as("the script with %s", unset.isEmpty() ? "no @pw" : unset.strip())
           .hasMessageContaining("refusing to create the reporting user without a password");
-      assertThat(db.rows(database, "select count(*) from mysql.user where user = 'reporting'")).as("users created").containsExactly("0");
+      assertThat(db.rows(database, "select count(*) from mysql.user where user = 'reporting'"))
+          .as("users created")
+          .containsExactly("0");
     }
 
     String password = "rp-" + UUID.randomUUID();
     db.runClient("set @pw = '" + password + "';\n" + script, database);
     db.runClient("set @pw = '" + password + "';\n" + script, database); // a rerun is fine
-    assertThat(db.rows(database, "show grants for 'reporting'@'%'")).as("grants of the reporting user")
+    assertThat(db.rows(database, "show grants for 'reporting'@'%'"))
+        .as("grants of the reporting user")
         .noneMatch(g -> g.contains("ON `reporting`.*"))
         .anyMatch(g -> g.startsWith("GRANT SELECT ON `reporting`.`user_engagement`"))
-        .anyMatch(g -> g.startsWith("GRANT SELECT (") && g.contains("ON `reporting`.`pipeline_batches`") && !g.contains("error_message"));
-    assertThat(db.rows(database, "select count(*) from information_schema.routines where routine_schema = database()"))
-        .as("the script's procedure is dropped").containsExactly("0");
+        .anyMatch(
+            g ->
+                g.startsWith("GRANT SELECT (")
+                    && g.contains("ON `reporting`.`pipeline_batches`")
+                    && !g.contains("error_message"));
+    assertThat(
+            db.rows(
+                database,
+                "select count(*) from information_schema.routines where routine_schema ="
+                    + " database()"))
+        .as("the script's procedure is dropped")
+        .containsExactly("0");
 
     try (Connection reader = db.connect(database, "reporting", password)) {
       assertReadsPublishedTablesOnly(reader, "before any export");
-      assertThat(EmbeddedMariaDb.rows(reader.createStatement().executeQuery("select batch_id, status from pipeline_batches")))
+      assertThat(
+              EmbeddedMariaDb.rows(
+                  reader
+                      .createStatement()
+                      .executeQuery("select batch_id, status from pipeline_batches")))
           .containsExactly("b0|failed");
     }
-    assertThatThrownBy(() -> db.connect(database, "reporting", "wrong").close()).as("a wrong password")
-        .isInstanceOf(SQLException.class).hasMessageContaining("Access denied");
+    assertThatThrownBy(() -> db.connect(database, "reporting", "wrong").close())
+        .as("a wrong password")
+        .isInstanceOf(SQLException.class)
+        .hasMessageContaining("Access denied");
 
     // a full refresh swaps every published table with RENAME TABLE: the grants, keyed by name, hold
     Env env = newEnv("reporting");
@@ -77,28 +103,51 @@ class ReportingUserTest extends ExportTestBase {
     assertThat(r.fullRefresh).isTrue();
     try (Connection reader = db.connect(database, "reporting", password)) {
       assertReadsPublishedTablesOnly(reader, "after the full refresh");
-      assertThat(EmbeddedMariaDb.rows(reader.createStatement().executeQuery("select count(*) from user_engagement")))
-          .as("rows the reporting user reads in the swapped-in user_engagement").containsExactly(String.valueOf(r.rows.get("user_engagement")));
-      assertThat(EmbeddedMariaDb.rows(reader.createStatement().executeQuery("select count(*), max(export_status) from pipeline_batches")))
-          .as("the swapped-in pipeline_batches").containsExactly("1|done");
+      assertThat(
+              EmbeddedMariaDb.rows(
+                  reader.createStatement().executeQuery("select count(*) from user_engagement")))
+          .as("rows the reporting user reads in the swapped-in user_engagement")
+          .containsExactly(String.valueOf(r.rows.get("user_engagement")));
+      assertThat(
+              EmbeddedMariaDb.rows(
+                  reader
+                      .createStatement()
+                      .executeQuery("select count(*), max(export_status) from pipeline_batches")))
+          .as("the swapped-in pipeline_batches")
+          .containsExactly("1|done");
     }
   }
 
-  private static void assertReadsPublishedTablesOnly(Connection reader, String when) throws SQLException {
+  private static void assertReadsPublishedTablesOnly(Connection reader, String when)
+      throws SQLException {
     try (Statement s = reader.createStatement()) {
-      assertThat(EmbeddedMariaDb.rows(s.executeQuery("show tables"))).as("tables the reporting user sees %s", when).isEqualTo(PUBLISHED);
+      assertThat(EmbeddedMariaDb.rows(s.executeQuery("show tables")))
+          .as("tables the reporting user sees %s", when)
+          .isEqualTo(PUBLISHED);
       for (String t : PUBLISHED) {
         if (!t.equals("pipeline_batches")) {
-          assertThat(EmbeddedMariaDb.rows(s.executeQuery("select count(*) from " + t))).as("%s readable %s", t, when).hasSize(1);
+          assertThat(EmbeddedMariaDb.rows(s.executeQuery("select count(*) from " + t)))
+              .as("%s readable %s", t, when)
+              .hasSize(1);
         }
       }
-      for (String q : List.of("select count(*) from user_engagement__stage_abc", "select count(*) from session_revenue__new_abc",
-          "select count(*) from clicklake_export_lock")) {
-        assertThatThrownBy(() -> s.executeQuery(q)).as("%s, %s", q, when).isInstanceOf(SQLException.class).hasMessageContaining("command denied");
+      for (String q :
+          List.of(
+              "select count(*) from user_engagement__stage_abc",
+              "select count(*) from session_revenue__new_abc",
+              "select count(*) from clicklake_export_lock")) {
+        assertThatThrownBy(() -> s.executeQuery(q))
+            .as("%s, %s", q, when)
+            .isInstanceOf(SQLException.class)
+            .hasMessageContaining("command denied");
       }
-      assertThatThrownBy(() -> s.executeQuery("select error_message from pipeline_batches")).as("error_message, %s", when)
-          .isInstanceOf(SQLException.class).hasMessageContaining("command denied").hasMessageContaining("error_message");
-      assertThatThrownBy(() -> s.executeQuery("select * from pipeline_batches")).as("select * includes error_message, %s", when)
+      assertThatThrownBy(() -> s.executeQuery("select error_message from pipeline_batches"))
+          .as("error_message, %s", when)
+          .isInstanceOf(SQLException.class)
+          .hasMessageContaining("command denied")
+          .hasMessageContaining("error_message");
+      assertThatThrownBy(() -> s.executeQuery("select * from pipeline_batches"))
+          .as("select * includes error_message, %s", when)
           .isInstanceOf(SQLException.class);
     }
   }

@@ -15,13 +15,14 @@ import org.apache.hadoop.fs.Path;
 import org.junit.jupiter.api.Test;
 
 /**
- * What staging guarantees (README "stage", data contract section 1 and docs/data-contract.md): only a
- * complete instance is touched; its data files move by rename into {@code staging/<batch-id>/} and the
- * batch is registered; a rerun changes nothing; files that land before the batch's clean begins join it,
- * files that land after form follow-up batch {@code <batch-id>.<n>}.
+ * What staging guarantees (README "stage", data contract section 1 and docs/data-contract.md): only
+ * a complete instance is touched; its data files move by rename into {@code staging/<batch-id>/}
+ * and the batch is registered; a rerun changes nothing; files that land before the batch's clean
+ * begins join it, files that land after form follow-up batch {@code <batch-id>.<n>}.
  */
 class StageLandingJobTest extends LakehouseTestBase {
-  private static final String CSV = PoisonInputTest.HEADER + "2019-10-01 00:00:00 UTC,view,1,,,,1.00,1,s\n";
+  private static final String CSV =
+      PoisonInputTest.HEADER + "2019-10-01 00:00:00 UTC,view,1,,,,1.00,1,s\n";
   private static final String BATCH = "2019-10-01-00";
 
   private static StageLandingJob.Result stage(JobConfig config) {
@@ -29,7 +30,10 @@ class StageLandingJobTest extends LakehouseTestBase {
   }
 
   private static List<String> names(Path dir) throws IOException {
-    return Arrays.stream(fs.listStatus(dir)).map(s -> s.getPath().getName()).sorted().collect(Collectors.toList());
+    return Arrays.stream(fs.listStatus(dir))
+        .map(s -> s.getPath().getName())
+        .sorted()
+        .collect(Collectors.toList());
   }
 
   @Test
@@ -38,7 +42,10 @@ class StageLandingJobTest extends LakehouseTestBase {
     Path inst = env.instance("2019/10/01/00", false, "a.csv", CSV);
     assertThatThrownBy(() -> stage(env.config(inst.toString())))
         .isInstanceOf(InputException.class)
-        .hasMessage("landing instance " + inst + " has no done-flag _READY; it is not complete and was not touched");
+        .hasMessage(
+            "landing instance "
+                + inst
+                + " has no done-flag _READY; it is not complete and was not touched");
     assertThat(names(inst)).as("instance left as landed").containsExactly("a.csv");
     assertThat(fs.exists(env.staging)).as("nothing staged").isFalse();
   }
@@ -46,8 +53,20 @@ class StageLandingJobTest extends LakehouseTestBase {
   @Test
   void registersTheBatchMovesItsDataFilesByRenameAndARerunChangesNothing() throws IOException {
     Env env = newEnv("staged");
-    Path inst = env.instance("2019/10/01/00", true, "a.csv", CSV, "b.csv.gz", CSV, "_notes", "kept", ".hidden", "kept",
-        "c.csv._COPYING_", "still being written");
+    Path inst =
+        env.instance(
+            "2019/10/01/00",
+            true,
+            "a.csv",
+            CSV,
+            "b.csv.gz",
+            CSV,
+            "_notes",
+            "kept",
+            ".hidden",
+            "kept",
+            "c.csv._COPYING_",
+            "still being written");
     long landedAt = fs.getFileStatus(new Path(inst, "a.csv")).getModificationTime();
     JobConfig cfg = env.config(inst.toString());
     Path staging = new Path(env.staging, BATCH);
@@ -58,25 +77,36 @@ class StageLandingJobTest extends LakehouseTestBase {
         .containsExactly(BATCH, staging.toString(), 2, 2);
     assertThat(names(staging)).as("staged files").containsExactly("a.csv", "b.csv.gz");
     assertThat(fs.getFileStatus(new Path(staging, "a.csv")).getModificationTime())
-        .as("moved by rename, not copied").isEqualTo(landedAt);
-    assertThat(new String(fs.open(new Path(staging, "a.csv")).readAllBytes(), StandardCharsets.UTF_8))
+        .as("moved by rename, not copied")
+        .isEqualTo(landedAt);
+    assertThat(
+            new String(fs.open(new Path(staging, "a.csv")).readAllBytes(), StandardCharsets.UTF_8))
         .isEqualTo(CSV);
-    assertThat(names(inst)).as("what staging leaves in the instance")
+    assertThat(names(inst))
+        .as("what staging leaves in the instance")
         .containsExactly(".hidden", "_READY", "_notes", "c.csv._COPYING_");
-    String ledger = "select batch_id, instance_path, staging_path, files_total, stage_status, status, clean_status"
-        + " from " + env.table("batches");
-    assertThat(rows(ledger)).as("registered batch")
+    String ledger =
+        "select batch_id, instance_path, staging_path, files_total, stage_status, status,"
+            + " clean_status from "
+            + env.table("batches");
+    assertThat(rows(ledger))
+        .as("registered batch")
         .containsExactly(BATCH + "|" + inst + "|" + staging + "|2|done|running|<null>");
 
     List<String> before = rows("select * from " + env.table("batches"));
     StageLandingJob.Result again = stage(cfg);
-    assertThat(List.of(again.batchId, again.filesMoved, again.filesStaged)).as("rerun").containsExactly(BATCH, 0, 2);
-    assertThat(rows("select * from " + env.table("batches"))).as("batch record after the rerun").isEqualTo(before);
+    assertThat(List.of(again.batchId, again.filesMoved, again.filesStaged))
+        .as("rerun")
+        .containsExactly(BATCH, 0, 2);
+    assertThat(rows("select * from " + env.table("batches")))
+        .as("batch record after the rerun")
+        .isEqualTo(before);
     assertThat(names(staging)).containsExactly("a.csv", "b.csv.gz");
   }
 
   @Test
-  void filesLandingBeforeTheCleanJoinTheBatchAndFilesLandingAfterFormAFollowUpBatch() throws IOException {
+  void filesLandingBeforeTheCleanJoinTheBatchAndFilesLandingAfterFormAFollowUpBatch()
+      throws IOException {
     Env env = newEnv("follow_up");
     Path inst = env.instance("2019/10/01/00", true, "a.csv", CSV);
     JobConfig cfg = env.config(inst.toString());
@@ -85,7 +115,8 @@ class StageLandingJobTest extends LakehouseTestBase {
     write(new Path(inst, "b.csv"), CSV);
     StageLandingJob.Result late = stage(cfg);
     assertThat(List.of(late.batchId, late.filesMoved, late.filesStaged))
-        .as("before the clean").containsExactly(BATCH, 1, 2);
+        .as("before the clean")
+        .containsExactly(BATCH, 1, 2);
 
     // the clean's first step
     StagingArea.seal(spark.sparkContext().hadoopConfiguration(), new Path(env.staging, BATCH));
@@ -94,18 +125,24 @@ class StageLandingJobTest extends LakehouseTestBase {
     StageLandingJob.Result followUp = stage(cfg);
 
     assertThat(List.of(followUp.batchId, followUp.filesMoved, followUp.filesStaged))
-        .as("after the clean began").containsExactly(BATCH + ".2", 1, 1);
+        .as("after the clean began")
+        .containsExactly(BATCH + ".2", 1, 1);
     assertThat(names(new Path(env.staging, BATCH + ".2"))).containsExactly("c.csv");
-    assertThat(names(new Path(env.staging, BATCH))).as("the sealed batch keeps its files")
+    assertThat(names(new Path(env.staging, BATCH)))
+        .as("the sealed batch keeps its files")
         .containsExactly("_CLEAN_STARTED", "a.csv", "b.csv");
-    assertThat(fs.exists(new Path(inst, StagingArea.FOLLOW_UP))).as("staging consumes the follow-up marker").isFalse();
-    String ledger = "select batch_id, instance_path, files_total, stage_status from " + env.table("batches");
+    assertThat(fs.exists(new Path(inst, StagingArea.FOLLOW_UP)))
+        .as("staging consumes the follow-up marker")
+        .isFalse();
+    String ledger =
+        "select batch_id, instance_path, files_total, stage_status from " + env.table("batches");
     assertThat(rows(ledger + " order by batch_id"))
         .containsExactly(BATCH + "|" + inst + "|2|done", BATCH + ".2|" + inst + "|1|done");
 
     StageLandingJob.Result again = stage(cfg);
     assertThat(List.of(again.batchId, again.filesMoved, again.filesStaged))
-        .as("rerun").containsExactly(BATCH + ".2", 0, 1);
+        .as("rerun")
+        .containsExactly(BATCH + ".2", 0, 1);
   }
 
   @Test
@@ -118,8 +155,14 @@ class StageLandingJobTest extends LakehouseTestBase {
 
     assertThatThrownBy(() -> stage(cfg))
         .isInstanceOf(InputException.class)
-        .hasMessage("file a.csv is already staged for batch " + BATCH + " at " + new Path(env.staging, BATCH + "/a.csv")
-            + "; a second copy landed in " + inst + ". Remove one of them and rerun.");
+        .hasMessage(
+            "file a.csv is already staged for batch "
+                + BATCH
+                + " at "
+                + new Path(env.staging, BATCH + "/a.csv")
+                + "; a second copy landed in "
+                + inst
+                + ". Remove one of them and rerun.");
     assertThat(names(inst)).containsExactly("_READY", "a.csv");
   }
 }

@@ -9,7 +9,10 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
-/** The model files without Spark: their headers, the build order derived from their refs, the macros. */
+/**
+ * The model files without Spark: their headers, the build order derived from their refs, the
+ * macros.
+ */
 class ModelsTest {
   private static final Set<String> SOURCES = Set.of("events");
 
@@ -18,9 +21,15 @@ class ModelsTest {
   }
 
   private static ModelFile table(String name, String... reads) {
-    String refs = List.of(reads).stream().map(r -> "ref('" + r + "')").collect(Collectors.joining(", "));
-    String from = List.of(reads).stream().map(r -> "{{ ref('" + r + "') }}").collect(Collectors.joining(", "));
-    return model("models/star/" + name + ".sql", "-- key: id\n-- strategy: append\n-- reads: " + refs,
+    String refs =
+        List.of(reads).stream().map(r -> "ref('" + r + "')").collect(Collectors.joining(", "));
+    String from =
+        List.of(reads).stream()
+            .map(r -> "{{ ref('" + r + "') }}")
+            .collect(Collectors.joining(", "));
+    return model(
+        "models/star/" + name + ".sql",
+        "-- key: id\n-- strategy: append\n-- reads: " + refs,
         "select * from " + from);
   }
 
@@ -33,72 +42,151 @@ class ModelsTest {
   @Test
   void theShippedModelsBuildInThreeWavesAfterTheStagingViews() {
     Models models = Models.load(SOURCES);
-    assertThat(names(models.waves())).as("waves of every model")
+    assertThat(names(models.waves()))
+        .as("waves of every model")
         .containsExactly(
             List.of("stg_all_events"),
             List.of("stg_events"),
-            List.of("fact_sessions", "dim_brand", "dim_category", "dim_date", "dim_product", "dim_user", "fact_events",
-                "mart_daily_funnel", "mart_user_engagement"),
+            List.of(
+                "fact_sessions",
+                "dim_brand",
+                "dim_category",
+                "dim_date",
+                "dim_product",
+                "dim_user",
+                "fact_events",
+                "mart_daily_funnel",
+                "mart_user_engagement"),
             List.of("mart_session_revenue"));
-    assertThat(models.views().stream().map(m -> m.name)).as("views, in order")
+    assertThat(models.views().stream().map(m -> m.name))
+        .as("views, in order")
         .containsExactly("stg_all_events", "stg_events");
-    assertThat(models.tables()).as("tables in build order").hasSize(10).last().isEqualTo("mart_session_revenue");
+    assertThat(models.tables())
+        .as("tables in build order")
+        .hasSize(10)
+        .last()
+        .isEqualTo("mart_session_revenue");
     assertThat(models.waves().stream().flatMap(List::stream).map(m -> m.layer + "/" + m.name))
         .as("layers are the folders")
-        .contains("staging/stg_events", "star/fact_events", "star/dim_user", "marts/mart_daily_funnel");
+        .contains(
+            "staging/stg_events", "star/fact_events", "star/dim_user", "marts/mart_daily_funnel");
     ModelFile sessions = models.get("fact_sessions");
     assertThat(sessions.key).isEqualTo("user_session");
     assertThat(sessions.strategy).isEqualTo(ModelFile.Strategy.COMBINE);
     assertThat(sessions.reads).containsExactly("stg_events");
-    assertThat(sessions.rules).as("combine rules of the header").hasSize(10)
-        .startsWith("user_key = least(t.user_key, s.user_key)").endsWith("updated_batch_id = s.updated_batch_id");
-    assertThat(sessions.select).as("the select starts after the header").startsWith("with events as (")
+    assertThat(sessions.rules)
+        .as("combine rules of the header")
+        .hasSize(10)
+        .startsWith("user_key = least(t.user_key, s.user_key)")
+        .endsWith("updated_batch_id = s.updated_batch_id");
+    assertThat(sessions.select)
+        .as("the select starts after the header")
+        .startsWith("with events as (")
         .endsWith("select * from final");
   }
 
   @Test
   void theMergeClauseFollowsTheStrategy() {
-    ModelFile combine = model("models/star/dim_user.sql",
-        "-- Users.\n--\n-- key: user_key\n-- strategy: combine\n-- reads: ref('events')\n"
-            + "-- combine (t = the table's row, s = the new row):\n--   events = t.events + s.events\n"
-            + "--   last_seen_at = greatest(t.last_seen_at, s.last_seen_at)\n--\n-- more text",
-        "select user_id as user_key from {{ ref('events') }}");
-    assertThat(combine.merge()).isEqualTo("on t.user_key = s.user_key when matched then update set"
-        + " events = t.events + s.events, last_seen_at = greatest(t.last_seen_at, s.last_seen_at)"
-        + " when not matched then insert *");
-    assertThat(model("models/star/d.sql", "-- key: k\n-- strategy: insert-missing\n-- reads: ref('events')",
-        "select 1 from {{ ref('events') }}").merge()).isEqualTo("on t.k = s.k when not matched then insert *");
-    assertThat(model("models/marts/m.sql", "-- key: k\n-- strategy: replace-keys\n-- reads: ref('events')",
-        "select 1 from {{ ref('events') }}").merge())
+    ModelFile combine =
+        model(
+            "models/star/dim_user.sql",
+            "-- Users.\n"
+                + "--\n"
+                + "-- key: user_key\n"
+                + "-- strategy: combine\n"
+                + "-- reads: ref('events')\n"
+                + "-- combine (t = the table's row, s = the new row):\n"
+                + "--   events = t.events + s.events\n"
+                + "--   last_seen_at = greatest(t.last_seen_at, s.last_seen_at)\n"
+                + "--\n"
+                + "-- more text",
+            "select user_id as user_key from {{ ref('events') }}");
+    assertThat(combine.merge())
+        .isEqualTo(
+            "on t.user_key = s.user_key when matched then update set events = t.events + s.events,"
+                + " last_seen_at = greatest(t.last_seen_at, s.last_seen_at) when not matched then"
+                + " insert *");
+    assertThat(
+            model(
+                    "models/star/d.sql",
+                    "-- key: k\n-- strategy: insert-missing\n-- reads: ref('events')",
+                    "select 1 from {{ ref('events') }}")
+                .merge())
+        .isEqualTo("on t.k = s.k when not matched then insert *");
+    assertThat(
+            model(
+                    "models/marts/m.sql",
+                    "-- key: k\n-- strategy: replace-keys\n-- reads: ref('events')",
+                    "select 1 from {{ ref('events') }}")
+                .merge())
         .isEqualTo("on t.k = s.k when matched then update set * when not matched then insert *");
     assertThat(table("f", "events").merge()).as("append: no merge").isNull();
   }
 
   @Test
   void malformedHeadersNameTheFileAndWhatWasExpected() {
-    assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- reads: ref('events')",
-        "select 1 from {{ ref('events') }}"))
-        .hasMessage("models/star/a.sql: the header has no 'strategy:' field;"
-            + " expected one of [view, append, insert-missing, combine, replace-keys], as '-- strategy: combine'");
-    assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- strategy: upsert\n-- reads: ref('events')",
-        "select 1"))
-        .hasMessageStartingWith("models/star/a.sql: unknown strategy 'upsert'; expected one of [view, append");
-    assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- strategy: append\n-- reads: events", "select 1"))
-        .hasMessage("models/star/a.sql: in '-- reads:', expected ref('<model or source>'), found 'events'");
-    assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- strategy: append\n-- reads: ref('events')",
-        "select 1 from {{ ref('events') }} join {{ ref('stg_events') }}"))
-        .hasMessage("models/star/a.sql: the header reads [events] but the select refs [events, stg_events];"
-            + " list every {{ ref('...') }} of the select in '-- reads:'");
-    assertThatThrownBy(() -> model("models/star/a.sql", "-- key: k\n-- strategy: combine\n-- reads: ref('events')",
-        "select 1 from {{ ref('events') }}"))
-        .hasMessageStartingWith("models/star/a.sql: strategy combine needs a '-- combine (t = ..., s = ...):' section");
-    assertThatThrownBy(() -> model("models/star/a.sql",
-        "-- key: k\n-- strategy: combine\n-- reads: ref('events')\n-- combine:\n-- n = t.n + s.n",
-        "select 1 from {{ ref('events') }}"))
-        .hasMessage("models/star/a.sql line 5: expected the combine rules, one indented 'column = expression' per line"
-            + " (as '--   events = t.events + s.events'), found '-- n = t.n + s.n'");
-    assertThatThrownBy(() -> model("models/star/a.sql",
-        "-- key: k\n-- key: j\n-- strategy: append\n-- reads: ref('events')", "select 1"))
+    assertThatThrownBy(
+            () ->
+                model(
+                    "models/star/a.sql",
+                    "-- key: k\n-- reads: ref('events')",
+                    "select 1 from {{ ref('events') }}"))
+        .hasMessage(
+            "models/star/a.sql: the header has no 'strategy:' field; expected one of [view, append,"
+                + " insert-missing, combine, replace-keys], as '-- strategy: combine'");
+    assertThatThrownBy(
+            () ->
+                model(
+                    "models/star/a.sql",
+                    "-- key: k\n-- strategy: upsert\n-- reads: ref('events')",
+                    "select 1"))
+        .hasMessageStartingWith(
+            "models/star/a.sql: unknown strategy 'upsert'; expected one of [view, append");
+    assertThatThrownBy(
+            () ->
+                model(
+                    "models/star/a.sql",
+                    "-- key: k\n-- strategy: append\n-- reads: events",
+                    "select 1"))
+        .hasMessage(
+            "models/star/a.sql: in '-- reads:', expected ref('<model or source>'), found 'events'");
+    assertThatThrownBy(
+            () ->
+                model(
+                    "models/star/a.sql",
+                    "-- key: k\n-- strategy: append\n-- reads: ref('events')",
+                    "select 1 from {{ ref('events') }} join {{ ref('stg_events') }}"))
+        .hasMessage(
+            "models/star/a.sql: the header reads [events] but the select refs [events, stg_events];"
+                + " list every {{ ref('...') }} of the select in '-- reads:'");
+    assertThatThrownBy(
+            () ->
+                model(
+                    "models/star/a.sql",
+                    "-- key: k\n-- strategy: combine\n-- reads: ref('events')",
+                    "select 1 from {{ ref('events') }}"))
+        .hasMessageStartingWith(
+            "models/star/a.sql: strategy combine needs a '-- combine (t = ..., s = ...):' section");
+    assertThatThrownBy(
+            () ->
+                model(
+                    "models/star/a.sql",
+                    "-- key: k\n"
+                        + "-- strategy: combine\n"
+                        + "-- reads: ref('events')\n"
+                        + "-- combine:\n"
+                        + "-- n = t.n + s.n",
+                    "select 1 from {{ ref('events') }}"))
+        .hasMessage(
+            "models/star/a.sql line 5: expected the combine rules, one indented 'column ="
+                + " expression' per line (as '--   events = t.events + s.events'), found '-- n ="
+                + " t.n + s.n'");
+    assertThatThrownBy(
+            () ->
+                model(
+                    "models/star/a.sql",
+                    "-- key: k\n-- key: j\n-- strategy: append\n-- reads: ref('events')",
+                    "select 1"))
         .hasMessage("models/star/a.sql line 2: a second 'key:' field");
     assertThatThrownBy(() -> model("models/a.sql", "-- key: k", "select 1"))
         .hasMessageStartingWith("models/a.sql: a model file must be models/<layer>/<name>.sql");
@@ -106,54 +194,80 @@ class ModelsTest {
 
   @Test
   void wavesFollowTheRefsAndTheModelsOthersWaitForGoFirst() {
-    List<ModelFile> models = List.of(table("c", "a", "b"), table("b", "a"), table("z", "events"), table("a", "events"));
+    List<ModelFile> models =
+        List.of(table("c", "a", "b"), table("b", "a"), table("z", "events"), table("a", "events"));
     assertThat(names(new Models(models, SOURCES).waves()))
         .containsExactly(List.of("a", "z"), List.of("b"), List.of("c"));
   }
 
   @Test
   void aCycleOrAnUnknownRefFailsWithTheModelsInvolved() {
-    assertThatThrownBy(() -> new Models(List.of(table("a", "c"), table("b", "a"), table("c", "b")), SOURCES))
-        .hasMessage("the models read each other in a cycle, a -> c -> b -> a (models/star/a.sql);"
-            + " a model can only read models built before it");
-    assertThatThrownBy(() -> new Models(List.of(table("a", "events"), table("b", "stg_evnts")), SOURCES))
-        .hasMessage("models/star/b.sql reads ref('stg_evnts'), which is neither a model of models/ [a, b]"
-            + " nor a source [events]");
-    ModelFile view = model("models/staging/v.sql", "-- key: k\n-- strategy: view\n-- reads: ref('a')",
-        "select * from {{ ref('a') }}");
+    assertThatThrownBy(
+            () -> new Models(List.of(table("a", "c"), table("b", "a"), table("c", "b")), SOURCES))
+        .hasMessage(
+            "the models read each other in a cycle, a -> c -> b -> a (models/star/a.sql);"
+                + " a model can only read models built before it");
+    assertThatThrownBy(
+            () -> new Models(List.of(table("a", "events"), table("b", "stg_evnts")), SOURCES))
+        .hasMessage(
+            "models/star/b.sql reads ref('stg_evnts'), which is neither a model of models/ [a, b]"
+                + " nor a source [events]");
+    ModelFile view =
+        model(
+            "models/staging/v.sql",
+            "-- key: k\n-- strategy: view\n-- reads: ref('a')",
+            "select * from {{ ref('a') }}");
     assertThatThrownBy(() -> new Models(List.of(table("a", "events"), view), SOURCES))
-        .hasMessage("models/staging/v.sql is a view but reads the table a; views may read only views and sources");
+        .hasMessage(
+            "models/staging/v.sql is a view but reads the table a; views may read only views and"
+                + " sources");
   }
 
   @Test
   void macrosExpandToTheSqlTheyStandFor() {
-    assertThat(Macros.expand("select {{ rate(c, v) }} as r from {{ ref('stg_events') }}", n -> "lake.db." + n, "f.sql"))
-        .isEqualTo("select case when v = 0 then cast(null as double)"
-            + " else cast(c as double) / cast(v as double) end as r from lake.db.stg_events");
+    assertThat(
+            Macros.expand(
+                "select {{ rate(c, v) }} as r from {{ ref('stg_events') }}",
+                n -> "lake.db." + n,
+                "f.sql"))
+        .isEqualTo(
+            "select case when v = 0 then cast(null as double)"
+                + " else cast(c as double) / cast(v as double) end as r from lake.db.stg_events");
     String money =
-        Macros.expand("{{ money(sum(purchase_revenue), concat('session, ', user_session)) }}", n -> n, "f.sql");
-    assertThat(money).as("arguments split at top-level commas only")
+        Macros.expand(
+            "{{ money(sum(purchase_revenue), concat('session, ', user_session)) }}",
+            n -> n,
+            "f.sql");
+    assertThat(money)
+        .as("arguments split at top-level commas only")
         .isEqualTo(Macros.money("sum(purchase_revenue)", "concat('session, ', user_session)"))
-        .isEqualTo("case when (sum(purchase_revenue)) is null or abs(sum(purchase_revenue)) > 9999999999999999.99"
-            + " then raise_error(concat('revenue of ', concat('session, ', user_session), ' does not fit decimal(18,2)"
-            + " (at most 9999999999999999.99): ',"
-            + " coalesce(cast((sum(purchase_revenue)) as string), 'overflow in the sum'),"
-            + " '; prices are below 10^10, so this needs over a million purchases at the highest price:"
-            + " check the input'))"
-            + " else cast(sum(purchase_revenue) as decimal(18,2)) end");
-    assertThat(Macros.arguments("a, f(b, 'x,)'), 'it\\'s, ok'")).containsExactly("a", "f(b, 'x,)')", "'it\\'s, ok'");
+        .isEqualTo(
+            "case when (sum(purchase_revenue)) is null or abs(sum(purchase_revenue)) >"
+                + " 9999999999999999.99 then raise_error(concat('revenue of ', concat('session, ',"
+                + " user_session), ' does not fit decimal(18,2) (at most 9999999999999999.99): ',"
+                + " coalesce(cast((sum(purchase_revenue)) as string), 'overflow in the sum'), ';"
+                + " prices are below 10^10, so this needs over a million purchases at the highest"
+                + " price: check the input')) else cast(sum(purchase_revenue) as decimal(18,2))"
+                + " end");
+    assertThat(Macros.arguments("a, f(b, 'x,)'), 'it\\'s, ok'"))
+        .containsExactly("a", "f(b, 'x,)')", "'it\\'s, ok'");
     assertThatThrownBy(() -> Macros.expand("{{ money(x) }}", n -> n, "models/star/f.sql"))
-        .hasMessage("models/star/f.sql: expected money(amount, what), found money with 1 arguments [x]");
+        .hasMessage(
+            "models/star/f.sql: expected money(amount, what), found money with 1 arguments [x]");
     assertThatThrownBy(() -> Macros.expand("{{ ratio(a, b) }}", n -> n, "models/star/f.sql"))
         .hasMessage("models/star/f.sql: unknown macro ratio; expected ref, money or rate");
   }
 
   @Test
   void parametersAreSubstitutedAsLiteralsAndUnknownOnesFail() {
-    Map<String, String> params = Map.of("batch_id", Macros.string("it's a \\ batch"), "full_refresh", "false");
-    assertThat(Macros.substitute("where ${full_refresh} or batch_id = ${batch_id}", params, "f.sql"))
+    Map<String, String> params =
+        Map.of("batch_id", Macros.string("it's a \\ batch"), "full_refresh", "false");
+    assertThat(
+            Macros.substitute("where ${full_refresh} or batch_id = ${batch_id}", params, "f.sql"))
         .isEqualTo("where false or batch_id = 'it\\'s a \\\\ batch'");
     assertThatThrownBy(() -> Macros.substitute("select ${label}", params, "models/marts/m.sql"))
-        .hasMessage("models/marts/m.sql: unknown parameter ${label}; expected one of [batch_id, full_refresh]");
+        .hasMessage(
+            "models/marts/m.sql: unknown parameter ${label}; expected one of [batch_id,"
+                + " full_refresh]");
   }
 }

@@ -15,20 +15,28 @@ class RowRulesTest {
 
   @Test
   void priceLimitIsCheckedBeforeRoundingAndTheRoundedValueFits() {
-    assertThat(price("9999999999.995").price).as("rounds up to 10^10 and is kept").isEqualByComparingTo(new BigDecimal("10000000000.00"));
+    assertThat(price("9999999999.995").price)
+        .as("rounds up to 10^10 and is kept")
+        .isEqualByComparingTo(new BigDecimal("10000000000.00"));
     assertThat(price("9999999999.99").price).isEqualByComparingTo(new BigDecimal("9999999999.99"));
     assertThat(price("10000000000.00").reason).isEqualTo(Reason.BAD_PRICE);
     assertThat(price("0").price).isEqualByComparingTo(BigDecimal.ZERO);
     assertThat(price("1.005").price).as("HALF_UP").isEqualByComparingTo(new BigDecimal("1.01"));
     assertThat(price("+1").reason).isEqualTo(Reason.BAD_PRICE);
-    assertThat(price("1,5").reason).as("an extra comma is an extra field").isEqualTo(Reason.MALFORMED_ROW);
-    assertThat(price("\"1.5\"").price).as("a quoted price is still a price").isEqualByComparingTo(new BigDecimal("1.50"));
+    assertThat(price("1,5").reason)
+        .as("an extra comma is an extra field")
+        .isEqualTo(Reason.MALFORMED_ROW);
+    assertThat(price("\"1.5\"").price)
+        .as("a quoted price is still a price")
+        .isEqualByComparingTo(new BigDecimal("1.50"));
   }
 
   @Test
   void quotesFollowRfc4180() {
     assertThat(CsvLine.split("a,\"b,c\",\"d \"\"e\"\"\"")).containsExactly("a", "b,c", "d \"e\"");
-    assertThat(CsvLine.split("a,\"b\" ,c")).as("whitespace after a closing quote").containsExactly("a", "b", "c");
+    assertThat(CsvLine.split("a,\"b\" ,c"))
+        .as("whitespace after a closing quote")
+        .containsExactly("a", "b", "c");
     assertThat(CsvLine.split("a,\"b\"x,c")).as("text after a closing quote").isNull();
     assertThat(CsvLine.split("a,b\"c")).as("quote inside an unquoted field").isNull();
     assertThat(CsvLine.split("a,\"b")).as("unterminated quote").isNull();
@@ -51,7 +59,8 @@ class RowRulesTest {
 
   @Test
   void unicodeWhitespaceIsTrimmedAndBlankLinesAreUnicodeAware() {
-    ParsedRow r = RowRules.apply("2019-10-01 00:00:00 UTC,view\u00a0,1,,,\u3000Brand\u2007,1,3,s\u00a0");
+    ParsedRow r =
+        RowRules.apply("2019-10-01 00:00:00 UTC,view\u00a0,1,,,\u3000Brand\u2007,1,3,s\u00a0");
     assertThat(r.reason).as("no-break spaces are whitespace").isNull();
     assertThat(r.brand).isEqualTo("brand");
     assertThat(r.userSession).isEqualTo("s");
@@ -68,7 +77,13 @@ class RowRulesTest {
     ok.feed(good, 0, 5);
     ok.feed(good, 5, good.length - 5);
     assertThat(ok.valid()).isTrue();
-    for (byte[] bad : new byte[][] {{(byte) 0xE9}, {(byte) 0xC0, (byte) 0x80}, {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, {(byte) 0xE2, (byte) 0x82}}) {
+    for (byte[] bad :
+        new byte[][] {
+          {(byte) 0xE9},
+          {(byte) 0xC0, (byte) 0x80},
+          {(byte) 0xED, (byte) 0xA0, (byte) 0x80},
+          {(byte) 0xE2, (byte) 0x82}
+        }) {
       Text.Utf8Validator v = new Text.Utf8Validator();
       v.feed(bad, 0, bad.length);
       assertThat(v.valid()).as("invalid: %s", java.util.Arrays.toString(bad)).isFalse();
@@ -80,7 +95,9 @@ class RowRulesTest {
     ParsedRow a = RowRules.apply("2019-10-01 00:00:00 UTC,VIEW,01,,,Brand,1.5,7,s");
     ParsedRow b = RowRules.apply(" 2019-10-01 00:00:00 , view ,1,, ,BRAND,1.50,007,s");
     ParsedRow c = RowRules.apply("2019-10-01 00:00:00 UTC,view,1,,,brand,1.50,7,S");
-    assertThat(RowRules.eventId(a)).isEqualTo(RowRules.eventId(b)).isNotEqualTo(RowRules.eventId(c));
+    assertThat(RowRules.eventId(a))
+        .isEqualTo(RowRules.eventId(b))
+        .isNotEqualTo(RowRules.eventId(c));
   }
 
   static ParsedRow session(String session) {
@@ -93,25 +110,38 @@ class RowRulesTest {
     assertThat(session(ascii64).isClean()).as("64 ASCII characters").isTrue();
     assertThat(session(ascii64).userSession).isEqualTo(ascii64);
     assertThat(session(ascii64 + "x").reason).as("65 characters").isEqualTo(Reason.BAD_SESSION);
-    assertThat(session(ascii64 + "x").detail).startsWith("expected a user_session of at most 64 characters, found 65: 'sss");
-    // 64 code points of 2-, 3- and 4-byte characters (the 4-byte ones are two Java chars each): MySQL counts 64
+    assertThat(session(ascii64 + "x").detail)
+        .startsWith("expected a user_session of at most 64 characters, found 65: 'sss");
+    // 64 code points of 2-, 3- and 4-byte characters (the 4-byte ones are two Java chars each):
+    // MySQL counts 64
     String wide = "é".repeat(16) + "€".repeat(16) + "\uD83D\uDE00".repeat(32);
     assertThat(wide.codePointCount(0, wide.length())).isEqualTo(64);
     assertThat(wide.length()).as("Java chars").isEqualTo(96);
     assertThat(session(wide).isClean()).as("64 multi-byte code points").isTrue();
     assertThat(session(wide + "é").reason).isEqualTo(Reason.BAD_SESSION);
-    assertThat(session(wide + "é").detail).as("detail clipped at a whole character").contains("found 65").endsWith("...'");
+    assertThat(session(wide + "é").detail)
+        .as("detail clipped at a whole character")
+        .contains("found 65")
+        .endsWith("...'");
     assertThat(session("  " + ascii64 + "\u00A0 ").isClean()).as("trimmed first").isTrue();
     assertThat(session("").reason).as("rule 10 comes first").isEqualTo(Reason.MISSING_SESSION);
-    assertThat(RowRules.apply("2019-10-01 00:00:00 UTC,view,1,2,a.b,brand,1.00,0," + ascii64 + "x").reason)
-        .as("rules 1-9 come first").isEqualTo(Reason.BAD_USER_ID);
-    assertThat(Reason.values()).as("rule order").endsWith(Reason.MISSING_SESSION, Reason.BAD_SESSION);
+    assertThat(
+            RowRules.apply("2019-10-01 00:00:00 UTC,view,1,2,a.b,brand,1.00,0," + ascii64 + "x")
+                .reason)
+        .as("rules 1-9 come first")
+        .isEqualTo(Reason.BAD_USER_ID);
+    assertThat(Reason.values())
+        .as("rule order")
+        .endsWith(Reason.MISSING_SESSION, Reason.BAD_SESSION);
   }
 
   @Test
   void aLineTooLongIsMalformedAndNamesItsLength() {
     ParsedRow r = RowRules.tooLong(2_097_152, 1_048_576, 65_536);
     assertThat(r.reason).isEqualTo(Reason.MALFORMED_ROW);
-    assertThat(r.detail).isEqualTo("expected a line of at most 1048576 bytes, found 2097152 bytes (not parsed; raw_line keeps at most its first 65536 bytes)");
+    assertThat(r.detail)
+        .isEqualTo(
+            "expected a line of at most 1048576 bytes, found 2097152 bytes (not parsed; raw_line"
+                + " keeps at most its first 65536 bytes)");
   }
 }

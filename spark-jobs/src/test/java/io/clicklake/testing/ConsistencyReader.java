@@ -31,35 +31,45 @@ public final class ConsistencyReader implements AutoCloseable {
 
   private ConsistencyReader(EmbeddedMariaDb db, String database, String batch) throws SQLException {
     conn = db.connect(database);
-    sql = "select concat_ws('|', "
-        + "(select count(*) from user_engagement), (select sum(total_views) from user_engagement), (select count(*) from user_engagement where view_to_cart_rate is null), "
-        + "(select count(*) from session_revenue), (select sum(total_revenue) from session_revenue), (select max(updated_batch_id) from session_revenue), "
-        + "(select count(*) from daily_funnel), (select sum(revenue) from daily_funnel), "
-        + "(select count(*) from pipeline_batches), (select coalesce(max(export_status), '-') from pipeline_batches where batch_id = '" + batch + "'))";
+    sql =
+        "select concat_ws('|', (select count(*) from user_engagement), (select sum(total_views)"
+            + " from user_engagement), (select count(*) from user_engagement where"
+            + " view_to_cart_rate is null), (select count(*) from session_revenue), (select"
+            + " sum(total_revenue) from session_revenue), (select max(updated_batch_id) from"
+            + " session_revenue), (select count(*) from daily_funnel), (select sum(revenue) from"
+            + " daily_funnel), (select count(*) from pipeline_batches), (select"
+            + " coalesce(max(export_status), '-') from pipeline_batches where batch_id = '"
+            + batch
+            + "'))";
   }
 
-  public static ConsistencyReader start(EmbeddedMariaDb db, String database, String batch) throws SQLException {
+  public static ConsistencyReader start(EmbeddedMariaDb db, String database, String batch)
+      throws SQLException {
     ConsistencyReader r = new ConsistencyReader(db, database, batch);
     r.poll();
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
-    r.thread = new Thread(() -> {
-      try {
-        while (!r.stop.await(20, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
-          r.poll();
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } catch (RuntimeException e) {
-        r.errors.add(e.toString());
-      }
-    }, "consistency-reader");
+    r.thread =
+        new Thread(
+            () -> {
+              try {
+                while (!r.stop.await(20, TimeUnit.MILLISECONDS) && System.nanoTime() < deadline) {
+                  r.poll();
+                }
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              } catch (RuntimeException e) {
+                r.errors.add(e.toString());
+              }
+            },
+            "consistency-reader");
     r.thread.setDaemon(true);
     r.thread.start();
     return r;
   }
 
   public synchronized String poll() {
-    try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+    try (Statement s = conn.createStatement();
+        ResultSet rs = s.executeQuery(sql)) {
       rs.next();
       String state = rs.getString(1);
       seen.add(state);

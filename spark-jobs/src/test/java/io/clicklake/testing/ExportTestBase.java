@@ -46,8 +46,8 @@ import org.junit.jupiter.api.AfterAll;
 /**
  * {@link LakehouseTestBase} plus a MariaDB and the fixtures of the export tests: marts filled as
  * BuildMartsJob would leave them after batch k, export and purge runs against the class's MariaDB,
- * and comparisons of the published tables with their Iceberg sources ({@link PublishedTable}).
- * Each test class starts its own server into {@link #db} in a {@code @BeforeAll}; this base stops it.
+ * and comparisons of the published tables with their Iceberg sources ({@link PublishedTable}). Each
+ * test class starts its own server into {@link #db} in a {@code @BeforeAll}; this base stops it.
  */
 public abstract class ExportTestBase extends LakehouseTestBase {
   private static final Instant T0 = Instant.parse("2019-10-01T00:00:00Z");
@@ -65,11 +65,13 @@ public abstract class ExportTestBase extends LakehouseTestBase {
 
   // ---------------------------------------------------------------- export and purge runs
 
-  protected static ExportMartsJob.Result export(Env env, int k, String database, Map<String, String> more) {
+  protected static ExportMartsJob.Result export(
+      Env env, int k, String database, Map<String, String> more) {
     return new ExportMartsJob().run(spark, exportConfig(env, k, database, more));
   }
 
-  protected static JobConfig exportConfig(Env env, int k, String database, Map<String, String> more) {
+  protected static JobConfig exportConfig(
+      Env env, int k, String database, Map<String, String> more) {
     Map<String, String> m = new HashMap<>();
     m.put(Keys.MYSQL_URL.name(), db.url(database));
     m.put(Keys.EXPORT_PARALLELISM.name(), "2");
@@ -80,7 +82,8 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     return env.config(instance(env, k).toString()).with(m);
   }
 
-  protected static JobConfig purgeConfig(Env env, int k, String database, Map<String, String> more) {
+  protected static JobConfig purgeConfig(
+      Env env, int k, String database, Map<String, String> more) {
     return exportConfig(env, k, database, more);
   }
 
@@ -98,7 +101,10 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     return "2019-10-0" + k + "-00";
   }
 
-  /** A batch's files: two staged data files, its landing instance (done-flag left) and a rejected file. */
+  /**
+   * A batch's files: two staged data files, its landing instance (done-flag left) and a rejected
+   * file.
+   */
   public static final class BatchFiles {
     public Path staging;
     public Path stagedFile;
@@ -112,7 +118,8 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     String b = batchId(k);
     f.staging = new Path(env.staging, b);
     f.stagedFile = new Path(f.staging, "shop-a.csv");
-    String a = "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session\n";
+    String a =
+        "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session\n";
     String c = a + "2019-10-0" + k + " 00:00:00 UTC,view,1,,,,1.00,7,s7\n";
     write(f.stagedFile, a);
     write(new Path(f.staging, "shop-b.csv"), c);
@@ -123,13 +130,27 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     f.rejectedFile = new Path(env.rejected, b + "/bad.csv");
     write(f.rejectedFile, "not,a,header\n");
     write(new Path(f.rejectedFile + ".reason"), "reason bad_header\n");
-    // the files are the batch's own, as its clean stage records them: the purge deletes exactly those
+    // the files are the batch's own, as its clean stage records them: the purge deletes exactly
+    // those
     Lake lake = Lake.configure(spark, env.config());
     lake.ensure(spark, TableNames.INGEST);
-    spark.sql("insert into " + env.table(TableNames.BATCH_FILES) + " values"
-        + " ('" + b + "', 'bad.csv', 0, 13, 'x0', 'rejected', 'bad_header: test', 0, 0, 0, 0),"
-        + " ('" + b + "', 'shop-a.csv', 1, " + a.length() + ", 'x1', 'loaded', null, 0, 0, 0, 0),"
-        + " ('" + b + "', 'shop-b.csv', 2, " + c.length() + ", 'x2', 'loaded', null, 1, 1, 0, 0)");
+    spark.sql(
+        "insert into "
+            + env.table(TableNames.BATCH_FILES)
+            + " values"
+            + " ('"
+            + b
+            + "', 'bad.csv', 0, 13, 'x0', 'rejected', 'bad_header: test', 0, 0, 0, 0),"
+            + " ('"
+            + b
+            + "', 'shop-a.csv', 1, "
+            + a.length()
+            + ", 'x1', 'loaded', null, 0, 0, 0, 0),"
+            + " ('"
+            + b
+            + "', 'shop-b.csv', 2, "
+            + c.length()
+            + ", 'x2', 'loaded', null, 1, 1, 0, 0)");
     return f;
   }
 
@@ -151,14 +172,29 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     for (long u = 1; u <= 40L * k; u++) {
       long uu = u;
       int j = lastChange((int) ((u - 1) / 40) + 1, k, t -> uu % 3 == t % 3);
-      users.add(user(u, (int) ((u * j) % 6), (int) ((u + j) % 4), (int) ((u * 3 + j) % 5), BigDecimal.valueOf(u * 1234567L + j, 2), u, batchId(j)));
+      users.add(
+          user(
+              u,
+              (int) ((u * j) % 6),
+              (int) ((u + j) % 4),
+              (int) ((u * 3 + j) % 5),
+              BigDecimal.valueOf(u * 1234567L + j, 2),
+              u,
+              batchId(j)));
     }
     List<Map<String, Object>> sessions = new ArrayList<>();
     for (int i = 0; i < 100 * k; i++) {
       int ii = i;
       int j = lastChange(i / 100 + 1, k, t -> ii % 4 == t % 4);
-      sessions.add(session(String.format("%08x-%04x-4a1b-8c2d-%012x", (i * 2654435761L) & 0xffffffffL, i, i * 31L),
-          new BigDecimal(BigInteger.valueOf((i * 7919L + j * 104729L) % 10_000_000_000L), 2), i % 13 == 0 ? null : 1L + i % 40, i, j, batchId(j)));
+      sessions.add(
+          session(
+              String.format(
+                  "%08x-%04x-4a1b-8c2d-%012x", (i * 2654435761L) & 0xffffffffL, i, i * 31L),
+              new BigDecimal(BigInteger.valueOf((i * 7919L + j * 104729L) % 10_000_000_000L), 2),
+              i % 13 == 0 ? null : 1L + i % 40,
+              i,
+              j,
+              batchId(j)));
     }
     List<Map<String, Object>> days = new ArrayList<>();
     for (int d = 0; d < 5 * k; d++) {
@@ -181,8 +217,30 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     // batch 1 also brought the awkward values; no later batch changes them
     users.add(user(Long.MAX_VALUE, 3, 1, 7, new BigDecimal("999999999999.99"), 77, batchId(1)));
     users.add(user(5_000_000_000L, 0, 0, 2, new BigDecimal("0.00"), 78, batchId(1)));
-    String[] odd = {"tab\there", "back\\slash\\N", "line\nbreak\r\n", "quote's \"double\"", "ünïcødé-ß-€-😀", "\\N", "NULL", "UPPER-case", "upper-case", "x".repeat(64)};
-    String[] amounts = {"999999999999.99", "0.10", "123456789012.34", "5.00", "0.99", "0.00", "0.01", "1.00", "2.00", "64.64"};
+    String[] odd = {
+      "tab\there",
+      "back\\slash\\N",
+      "line\nbreak\r\n",
+      "quote's \"double\"",
+      "ünïcødé-ß-€-😀",
+      "\\N",
+      "NULL",
+      "UPPER-case",
+      "upper-case",
+      "x".repeat(64)
+    };
+    String[] amounts = {
+      "999999999999.99",
+      "0.10",
+      "123456789012.34",
+      "5.00",
+      "0.99",
+      "0.00",
+      "0.01",
+      "1.00",
+      "2.00",
+      "64.64"
+    };
     for (int i = 0; i < odd.length; i++) {
       sessions.add(session(odd[i], new BigDecimal(amounts[i]), 3L, 1000 + i, 1, batchId(1)));
     }
@@ -209,11 +267,13 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     written.put("marts.fact_events", 1000L * k);
     written.put("marts.dim_user", 40L);
     record.put("rows_written", written);
-    new BatchLedger(spark, lake).update(b, BatchRecord.Stage.MARTS, BatchRecord.changes().setAll(record));
+    new BatchLedger(spark, lake)
+        .update(b, BatchRecord.Stage.MARTS, BatchRecord.changes().setAll(record));
     return b;
   }
 
-  protected static Map<String, Object> user(long id, int views, int carts, int purchases, BigDecimal revenue, long seed, String batch) {
+  protected static Map<String, Object> user(
+      long id, int views, int carts, int purchases, BigDecimal revenue, long seed, String batch) {
     Map<String, Object> m = new HashMap<>();
     m.put("user_id", id);
     m.put("total_views", views);
@@ -229,7 +289,8 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     return m;
   }
 
-  protected static Map<String, Object> session(String id, BigDecimal revenue, Long userId, int i, int k, String batch) {
+  protected static Map<String, Object> session(
+      String id, BigDecimal revenue, Long userId, int i, int k, String batch) {
     Map<String, Object> m = new HashMap<>();
     m.put("user_session", id);
     m.put("total_revenue", revenue);
@@ -244,7 +305,10 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     return m;
   }
 
-  /** The batch, from {@code created} to {@code k}, that last changed a row: its creation or a later batch that touches it. */
+  /**
+   * The batch, from {@code created} to {@code k}, that last changed a row: its creation or a later
+   * batch that touches it.
+   */
   protected static int lastChange(int created, int k, IntPredicate touchedBy) {
     int last = created;
     for (int t = created + 1; t <= k; t++) {
@@ -255,7 +319,10 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     return last;
   }
 
-  /** Replaces an Iceberg table's rows (column → value, converted to the table's types) in one commit. */
+  /**
+   * Replaces an Iceberg table's rows (column → value, converted to the table's types) in one
+   * commit.
+   */
   protected static void replace(Env env, String table, List<Map<String, Object>> rows) {
     StructType schema = spark.table(env.table(table)).schema();
     List<Row> out = new ArrayList<>();
@@ -292,11 +359,20 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     return v;
   }
 
-  /** Every MySQL table equals its Iceberg source, column by column (times as UTC text, decimals and doubles exact). */
+  /**
+   * Every MySQL table equals its Iceberg source, column by column (times as UTC text, decimals and
+   * doubles exact).
+   */
   protected static void assertMirrors(Env env, String database) {
     for (PublishedTable p : PublishedTable.all()) {
       String t = p.mysqlName;
-      List<String> cols = db.rows(database, "select column_name from information_schema.columns where table_schema = database() and table_name = '" + t + "' order by ordinal_position");
+      List<String> cols =
+          db.rows(
+              database,
+              "select column_name from information_schema.columns where table_schema = database()"
+                  + " and table_name = '"
+                  + t
+                  + "' order by ordinal_position");
       List<String> my = new ArrayList<>();
       List<String> ice = new ArrayList<>();
       for (String c : cols) {
@@ -311,11 +387,17 @@ public abstract class ExportTestBase extends LakehouseTestBase {
           ice.add(c);
         }
       }
-      List<String> mysqlRows = new ArrayList<>(db.rows(database, "select " + String.join(", ", my) + " from " + t));
-      List<String> icebergRows = new ArrayList<>(rows("select " + String.join(", ", ice) + " from " + env.table(p.icebergName)));
+      List<String> mysqlRows =
+          new ArrayList<>(db.rows(database, "select " + String.join(", ", my) + " from " + t));
+      List<String> icebergRows =
+          new ArrayList<>(
+              rows("select " + String.join(", ", ice) + " from " + env.table(p.icebergName)));
       Collections.sort(mysqlRows);
       Collections.sort(icebergRows);
-      assertThat(mysqlRows).as("MySQL %s.%s equals Iceberg %s row for row", database, t, p.icebergName).isNotEmpty().isEqualTo(icebergRows);
+      assertThat(mysqlRows)
+          .as("MySQL %s.%s equals Iceberg %s row for row", database, t, p.icebergName)
+          .isNotEmpty()
+          .isEqualTo(icebergRows);
     }
   }
 
@@ -333,7 +415,13 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     long n = 0;
     for (String t : PublishedTable.mysqlNames(PublishedTable.all())) {
       // the failed run's own staging table, named with its token
-      List<String> stage = db.rows(database, "select table_name from information_schema.tables where table_schema = database() and table_name like '" + t + "\\_\\_stage\\_%'");
+      List<String> stage =
+          db.rows(
+              database,
+              "select table_name from information_schema.tables where table_schema = database() and"
+                  + " table_name like '"
+                  + t
+                  + "\\_\\_stage\\_%'");
       assertThat(stage).as("staging tables of %s left by the failed run", t).hasSize(1);
       n += Long.parseLong(db.rows(database, "select count(*) from " + stage.get(0)).get(0));
     }
@@ -343,7 +431,13 @@ public abstract class ExportTestBase extends LakehouseTestBase {
   protected static long totalChanged(Env env, String batch) {
     long n = 1;
     for (PublishedTable m : PublishedTable.marts()) {
-      n += count("select * from " + env.table(m.icebergName) + " where updated_batch_id = '" + batch + "'");
+      n +=
+          count(
+              "select * from "
+                  + env.table(m.icebergName)
+                  + " where updated_batch_id = '"
+                  + batch
+                  + "'");
     }
     return n;
   }
@@ -352,7 +446,10 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     return count("select * from " + env.table(table));
   }
 
-  /** Files holding {@code secret}: every file on HDFS, and local files written since {@code since} under target/ and Spark's local dirs. */
+  /**
+   * Files holding {@code secret}: every file on HDFS, and local files written since {@code since}
+   * under target/ and Spark's local dirs.
+   */
   protected static List<String> filesHolding(String secret, long since) throws IOException {
     List<String> out = new ArrayList<>();
     RemoteIterator<LocatedFileStatus> it = fs.listFiles(new Path("/"), true);
@@ -372,11 +469,15 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     for (File root : localRoots) {
       List<java.nio.file.Path> files;
       try (var walk = Files.walk(root.toPath())) {
-        files = walk.filter(Files::isRegularFile).filter(p -> p.toFile().lastModified() >= since - 1000).collect(Collectors.toList());
+        files =
+            walk.filter(Files::isRegularFile)
+                .filter(p -> p.toFile().lastModified() >= since - 1000)
+                .collect(Collectors.toList());
       }
       for (java.nio.file.Path p : files) {
         try {
-          if (Files.size(p) < (512L << 20) && new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1).contains(secret)) {
+          if (Files.size(p) < (512L << 20)
+              && new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1).contains(secret)) {
             out.add(p.toString());
           }
         } catch (java.nio.file.NoSuchFileException gone) {

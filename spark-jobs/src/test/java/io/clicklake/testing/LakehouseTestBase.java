@@ -77,7 +77,8 @@ public abstract class LakehouseTestBase {
 
   /** A fresh, isolated environment: its own HDFS paths and namespace in the class's warehouse. */
   protected static Env newEnv(String name) {
-    String id = name.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase() + "_" + COUNTER.incrementAndGet();
+    String id =
+        name.replaceAll("[^A-Za-z0-9_]", "_").toLowerCase() + "_" + COUNTER.incrementAndGet();
     return new Env(id);
   }
 
@@ -115,7 +116,10 @@ public abstract class LakehouseTestBase {
       return "lake." + id + "." + name;
     }
 
-    /** Creates a landing instance (relative path like 2019/10/01/00) with the given files; done-flag optional. */
+    /**
+     * Creates a landing instance (relative path like 2019/10/01/00) with the given files; done-flag
+     * optional.
+     */
     public Path instance(String rel, boolean ready, Object... nameThenContent) throws IOException {
       Path dir = new Path(landing, rel);
       fs.mkdirs(dir);
@@ -135,7 +139,10 @@ public abstract class LakehouseTestBase {
 
   /** Writes text (gzipped when the name ends .gz) or raw bytes. */
   public static void write(Path p, Object content) throws IOException {
-    byte[] bytes = content instanceof byte[] ? (byte[]) content : ((String) content).getBytes(StandardCharsets.UTF_8);
+    byte[] bytes =
+        content instanceof byte[]
+            ? (byte[]) content
+            : ((String) content).getBytes(StandardCharsets.UTF_8);
     try (OutputStream out = fs.create(p, true)) {
       if (p.getName().endsWith(".gz") && !(content instanceof byte[])) {
         try (GZIPOutputStream gz = new GZIPOutputStream(out)) {
@@ -180,7 +187,10 @@ public abstract class LakehouseTestBase {
     return out;
   }
 
-  /** Runs a job as SparkJob.main and the local runner do: a failure is recorded in the batch row, then rethrown. */
+  /**
+   * Runs a job as SparkJob.main and the local runner do: a failure is recorded in the batch row,
+   * then rethrown.
+   */
   public static <R> R runAsCaller(SparkJob<R> job, JobConfig config) {
     return job.runRecorded(spark, config);
   }

@@ -27,16 +27,22 @@ public final class LogCapture implements AutoCloseable {
 
   public static LogCapture start() {
     LogCapture c = new LogCapture();
-    c.appender = new AbstractAppender("password-capture", null, null, true, Property.EMPTY_ARRAY) {
-      @Override
-      public void append(LogEvent event) {
-        String line = event.getLoggerName() + " " + event.getLevel() + " " + event.getMessage().getFormattedMessage();
-        if (event.getThrown() != null) {
-          line += "\n" + stackTrace(event.getThrown());
-        }
-        c.lines.add(line);
-      }
-    };
+    c.appender =
+        new AbstractAppender("password-capture", null, null, true, Property.EMPTY_ARRAY) {
+          @Override
+          public void append(LogEvent event) {
+            String line =
+                event.getLoggerName()
+                    + " "
+                    + event.getLevel()
+                    + " "
+                    + event.getMessage().getFormattedMessage();
+            if (event.getThrown() != null) {
+              line += "\n" + stackTrace(event.getThrown());
+            }
+            c.lines.add(line);
+          }
+        };
     c.appender.start();
     Configuration cfg = c.ctx.getConfiguration();
     cfg.addAppender(c.appender);
@@ -73,13 +79,14 @@ public final class LogCapture implements AutoCloseable {
     Configuration cfg = ctx.getConfiguration();
     cfg.getRootLogger().removeAppender(appender.getName());
     detached.values().forEach(a -> cfg.getRootLogger().addAppender(a, null, null));
-    saved.forEach((name, level) -> {
-      if (level == null) {
-        cfg.removeLogger(name);
-      } else {
-        (name.isEmpty() ? cfg.getRootLogger() : cfg.getLoggerConfig(name)).setLevel(level);
-      }
-    });
+    saved.forEach(
+        (name, level) -> {
+          if (level == null) {
+            cfg.removeLogger(name);
+          } else {
+            (name.isEmpty() ? cfg.getRootLogger() : cfg.getLoggerConfig(name)).setLevel(level);
+          }
+        });
     ctx.updateLoggers();
     appender.stop();
   }

@@ -11,9 +11,14 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code bin/pipeline dashboard}: the HTML dashboard from the MySQL marts. */
-@Command(name = "dashboard", description = "write the self-contained HTML dashboard from the MySQL marts")
+@Command(
+    name = "dashboard",
+    description = "write the self-contained HTML dashboard from the MySQL marts")
 final class DashboardCommand implements Callable<Integer> {
-  @Option(names = "--out", paramLabel = "FILE", description = "the HTML file (default <workdir>/dashboard.html)")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      description = "the HTML file (default <workdir>/dashboard.html)")
   Path out;
 
   @Mixin HelpOption help;

@@ -21,14 +21,17 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bin/pipeline demo}: the whole system on one machine, from generated data to the dashboard. */
+/**
+ * {@code bin/pipeline demo}: the whole system on one machine, from generated data to the dashboard.
+ */
 @Command(
     name = "demo",
     description = {
       "generate a sample, land it as three hourly instances and run every stage; print the marts",
-      "Generates N rows with faults as three hourly files, lands them as three instances with done-flags, runs stage,"
-          + " clean, marts, export and purge over them, prints each batch's accounting and the marts, writes the HTML"
-          + " dashboard, and says how to connect. Starts from an empty work directory unless --keep."
+      "Generates N rows with faults as three hourly files, lands them as three instances with"
+          + " done-flags, runs stage, clean, marts, export and purge over them, prints each batch's"
+          + " accounting and the marts, writes the HTML dashboard, and says how to connect. Starts"
+          + " from an empty work directory unless --keep."
     })
 final class DemoCommand implements Callable<Integer> {
   @Option(
@@ -66,27 +69,44 @@ final class DemoCommand implements Callable<Integer> {
     try (LocalEnv env = LocalEnv.open(settings, console)) {
       Path incoming = env.workdir.resolve("incoming");
       Files.createDirectories(incoming);
-      Console.say("generating %,d events with %.1f%% faults in three hourly files under %s", rows, faults * 100, incoming);
+      Console.say(
+          "generating %,d events with %.1f%% faults in three hourly files under %s",
+          rows, faults * 100, incoming);
       String landing = env.config.require(Keys.LANDING_ROOT);
       String flag = env.config.get(Keys.DONE_FLAG);
       long users = Math.max(1, rows / 14);
-      String[] names = {"events-2019-10-01-00.csv", "events-2019-10-01-01.csv.gz", "events-2019-10-01-02.csv"};
+      String[] names = {
+        "events-2019-10-01-00.csv", "events-2019-10-01-01.csv.gz", "events-2019-10-01-02.csv"
+      };
       for (int h = 0; h < 3; h++) {
         long n = rows / 3 + (h < rows % 3 ? 1 : 0);
         Path f = incoming.resolve(names[h]);
-        EventGenerator.Stats s = EventGenerator.write(f, new EventGenerator.Options().rows(n).faultRate(faults).seed(2019)
-            .users(users).start(LocalDateTime.of(2019, 10, 1, h, 0)).minutes(60));
+        EventGenerator.Stats s =
+            EventGenerator.write(
+                f,
+                new EventGenerator.Options()
+                    .rows(n)
+                    .faultRate(faults)
+                    .seed(2019)
+                    .users(users)
+                    .start(LocalDateTime.of(2019, 10, 1, h, 0))
+                    .minutes(60));
         List<Path> files = new ArrayList<>(List.of(f));
         if (h == 1) {
           // a file from a misconfigured exporter: rejected whole, kept with its reason
           Path broken = incoming.resolve("legacy-export.csv");
-          Files.writeString(broken, "time,type,product,category,code,brand,price,user,session\n2019-10-01 01:00:00 UTC,view,1,,,,1.00,1,x\n",
+          Files.writeString(
+              broken,
+              "time,type,product,category,code,brand,price,user,session\n"
+                  + "2019-10-01 01:00:00 UTC,view,1,,,,1.00,1,x\n",
               StandardCharsets.UTF_8);
           files.add(broken);
         }
         String instance = String.format("2019/10/01/%02d", h);
         Landing.land(env.fs(landing), landing, instance, files, flag);
-        Console.say("  landed %s as instance %s (%s)", names[h] + (h == 1 ? " + legacy-export.csv" : ""), instance, s);
+        Console.say(
+            "  landed %s as instance %s (%s)",
+            names[h] + (h == 1 ? " + legacy-export.csv" : ""), instance, s);
       }
       JobConfig cfg = env.withDatabase();
       Runner runner = new Runner(env, console);
@@ -97,7 +117,9 @@ final class DemoCommand implements Callable<Integer> {
       Console.say("");
       Console.say("dashboard:  %s", dashboard);
       Console.say("database:   %s", env.describeDatabase());
-      Console.say("warehouse:  %s (Iceberg, namespace %s)", env.config.get(Keys.CATALOG_WAREHOUSE), env.config.get(Keys.NAMESPACE));
+      Console.say(
+          "warehouse:  %s (Iceberg, namespace %s)",
+          env.config.get(Keys.CATALOG_WAREHOUSE), env.config.get(Keys.NAMESPACE));
       Console.say("rejected:   %s", env.config.get(Keys.REJECTED_ROOT));
       Console.say("demo finished in %.1f s", (System.nanoTime() - t0) / 1e9);
       return 0;

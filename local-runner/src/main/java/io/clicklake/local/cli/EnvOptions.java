@@ -9,8 +9,8 @@ import picocli.CommandLine.Option;
 
 /**
  * The options every command but {@code generate} shares: where the embedded defaults live and what
- * replaces them. Precedence, lowest first: embedded defaults &lt; {@code --config} &lt; {@code --conf}
- * &lt; the dedicated options.
+ * replaces them. Precedence, lowest first: embedded defaults &lt; {@code --config} &lt; {@code
+ * --conf} &lt; the dedicated options.
  */
 final class EnvOptions {
   @Option(
@@ -28,7 +28,8 @@ final class EnvOptions {
   @Option(
       names = "--warehouse",
       paramLabel = "URI",
-      description = "Iceberg warehouse, clicklake.catalog.warehouse (default file://<workdir>/warehouse)")
+      description =
+          "Iceberg warehouse, clicklake.catalog.warehouse (default file://<workdir>/warehouse)")
   String warehouse;
 
   @Option(
@@ -62,18 +63,25 @@ final class EnvOptions {
       description = "properties file of clicklake.* keys (docs/configuration.md)")
   String configFile;
 
-  @Option(names = "--conf", paramLabel = "KEY=VALUE", description = "one clicklake.* setting (repeatable)")
+  @Option(
+      names = "--conf",
+      paramLabel = "KEY=VALUE",
+      description = "one clicklake.* setting (repeatable)")
   List<String> conf = new ArrayList<>();
 
   @Option(
       names = "--hdfs",
-      description = "start a MiniDFSCluster (data in <workdir>/hdfs) holding landing, staging and warehouse")
+      description =
+          "start a MiniDFSCluster (data in <workdir>/hdfs) holding landing, staging and warehouse")
   boolean hdfs;
 
   @Option(names = "--verbose", description = "show Spark and Hadoop logs, and stack traces")
   boolean verbose;
 
-  /** The environment these options describe; {@code defaultWorkdir} applies without {@code --workdir}. */
+  /**
+   * The environment these options describe; {@code defaultWorkdir} applies without {@code
+   * --workdir}.
+   */
   LocalEnv open(String defaultWorkdir, Console console) {
     return LocalEnv.open(settings(defaultWorkdir), console);
   }

@@ -37,19 +37,29 @@ final class ExportCommand implements Callable<Integer> {
   @Override
   public Integer call() throws SQLException {
     if (!fullRefresh) {
-      throw new CliException("export runs with --full-refresh (incremental exports run per batch in run/watch)");
+      throw new CliException(
+          "export runs with --full-refresh (incremental exports run per batch in run/watch)");
     }
     try (LocalEnv e = env.open(new Console())) {
       JobConfig cfg = e.withDatabase().with(Map.of(Keys.FULL_REFRESH.name(), "true"));
       if (!cfg.isSet(Keys.BATCH_ID)) {
-        // a full refresh publishes everything; it is recorded on the latest batch whose marts are built
+        // a full refresh publishes everything; it is recorded on the latest batch whose marts are
+        // built
         Lake lake = Lake.configure(e.spark(), cfg);
         lake.ensure(e.spark(), TableNames.INGEST);
-        List<Row> latest = e.spark().sql("select batch_id from " + lake.table(TableNames.BATCHES)
-            + " where marts_status = 'done' order by started_at desc, batch_id desc limit 1").collectAsList();
+        List<Row> latest =
+            e.spark()
+                .sql(
+                    "select batch_id from "
+                        + lake.table(TableNames.BATCHES)
+                        + " where marts_status = 'done' order by started_at desc, batch_id desc"
+                        + " limit 1")
+                .collectAsList();
         if (latest.isEmpty()) {
-          throw new CliException("nothing to export: no batch has its marts built yet in "
-              + cfg.get(Keys.CATALOG_WAREHOUSE) + "; run bin/pipeline run first");
+          throw new CliException(
+              "nothing to export: no batch has its marts built yet in "
+                  + cfg.get(Keys.CATALOG_WAREHOUSE)
+                  + "; run bin/pipeline run first");
         }
         cfg = cfg.with(Map.of(Keys.BATCH_ID.name(), latest.get(0).getString(0)));
       }

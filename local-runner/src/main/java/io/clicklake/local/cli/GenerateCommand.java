@@ -36,7 +36,10 @@ final class GenerateCommand implements Callable<Integer> {
       description = "random seed (default ${DEFAULT-VALUE})")
   long seed;
 
-  @Option(names = "--start", paramLabel = "TIME", description = "first event time, e.g. 2019-10-01T00:00")
+  @Option(
+      names = "--start",
+      paramLabel = "TIME",
+      description = "first event time, e.g. 2019-10-01T00:00")
   LocalDateTime start;
 
   @Option(
@@ -49,7 +52,11 @@ final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--users", paramLabel = "U", description = "distinct users")
   Long users;
 
-  @Option(names = "--out", paramLabel = "FILE", required = true, description = "the file to write (.csv or .csv.gz)")
+  @Option(
+      names = "--out",
+      paramLabel = "FILE",
+      required = true,
+      description = "the file to write (.csv or .csv.gz)")
   Path out;
 
   @Mixin HelpOption help;

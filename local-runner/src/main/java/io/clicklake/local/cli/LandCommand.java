@@ -18,8 +18,8 @@ import picocli.CommandLine.Parameters;
     name = "land",
     description = {
       "copy local files into a new landing instance (atomic, done-flag last)",
-      "Copies the files into a temporary directory of the landing root, renames it to the instance, then writes the"
-          + " done-flag."
+      "Copies the files into a temporary directory of the landing root, renames it to the instance,"
+          + " then writes the done-flag."
     })
 final class LandCommand implements Callable<Integer> {
   @Parameters(paramLabel = "FILE", arity = "1..*", description = "the files to land")
@@ -41,7 +41,8 @@ final class LandCommand implements Callable<Integer> {
       String root = e.config.require(Keys.LANDING_ROOT);
       String flag = e.config.get(Keys.DONE_FLAG);
       org.apache.hadoop.fs.Path p =
-          Landing.land(e.fs(root), root, instance == null ? Landing.currentHour() : instance, files, flag);
+          Landing.land(
+              e.fs(root), root, instance == null ? Landing.currentHour() : instance, files, flag);
       Console.say("landed %d file(s) as %s (done-flag %s written last)", files.size(), p, flag);
       return 0;
     }

@@ -7,7 +7,10 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
-/** {@code bin/pipeline maintain}: {@link MaintainTablesJob} with the {@code clicklake.maintain.*} settings. */
+/**
+ * {@code bin/pipeline maintain}: {@link MaintainTablesJob} with the {@code clicklake.maintain.*}
+ * settings.
+ */
 @Command(
     name = "maintain",
     description = {

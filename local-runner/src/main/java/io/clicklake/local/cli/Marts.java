@@ -16,7 +16,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** What the commands show of the MySQL marts: the summary after run, export and demo, and the dashboard. */
+/**
+ * What the commands show of the MySQL marts: the summary after run, export and demo, and the
+ * dashboard.
+ */
 final class Marts {
   private Marts() {}
 
@@ -27,13 +30,16 @@ final class Marts {
   }
 
   static Connection connect(JobConfig cfg) throws SQLException {
-    return DriverManager.getConnection(cfg.require(Keys.MYSQL_URL), cfg.get(Keys.MYSQL_USER),
+    return DriverManager.getConnection(
+        cfg.require(Keys.MYSQL_URL),
+        cfg.get(Keys.MYSQL_USER),
         Secrets.mysqlPassword(cfg, new org.apache.hadoop.conf.Configuration()));
   }
 
   /** The marts summary printed after run, export and demo. */
   static void print(JobConfig cfg) throws SQLException {
-    try (Connection c = connect(cfg); Statement s = c.createStatement()) {
+    try (Connection c = connect(cfg);
+        Statement s = c.createStatement()) {
       Console.say("");
       try (ResultSet r = c.getMetaData().getTables(c.getCatalog(), null, "session_revenue", null)) {
         if (!r.next()) {
@@ -43,33 +49,80 @@ final class Marts {
       }
       Console.say("marts in MySQL:");
       List<List<Object>> rows = new ArrayList<>();
-      try (ResultSet r = s.executeQuery("select count(*), coalesce(sum(total_views),0), coalesce(sum(total_add_to_cart),0), coalesce(sum(total_purchases),0),"
-          + " avg(view_to_cart_rate), avg(cart_to_purchase_rate), sum(view_to_cart_rate is null) from user_engagement")) {
+      try (ResultSet r =
+          s.executeQuery(
+              "select count(*), coalesce(sum(total_views),0), coalesce(sum(total_add_to_cart),0),"
+                  + " coalesce(sum(total_purchases),0), avg(view_to_cart_rate),"
+                  + " avg(cart_to_purchase_rate), sum(view_to_cart_rate is null) from"
+                  + " user_engagement")) {
         r.next();
-        rows.add(List.of("user_engagement", r.getLong(1) + " users", "views " + r.getLong(2) + ", carts " + r.getLong(3) + ", purchases " + r.getLong(4)
-            + String.format(Locale.ROOT, "; avg view→cart %.4f, avg cart→purchase %.4f; %d users with no views (rate NULL)",
-                r.getDouble(5), r.getDouble(6), r.getLong(7))));
+        rows.add(
+            List.of(
+                "user_engagement",
+                r.getLong(1) + " users",
+                "views "
+                    + r.getLong(2)
+                    + ", carts "
+                    + r.getLong(3)
+                    + ", purchases "
+                    + r.getLong(4)
+                    + String.format(
+                        Locale.ROOT,
+                        "; avg view→cart %.4f, avg cart→purchase %.4f; %d users with no views (rate"
+                            + " NULL)",
+                        r.getDouble(5),
+                        r.getDouble(6),
+                        r.getLong(7))));
       }
-      try (ResultSet r = s.executeQuery("select count(*), sum(total_revenue > 0), coalesce(sum(total_revenue), 0), max(total_revenue) from session_revenue")) {
+      try (ResultSet r =
+          s.executeQuery(
+              "select count(*), sum(total_revenue > 0), coalesce(sum(total_revenue), 0),"
+                  + " max(total_revenue) from session_revenue")) {
         r.next();
-        rows.add(List.of("session_revenue", r.getLong(1) + " sessions",
-            r.getLong(2) + " with a purchase; revenue " + r.getBigDecimal(3) + "; largest session " + r.getBigDecimal(4)));
+        rows.add(
+            List.of(
+                "session_revenue",
+                r.getLong(1) + " sessions",
+                r.getLong(2)
+                    + " with a purchase; revenue "
+                    + r.getBigDecimal(3)
+                    + "; largest session "
+                    + r.getBigDecimal(4)));
       }
-      try (ResultSet r = s.executeQuery("select count(*), min(event_date), max(event_date), coalesce(sum(purchases),0) from daily_funnel")) {
+      try (ResultSet r =
+          s.executeQuery(
+              "select count(*), min(event_date), max(event_date), coalesce(sum(purchases),0) from"
+                  + " daily_funnel")) {
         r.next();
-        rows.add(List.of("daily_funnel", r.getLong(1) + " days", r.getString(2) + " .. " + r.getString(3) + ", purchases " + r.getLong(4)));
+        rows.add(
+            List.of(
+                "daily_funnel",
+                r.getLong(1) + " days",
+                r.getString(2) + " .. " + r.getString(3) + ", purchases " + r.getLong(4)));
       }
       try (ResultSet r = s.executeQuery("select count(*), max(export_at) from pipeline_batches")) {
         r.next();
-        rows.add(List.of("pipeline_batches", r.getLong(1) + " batches", "last export " + r.getString(2) + " UTC"));
+        rows.add(
+            List.of(
+                "pipeline_batches",
+                r.getLong(1) + " batches",
+                "last export " + r.getString(2) + " UTC"));
       }
       Console.table(List.of("table", "rows", "summary"), rows);
       Console.say("");
       Console.say("top sessions by revenue:");
       List<List<Object>> top = new ArrayList<>();
-      try (ResultSet r = s.executeQuery("select user_session, total_revenue, user_id, purchases from session_revenue order by total_revenue desc, user_session limit 5")) {
+      try (ResultSet r =
+          s.executeQuery(
+              "select user_session, total_revenue, user_id, purchases from session_revenue order by"
+                  + " total_revenue desc, user_session limit 5")) {
         while (r.next()) {
-          top.add(List.of(r.getString(1), r.getBigDecimal(2).toPlainString(), String.valueOf(r.getLong(3)), r.getLong(4)));
+          top.add(
+              List.of(
+                  r.getString(1),
+                  r.getBigDecimal(2).toPlainString(),
+                  String.valueOf(r.getLong(3)),
+                  r.getLong(4)));
         }
       }
       Console.table(List.of("user_session", "total_revenue", "user_id", "purchases"), top);

@@ -26,14 +26,15 @@ import picocli.CommandLine.UnmatchedArgumentException;
     name = "bin/pipeline",
     synopsisSubcommandLabel = "<command>",
     description =
-        "The clicklake pipeline on this machine, with embedded defaults (working directory, MariaDB, Spark local[*]).",
+        "The clicklake pipeline on this machine, with embedded defaults (working directory,"
+            + " MariaDB, Spark local[*]).",
     commandListHeading = "%nCommands:%n",
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
       "0:success",
       "1:anything else (add --verbose for the stack trace and logs)",
-      "2:a problem you can fix, said in one line (bad option, missing landing directory, unreachable MySQL, busy port,"
-          + " unknown config key, held lock, ...)"
+      "2:a problem you can fix, said in one line (bad option, missing landing directory,"
+          + " unreachable MySQL, busy port, unknown config key, held lock, ...)"
     },
     footer = "%n`bin/pipeline <command> --help` shows a command's options.",
     subcommands = {
@@ -89,13 +90,17 @@ public final class Pipeline implements Callable<Integer> {
     cli.registerConverter(long.class, Pipeline::wholeNumber);
     cli.setParameterExceptionHandler(Pipeline::badArguments);
     cli.setExecutionExceptionHandler((e, command, parsed) -> failed(e, parsed.originalArgs()));
-    cli.getSubcommands().get("help").getCommandSpec().usageMessage()
+    cli.getSubcommands()
+        .get("help")
+        .getCommandSpec()
+        .usageMessage()
         .header(new String[0])
         .description("help of a command: bin/pipeline help <command>");
     List<CommandLine> all = new ArrayList<>(cli.getSubcommands().values());
     all.add(cli);
     for (CommandLine c : all) {
-      c.getCommandSpec().usageMessage()
+      c.getCommandSpec()
+          .usageMessage()
           .synopsisHeading("usage: ")
           .abbreviateSynopsis(c != cli)
           .parameterListHeading("%nParameters:%n")
@@ -127,18 +132,30 @@ public final class Pipeline implements Callable<Integer> {
    */
   private static int badArguments(ParameterException e, String[] argv) {
     CommandLine c = e.getCommandLine();
-    if (e instanceof UnmatchedArgumentException u && c.getParent() == null
-        && !u.getUnmatched().isEmpty() && !u.getUnmatched().get(0).startsWith("-")) {
-      c.getOut().printf("error: unknown command '%s'; expected one of %s%n", u.getUnmatched().get(0),
-          String.join(", ", c.getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
+    if (e instanceof UnmatchedArgumentException u
+        && c.getParent() == null
+        && !u.getUnmatched().isEmpty()
+        && !u.getUnmatched().get(0).startsWith("-")) {
+      c.getOut()
+          .printf(
+              "error: unknown command '%s'; expected one of %s%n",
+              u.getUnmatched().get(0),
+              String.join(
+                  ", ",
+                  c.getSubcommands().keySet().stream().filter(n -> !n.equals("help")).toList()));
       return 2;
     }
     c.getOut().flush();
-    c.getErr().printf("%nerror: %s (see %s --help)%n", e.getMessage(), c.getCommandSpec().qualifiedName());
+    c.getErr()
+        .printf(
+            "%nerror: %s (see %s --help)%n", e.getMessage(), c.getCommandSpec().qualifiedName());
     return 2;
   }
 
-  /** A command that threw: 2 and its message for what the user can fix, else 1 and the root cause's line. */
+  /**
+   * A command that threw: 2 and its message for what the user can fix, else 1 and the root cause's
+   * line.
+   */
   private static int failed(Exception e, List<String> argv) {
     System.out.flush();
     if (e instanceof CliException || e instanceof ConfigException || e instanceof InputException) {

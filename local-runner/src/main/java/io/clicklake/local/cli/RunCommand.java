@@ -18,8 +18,8 @@ import picocli.CommandLine.Mixin;
     name = "run",
     description = {
       "process every complete landing instance, oldest first, then exit",
-      "Processes every complete landing instance (with its done-flag), oldest first: stage, clean, marts, export,"
-          + " purge."
+      "Processes every complete landing instance (with its done-flag), oldest first: stage, clean,"
+          + " marts, export, purge."
     })
 final class RunCommand implements Callable<Integer> {
   @Mixin HelpOption help;
@@ -32,16 +32,18 @@ final class RunCommand implements Callable<Integer> {
   }
 
   /**
-   * Processes the landing root once ({@code watch} false) or every {@code intervalSeconds} until the
-   * thread is interrupted. One run or watch at a time over a staging area: a second one fails on the
-   * runner lock, naming the first.
+   * Processes the landing root once ({@code watch} false) or every {@code intervalSeconds} until
+   * the thread is interrupted. One run or watch at a time over a staging area: a second one fails
+   * on the runner lock, naming the first.
    */
-  static int process(EnvOptions options, boolean watch, long intervalSeconds) throws IOException, SQLException {
+  static int process(EnvOptions options, boolean watch, long intervalSeconds)
+      throws IOException, SQLException {
     Console console = new Console();
     try (LocalEnv env = options.open(console)) {
       String landing = env.config.require(Keys.LANDING_ROOT);
       if (!env.fs(landing).exists(new org.apache.hadoop.fs.Path(landing))) {
-        throw new CliException("landing directory " + landing + " does not exist; create it or pass --landing DIR");
+        throw new CliException(
+            "landing directory " + landing + " does not exist; create it or pass --landing DIR");
       }
       JobConfig cfg = env.withDatabase();
       Runner runner = new Runner(env, console);

@@ -17,7 +17,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code bin/pipeline status}: the last batches of the batch ledger, their counts and stage states. */
+/**
+ * {@code bin/pipeline status}: the last batches of the batch ledger, their counts and stage states.
+ */
 @Command(name = "status", description = "the last batches with their counts and stage states")
 final class StatusCommand implements Callable<Integer> {
   @Option(
@@ -38,29 +40,64 @@ final class StatusCommand implements Callable<Integer> {
       Lake lake = Lake.configure(spark, e.config);
       lake.ensure(spark, TableNames.INGEST);
       String batches = lake.table(TableNames.BATCHES);
-      List<List<Object>> rows = rows(spark, "select batch_id, status, stage_status, clean_status, marts_status,"
-          + " export_status, purge_status, rows_read, rows_clean, rows_quarantined, rows_duplicate, files_rejected,"
-          + " date_format(coalesce(finished_at, started_at), 'yyyy-MM-dd HH:mm:ss')"
-          + " from " + batches + " order by started_at desc limit " + last);
+      List<List<Object>> rows =
+          rows(
+              spark,
+              "select batch_id, status, stage_status, clean_status, marts_status, export_status,"
+                  + " purge_status, rows_read, rows_clean, rows_quarantined, rows_duplicate,"
+                  + " files_rejected, date_format(coalesce(finished_at, started_at), 'yyyy-MM-dd"
+                  + " HH:mm:ss') from "
+                  + batches
+                  + " order by started_at desc limit "
+                  + last);
       if (rows.isEmpty()) {
         Console.say("no batches yet in %s", e.config.get(Keys.CATALOG_WAREHOUSE));
         return 0;
       }
-      Console.table(List.of("batch", "status", "stage", "clean", "marts", "export", "purge", "read", "clean",
-          "quarantined", "duplicate", "rejected files", "at (UTC)"), rows);
-      // one column per reason code, in rule order: a new reason shows up here without touching this code
-      List<String> reasonCodes = Arrays.stream(Reason.values()).map(Reason::code).collect(Collectors.toList());
+      Console.table(
+          List.of(
+              "batch",
+              "status",
+              "stage",
+              "clean",
+              "marts",
+              "export",
+              "purge",
+              "read",
+              "clean",
+              "quarantined",
+              "duplicate",
+              "rejected files",
+              "at (UTC)"),
+          rows);
+      // one column per reason code, in rule order: a new reason shows up here without touching this
+      // code
+      List<String> reasonCodes =
+          Arrays.stream(Reason.values()).map(Reason::code).collect(Collectors.toList());
       String reasonCols = reasonCodes.stream().map(c -> "q_" + c).collect(Collectors.joining(", "));
-      List<List<Object>> reasons = rows(spark, "select batch_id, " + reasonCols + " from " + batches
-          + " order by started_at desc limit " + last);
+      List<List<Object>> reasons =
+          rows(
+              spark,
+              "select batch_id, "
+                  + reasonCols
+                  + " from "
+                  + batches
+                  + " order by started_at desc limit "
+                  + last);
       Console.say("");
       Console.say("quarantined rows by reason:");
       List<String> reasonHeader = new ArrayList<>(List.of("batch"));
       reasonHeader.addAll(reasonCodes);
       Console.table(reasonHeader, reasons);
       List<List<Object>> errors = new ArrayList<>();
-      for (Row r : spark.sql("select batch_id, error_message from " + batches
-              + " where status = 'failed' order by started_at desc limit " + last).collectAsList()) {
+      for (Row r :
+          spark
+              .sql(
+                  "select batch_id, error_message from "
+                      + batches
+                      + " where status = 'failed' order by started_at desc limit "
+                      + last)
+              .collectAsList()) {
         String m = r.isNullAt(1) ? "" : r.getString(1).replaceAll("\\s+", " ");
         errors.add(List.of(r.getString(0), m.length() > 200 ? m.substring(0, 197) + "..." : m));
       }

@@ -19,20 +19,22 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Writes the offline HTML dashboard: one self-contained file (inline CSS, script and SVG; no network
- * needed to view it) from the published MySQL tables of {@code sql/01_tables.sql}: KPI tiles, the
- * funnel and the daily funnel, the distribution of per-user conversion rates, the top sessions by
- * revenue, and batch freshness with quarantine counts by reason. Written as a user that may not read
- * {@code pipeline_batches.error_message}, such as the reporting user of {@code sql/02_reporting_user.sql},
- * the batch table has no error column and a note says that error texts are for administrators.
+ * Writes the offline HTML dashboard: one self-contained file (inline CSS, script and SVG; no
+ * network needed to view it) from the published MySQL tables of {@code sql/01_tables.sql}: KPI
+ * tiles, the funnel and the daily funnel, the distribution of per-user conversion rates, the top
+ * sessions by revenue, and batch freshness with quarantine counts by reason. Written as a user that
+ * may not read {@code pipeline_batches.error_message}, such as the reporting user of {@code
+ * sql/02_reporting_user.sql}, the batch table has no error column and a note says that error texts
+ * are for administrators.
  *
  * <p>The database does the aggregation ({@link MartsReader}), so the cost is a few scans of the
  * marts whatever their size; the page holds only aggregates, the {@value MartsReader#TOP_SESSIONS}
  * top sessions and the {@value MartsReader#RECENT_BATCHES} newest batches.
  *
- * <p>Its own command line: {@code --jdbc-url URL [--user U] --out FILE}; {@code bin/pipeline dashboard} calls {@link #write} with the CLI's --mysql-url instead,
- * password from the environment variable {@value #PASSWORD_ENV}. Exit codes: 0 written, 2 bad
- * arguments or missing tables (the message says what to do), 1 anything else.
+ * <p>Its own command line: {@code --jdbc-url URL [--user U] --out FILE}; {@code bin/pipeline
+ * dashboard} calls {@link #write} with the CLI's --mysql-url instead, password from the environment
+ * variable {@value #PASSWORD_ENV}. Exit codes: 0 written, 2 bad arguments or missing tables (the
+ * message says what to do), 1 anything else.
  */
 public final class DashboardWriter {
   /** Environment variable holding the MySQL password (none when unset). */
@@ -40,13 +42,16 @@ public final class DashboardWriter {
 
   static final String USAGE =
       "usage: dashboard --jdbc-url jdbc:mysql://HOST:PORT/DATABASE [--user USER] --out FILE.html\n"
-          + "  writes one self-contained HTML dashboard from the MySQL marts; the password comes from $"
+          + "  writes one self-contained HTML dashboard from the MySQL marts; the password comes"
+          + " from $"
           + PASSWORD_ENV
           + ".";
 
   private DashboardWriter() {}
 
-  /** Reads the marts over {@code c} and writes the dashboard to {@code out}; returns {@code out}. */
+  /**
+   * Reads the marts over {@code c} and writes the dashboard to {@code out}; returns {@code out}.
+   */
   public static Path write(Connection c, Path out) throws SQLException, IOException {
     return write(c, out, Clock.systemUTC());
   }
@@ -64,12 +69,14 @@ public final class DashboardWriter {
     try {
       Files.writeString(tmp, html, StandardCharsets.UTF_8);
       try { // a temp file is private; the page is for anyone who may read the directory
-        Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        Files.setPosixFilePermissions(
+            tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
       } catch (UnsupportedOperationException e) {
         // not a POSIX file system: keep its default
       }
       try {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        Files.move(
+            tmp, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
       } catch (java.nio.file.AtomicMoveNotSupportedException e) {
         Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
       }
@@ -84,7 +91,8 @@ public final class DashboardWriter {
    * autocommit, so tiles, charts and tables describe the same published state even if an export
    * commits meanwhile; the connection's settings are restored afterwards.
    */
-  private static MartsSnapshot readConsistently(Connection c, LocalDateTime now) throws SQLException {
+  private static MartsSnapshot readConsistently(Connection c, LocalDateTime now)
+      throws SQLException {
     if (!c.getAutoCommit()) {
       return new MartsReader(c).read(now); // the caller's transaction already fixes the view
     }
@@ -107,7 +115,9 @@ public final class DashboardWriter {
     System.exit(run(args, System.getenv(PASSWORD_ENV), System.out, System.err));
   }
 
-  /** The command line without {@code System.exit}: prints the written path, returns the exit code. */
+  /**
+   * The command line without {@code System.exit}: prints the written path, returns the exit code.
+   */
   static int run(String[] args, String password, PrintStream out, PrintStream err) {
     Options options;
     try {
@@ -124,7 +134,8 @@ public final class DashboardWriter {
     try (Connection c =
         options.user() == null
             ? DriverManager.getConnection(options.jdbcUrl())
-            : DriverManager.getConnection(options.jdbcUrl(), options.user(), password == null ? "" : password)) {
+            : DriverManager.getConnection(
+                options.jdbcUrl(), options.user(), password == null ? "" : password)) {
       c.setReadOnly(true);
       out.println(write(c, Path.of(options.out())));
       return 0;
@@ -132,7 +143,8 @@ public final class DashboardWriter {
       err.println("error: " + e.getMessage());
       return 2;
     } catch (SQLException e) {
-      err.println("error: cannot read the marts at " + masked(options.jdbcUrl()) + ": " + e.getMessage());
+      err.println(
+          "error: cannot read the marts at " + masked(options.jdbcUrl()) + ": " + e.getMessage());
       return 1;
     } catch (IOException e) {
       err.println("error: cannot write " + options.out() + ": " + e);

@@ -35,26 +35,31 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Renders a {@link MartsSnapshot} as one self-contained HTML page: inline CSS, inline script, inline
- * SVG, no external resource. The page is the Mustache template {@code dashboard/dashboard.html.mustache}
- * (with its partials {@code tile} and {@code cell}) filled from a view model built here; the stylesheet
- * and script are the resources {@code dashboard/dashboard.css} and {@code dashboard/dashboard.js},
- * copied into the page so it works offline as one file.
+ * Renders a {@link MartsSnapshot} as one self-contained HTML page: inline CSS, inline script,
+ * inline SVG, no external resource. The page is the Mustache template {@code
+ * dashboard/dashboard.html.mustache} (with its partials {@code tile} and {@code cell}) filled from
+ * a view model built here; the stylesheet and script are the resources {@code
+ * dashboard/dashboard.css} and {@code dashboard/dashboard.js}, copied into the page so it works
+ * offline as one file.
  *
- * <p>KPI tiles and tables are plain HTML; the charts are drawn by the inline script from a JSON data
- * island, so a browser that runs the page proves the charts render. Every number is also in the DOM
- * in machine form: {@code data-kpi}/{@code data-value} on tiles, {@code data-col}/{@code data-value} on
- * table cells, {@code data-value} on chart bars. The script draws SVG bar charts into the {@code
- * figure} elements; a bar's length is {@code value / max * plot length}, with the plot length on the
- * enclosing {@code g.plot} ({@code data-max}, {@code data-plot-length}) so a test can check the
- * geometry. When drawing finishes the body gets {@code data-rendered="true"}; on an error, {@code
- * "error"} and the message in {@code #render-errors}.
+ * <p>KPI tiles and tables are plain HTML; the charts are drawn by the inline script from a JSON
+ * data island, so a browser that runs the page proves the charts render. Every number is also in
+ * the DOM in machine form: {@code data-kpi}/{@code data-value} on tiles, {@code data-col}/{@code
+ * data-value} on table cells, {@code data-value} on chart bars. The script draws SVG bar charts
+ * into the {@code figure} elements; a bar's length is {@code value / max * plot length}, with the
+ * plot length on the enclosing {@code g.plot} ({@code data-max}, {@code data-plot-length}) so a
+ * test can check the geometry. When drawing finishes the body gets {@code data-rendered="true"}; on
+ * an error, {@code "error"} and the message in {@code #render-errors}.
  */
 final class HtmlDashboard {
   private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
-  private static final DateTimeFormatter MACHINE = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
+  private static final DateTimeFormatter MACHINE =
+      DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss");
 
-  /** Templates from the classpath, escaped with {@link #esc} (Mustache's own escaper also encodes = and `). */
+  /**
+   * Templates from the classpath, escaped with {@link #esc} (Mustache's own escaper also encodes =
+   * and `).
+   */
   private static final Mustache PAGE =
       new DefaultMustacheFactory("dashboard") {
         @Override
@@ -85,7 +90,8 @@ final class HtmlDashboard {
     p.put("script", SCRIPT);
     p.put("database", s.database());
     p.put("generatedAt", time(s.generatedAt()));
-    p.put("lastSuccessfulBatch",
+    p.put(
+        "lastSuccessfulBatch",
         f.lastSuccessfulBatchAt() == null ? "none yet" : shown(f.lastSuccessfulBatchAt()) + " UTC");
     p.put("kpis", kpis(s.totals()));
     p.put("histograms", List.of(histogram(s.viewToCart()), histogram(s.cartToPurchase())));
@@ -105,21 +111,64 @@ final class HtmlDashboard {
 
   private static List<Map<String, Object>> kpis(Totals t) {
     return List.of(
-        tile("events", "Events", count(t.events()), String.valueOf(t.events()), "views + carts + removes + purchases"),
+        tile(
+            "events",
+            "Events",
+            count(t.events()),
+            String.valueOf(t.events()),
+            "views + carts + removes + purchases"),
         tile("views", "Views", count(t.views()), String.valueOf(t.views()), "view events"),
         tile("carts", "Carts", count(t.carts()), String.valueOf(t.carts()), "add-to-cart events"),
-        tile("removes", "Removes", count(t.removes()), String.valueOf(t.removes()), "remove-from-cart events"),
-        tile("purchases", "Purchases", count(t.purchases()), String.valueOf(t.purchases()), "purchase events"),
-        tile("revenue", "Revenue", money(t.revenue()), plain(t.revenue()), "sum of purchase prices"),
-        tile("users", "Users", count(t.users()), String.valueOf(t.users()), "users with a clean event"),
-        tile("sessions", "Sessions", count(t.sessions()), String.valueOf(t.sessions()), "sessions with a clean event"),
-        tile("view-to-cart", "View → cart", percent(t.viewToCart()), ratio(t.viewToCart()), "carts / views"),
-        tile("cart-to-purchase", "Cart → purchase", percent(t.cartToPurchase()), ratio(t.cartToPurchase()),
+        tile(
+            "removes",
+            "Removes",
+            count(t.removes()),
+            String.valueOf(t.removes()),
+            "remove-from-cart events"),
+        tile(
+            "purchases",
+            "Purchases",
+            count(t.purchases()),
+            String.valueOf(t.purchases()),
+            "purchase events"),
+        tile(
+            "revenue", "Revenue", money(t.revenue()), plain(t.revenue()), "sum of purchase prices"),
+        tile(
+            "users",
+            "Users",
+            count(t.users()),
+            String.valueOf(t.users()),
+            "users with a clean event"),
+        tile(
+            "sessions",
+            "Sessions",
+            count(t.sessions()),
+            String.valueOf(t.sessions()),
+            "sessions with a clean event"),
+        tile(
+            "view-to-cart",
+            "View → cart",
+            percent(t.viewToCart()),
+            ratio(t.viewToCart()),
+            "carts / views"),
+        tile(
+            "cart-to-purchase",
+            "Cart → purchase",
+            percent(t.cartToPurchase()),
+            ratio(t.cartToPurchase()),
             "purchases / carts"),
-        tile("purchasing-session-share", "Sessions with a purchase", percent(t.purchaseSessionShare()),
-            ratio(t.purchaseSessionShare()), count(t.purchasingSessions()) + " of " + count(t.sessions())),
-        tile("revenue-per-purchasing-session", "Revenue per purchasing session", money(t.revenuePerPurchasingSession()),
-            plain(t.revenuePerPurchasingSession()), "session revenue / purchasing sessions"));
+        tile(
+            "purchasing-session-share",
+            "Sessions with a purchase",
+            percent(t.purchaseSessionShare()),
+            ratio(t.purchaseSessionShare()),
+            count(t.purchasingSessions()) + " of " + count(t.sessions())),
+        tile(
+            "revenue-per-purchasing-session",
+            "Revenue per purchasing session",
+            money(t.revenuePerPurchasingSession()),
+            plain(t.revenuePerPurchasingSession()),
+            "session revenue / purchasing sessions"));
   }
 
   private static Map<String, Object> histogram(RateHistogram h) {
@@ -144,39 +193,63 @@ final class HtmlDashboard {
       Map<String, Object> row = new LinkedHashMap<>();
       row.put("rank", rank++);
       row.put("userSession", s.userSession());
-      row.put("cells", List.of(
-          cell("user_session", s.userSession(), s.userSession(), false),
-          cell("user_id", userId == null ? "–" : userId, userId, true),
-          cell("total_revenue", money(s.totalRevenue()), plain(s.totalRevenue()), true),
-          cell("purchases", count(s.purchases()), String.valueOf(s.purchases()), true),
-          cell("events", count(s.events()), String.valueOf(s.events()), true),
-          cell("first_event_at", shown(s.firstEventAt()), machine(s.firstEventAt()), false),
-          cell("last_event_at", shown(s.lastEventAt()), machine(s.lastEventAt()), false)));
+      row.put(
+          "cells",
+          List.of(
+              cell("user_session", s.userSession(), s.userSession(), false),
+              cell("user_id", userId == null ? "–" : userId, userId, true),
+              cell("total_revenue", money(s.totalRevenue()), plain(s.totalRevenue()), true),
+              cell("purchases", count(s.purchases()), String.valueOf(s.purchases()), true),
+              cell("events", count(s.events()), String.valueOf(s.events()), true),
+              cell("first_event_at", shown(s.firstEventAt()), machine(s.firstEventAt()), false),
+              cell("last_event_at", shown(s.lastEventAt()), machine(s.lastEventAt()), false)));
       rows.add(row);
     }
     return rows;
   }
 
-  /** Shown instead of the error column when the connecting user may not read pipeline_batches.error_message. */
+  /**
+   * Shown instead of the error column when the connecting user may not read
+   * pipeline_batches.error_message.
+   */
   static final String ERROR_TEXTS_HIDDEN =
-      "Error texts are visible to administrators only: this page was written by a user that may not read"
-          + " pipeline_batches.error_message (such as the reporting user). A failed batch shows in its status and"
-          + " stages; administrators read its error in the batches Iceberg table or in"
-          + " pipeline_batches.error_message.";
+      "Error texts are visible to administrators only: this page was written by a user that may not"
+          + " read pipeline_batches.error_message (such as the reporting user). A failed batch"
+          + " shows in its status and stages; administrators read its error in the batches Iceberg"
+          + " table or in pipeline_batches.error_message.";
 
   private static List<Map<String, Object>> freshnessTiles(Freshness f, LocalDateTime now) {
     Double hours = f.hoursSinceLastSuccessfulBatch(now);
     return List.of(
-        tile("last-successful-batch-at", "Last successful batch", shown(f.lastSuccessfulBatchAt()),
-            machine(f.lastSuccessfulBatchAt()), "finished_at of the newest succeeded batch (UTC)"),
-        tile("last-export-at", "Last export to MySQL", shown(f.lastExportAt()), machine(f.lastExportAt()),
+        tile(
+            "last-successful-batch-at",
+            "Last successful batch",
+            shown(f.lastSuccessfulBatchAt()),
+            machine(f.lastSuccessfulBatchAt()),
+            "finished_at of the newest succeeded batch (UTC)"),
+        tile(
+            "last-export-at",
+            "Last export to MySQL",
+            shown(f.lastExportAt()),
+            machine(f.lastExportAt()),
             "export_at of the newest done export (UTC)"),
-        tile("hours-since-last-successful-batch", "Age at generation",
+        tile(
+            "hours-since-last-successful-batch",
+            "Age at generation",
             hours == null ? "–" : String.format(Locale.US, "%.1f h", hours),
             hours == null ? "" : String.valueOf(hours),
             "hours from the last successful batch to this page"),
-        tile("batches", "Batches", count(f.batches()), String.valueOf(f.batches()), "rows in pipeline_batches"),
-        tile("failed-batches", "Failed batches", count(f.failedBatches()), String.valueOf(f.failedBatches()),
+        tile(
+            "batches",
+            "Batches",
+            count(f.batches()),
+            String.valueOf(f.batches()),
+            "rows in pipeline_batches"),
+        tile(
+            "failed-batches",
+            "Failed batches",
+            count(f.failedBatches()),
+            String.valueOf(f.failedBatches()),
             "status = failed"));
   }
 
@@ -193,13 +266,15 @@ final class HtmlDashboard {
       row.put("head", List.of(cell("batch_id", batch.batchId(), batch.batchId(), false)));
       row.put("statusValue", nullToEmpty(batch.status()));
       row.put("statusShown", batch.status() == null ? "–" : batch.status());
-      row.put("counts", List.of(
-          cell("started_at", shown(batch.startedAt()), machine(batch.startedAt()), false),
-          cell("finished_at", shown(batch.finishedAt()), machine(batch.finishedAt()), false),
-          countCell("rows_read", batch.rowsRead()),
-          countCell("rows_clean", batch.rowsClean()),
-          countCell("rows_quarantined", batch.rowsQuarantined()),
-          countCell("rows_duplicate", batch.rowsDuplicate())));
+      row.put(
+          "counts",
+          List.of(
+              cell("started_at", shown(batch.startedAt()), machine(batch.startedAt()), false),
+              cell("finished_at", shown(batch.finishedAt()), machine(batch.finishedAt()), false),
+              countCell("rows_read", batch.rowsRead()),
+              countCell("rows_clean", batch.rowsClean()),
+              countCell("rows_quarantined", batch.rowsQuarantined()),
+              countCell("rows_duplicate", batch.rowsDuplicate())));
       // every reason is in the DOM; only the non-zero ones take room on screen
       List<Map<String, Object>> reasons = new ArrayList<>();
       for (Map.Entry<String, Long> q : batch.quarantinedByReason().entrySet()) {
@@ -212,8 +287,13 @@ final class HtmlDashboard {
         reasons.add(r);
       }
       row.put("reasons", reasons);
-      row.put("noReasons", batch.quarantinedByReason().values().stream().allMatch(n -> n == null) ? "–"
-          : batch.quarantinedByReason().values().stream().allMatch(n -> n == null || n == 0) ? "none" : null);
+      row.put(
+          "noReasons",
+          batch.quarantinedByReason().values().stream().allMatch(n -> n == null)
+              ? "–"
+              : batch.quarantinedByReason().values().stream().allMatch(n -> n == null || n == 0)
+                  ? "none"
+                  : null);
       List<Map<String, Object>> stages = new ArrayList<>();
       for (Map.Entry<String, String> st : batch.stageStatus().entrySet()) {
         String v = st.getValue() == null ? "" : st.getValue().toLowerCase(Locale.ROOT);
@@ -227,7 +307,13 @@ final class HtmlDashboard {
       row.put("stages", stages);
       if (errorTexts) {
         String error = nullToEmpty(batch.errorMessage());
-        row.put("error", Map.of("full", error, "short", error.length() > 80 ? error.substring(0, 79) + "…" : error));
+        row.put(
+            "error",
+            Map.of(
+                "full",
+                error,
+                "short",
+                error.length() > 80 ? error.substring(0, 79) + "…" : error));
       } else {
         row.put("error", null);
       }
@@ -250,7 +336,8 @@ final class HtmlDashboard {
     try {
       return DATA_ISLAND.writeValueAsString(value);
     } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("no JSON form for the dashboard data: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "no JSON form for the dashboard data: " + e.getMessage(), e);
     }
   }
 
@@ -271,7 +358,9 @@ final class HtmlDashboard {
 
     @Override
     public SerializableString getEscapeSequence(int ch) {
-      return ch == 0x2028 || ch == 0x2029 ? new SerializedString(String.format("\\u%04x", ch)) : null;
+      return ch == 0x2028 || ch == 0x2029
+          ? new SerializedString(String.format("\\u%04x", ch))
+          : null;
     }
   }
 
@@ -279,8 +368,12 @@ final class HtmlDashboard {
   private static Map<String, Object> data(MartsSnapshot s) {
     Map<String, Object> d = new LinkedHashMap<>();
     Totals t = s.totals();
-    d.put("funnel", List.of(
-        stage("views", "Views", t.views()), stage("carts", "Carts", t.carts()), stage("purchases", "Purchases", t.purchases())));
+    d.put(
+        "funnel",
+        List.of(
+            stage("views", "Views", t.views()),
+            stage("carts", "Carts", t.carts()),
+            stage("purchases", "Purchases", t.purchases())));
     List<Object> days = new ArrayList<>();
     for (Day day : s.days()) {
       Map<String, Object> m = new LinkedHashMap<>();
@@ -307,7 +400,9 @@ final class HtmlDashboard {
     }
     d.put("histograms", hist);
     List<Object> reasons = new ArrayList<>();
-    s.freshness().quarantinedByReason().forEach((reason, n) -> reasons.add(map("reason", reason, "count", n)));
+    s.freshness()
+        .quarantinedByReason()
+        .forEach((reason, n) -> reasons.add(map("reason", reason, "count", n)));
     d.put("quarantine", reasons);
     return d;
   }
@@ -326,7 +421,8 @@ final class HtmlDashboard {
     return m;
   }
 
-  private static Map<String, Object> tile(String key, String label, String shown, String value, String hint) {
+  private static Map<String, Object> tile(
+      String key, String label, String shown, String value, String hint) {
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("key", key);
     m.put("label", label);

@@ -28,8 +28,10 @@ import java.util.Map;
 final class MartsReader {
   /** How many sessions the "top sessions by revenue" table lists. */
   static final int TOP_SESSIONS = 10;
+
   /** How many of the newest batches the freshness table lists. */
   static final int RECENT_BATCHES = 20;
+
   /** Stages whose *_status columns the batch table shows, in pipeline order. */
   static final List<String> STAGES = List.of("stage", "clean", "marts", "export", "purge");
 
@@ -37,11 +39,18 @@ final class MartsReader {
   static final String FAILED = "failed";
   static final String DONE = "done";
 
-  /** The column of pipeline_batches that the reporting user may not read (sql/02_reporting_user.sql). */
+  /**
+   * The column of pipeline_batches that the reporting user may not read
+   * (sql/02_reporting_user.sql).
+   */
   static final String ERROR_COLUMN = "error_message";
+
   /** ER_TABLEACCESS_DENIED_ERROR: "SELECT command denied to user ... for table ...". */
   static final int TABLE_ACCESS_DENIED = 1142;
-  /** ER_COLUMNACCESS_DENIED_ERROR: "SELECT command denied to user ... for column ... in table ...". */
+
+  /**
+   * ER_COLUMNACCESS_DENIED_ERROR: "SELECT command denied to user ... for column ... in table ...".
+   */
   static final int COLUMN_ACCESS_DENIED = 1143;
 
   private final Connection connection;
@@ -80,12 +89,15 @@ final class MartsReader {
    * information_schema.column_privileges, which lists column grants only, not table or global ones.
    */
   private boolean readsErrorTexts() throws SQLException {
-    try (Query q = query("pipeline_batches", "select " + ERROR_COLUMN + " from pipeline_batches where 1 = 0")) {
+    try (Query q =
+        query(
+            "pipeline_batches", "select " + ERROR_COLUMN + " from pipeline_batches where 1 = 0")) {
       try {
         q.statement.executeQuery().close();
         return true;
       } catch (SQLException e) {
-        if (e.getErrorCode() == COLUMN_ACCESS_DENIED && String.valueOf(e.getMessage()).contains(ERROR_COLUMN)) {
+        if (e.getErrorCode() == COLUMN_ACCESS_DENIED
+            && String.valueOf(e.getMessage()).contains(ERROR_COLUMN)) {
           return false;
         }
         throw q.explain(e);
@@ -121,7 +133,16 @@ final class MartsReader {
       purchasingSessions = rs.getLong(2);
       sessionRevenue = money(rs.getBigDecimal(3));
     }
-    return new Totals(views, carts, removes, purchases, revenue, users, sessions, purchasingSessions, sessionRevenue);
+    return new Totals(
+        views,
+        carts,
+        removes,
+        purchases,
+        revenue,
+        users,
+        sessions,
+        purchasingSessions,
+        sessionRevenue);
   }
 
   private List<Day> days() throws SQLException {
@@ -129,8 +150,8 @@ final class MartsReader {
     try (Query q =
         query(
             "daily_funnel",
-            "select event_date, views, carts, removes, purchases, revenue, sessions, purchasing_sessions,"
-                + " buyers, users from daily_funnel order by event_date")) {
+            "select event_date, views, carts, removes, purchases, revenue, sessions,"
+                + " purchasing_sessions, buyers, users from daily_funnel order by event_date")) {
       ResultSet rs = q.all();
       while (rs.next()) {
         days.add(
@@ -168,7 +189,11 @@ final class MartsReader {
           nulls += n;
         } else if (bin < 0) {
           throw new DashboardException(
-              "user_engagement." + rateColumn + " has " + n + " negative value(s); a rate is a ratio of counts and"
+              "user_engagement."
+                  + rateColumn
+                  + " has "
+                  + n
+                  + " negative value(s); a rate is a ratio of counts and"
                   + " cannot be negative: check the marts job");
         } else {
           counts[bin] += n;
@@ -187,9 +212,10 @@ final class MartsReader {
     try (Query q =
         query(
             "session_revenue",
-            "select user_session, user_id, total_revenue, purchases, events, first_event_at, last_event_at"
-                + " from session_revenue where total_revenue > 0"
-                + " order by total_revenue desc, user_session limit " + TOP_SESSIONS)) {
+            "select user_session, user_id, total_revenue, purchases, events, first_event_at,"
+                + " last_event_at from session_revenue where total_revenue > 0 order by"
+                + " total_revenue desc, user_session limit "
+                + TOP_SESSIONS)) {
       ResultSet rs = q.all();
       while (rs.next()) {
         Long userId = nullableLong(rs, 2);
@@ -213,7 +239,8 @@ final class MartsReader {
             .append(" max(case when lower(status) = '" + SUCCEEDED + "' then finished_at end),")
             .append(" max(case when lower(export_status) = '" + DONE + "' then export_at end),")
             .append(" count(*),")
-            .append(" coalesce(sum(case when lower(status) = '" + FAILED + "' then 1 else 0 end), 0)");
+            .append(
+                " coalesce(sum(case when lower(status) = '" + FAILED + "' then 1 else 0 end), 0)");
     for (Reason r : Reason.values()) {
       sql.append(", coalesce(sum(").append(quarantineColumn(r)).append("), 0)");
     }
@@ -226,14 +253,19 @@ final class MartsReader {
         byReason.put(r.code(), rs.getLong(col++));
       }
       return new Freshness(
-          rs.getObject(1, LocalDateTime.class), rs.getObject(2, LocalDateTime.class), rs.getLong(3), rs.getLong(4), byReason);
+          rs.getObject(1, LocalDateTime.class),
+          rs.getObject(2, LocalDateTime.class),
+          rs.getLong(3),
+          rs.getLong(4),
+          byReason);
     }
   }
 
   private List<Batch> recentBatches() throws SQLException {
     StringBuilder sql =
         new StringBuilder(
-            "select batch_id, status, started_at, finished_at, rows_read, rows_clean, rows_quarantined, rows_duplicate");
+            "select batch_id, status, started_at, finished_at, rows_read, rows_clean,"
+                + " rows_quarantined, rows_duplicate");
     for (Reason r : Reason.values()) {
       sql.append(", ").append(quarantineColumn(r));
     }
@@ -245,7 +277,9 @@ final class MartsReader {
       sql.append(", ").append(ERROR_COLUMN);
     }
     // newest first; a batch that never started sorts last
-    sql.append(" from pipeline_batches order by started_at is null, started_at desc, batch_id desc limit ")
+    sql.append(
+            " from pipeline_batches order by started_at is null, started_at desc, batch_id desc"
+                + " limit ")
         .append(RECENT_BATCHES);
     List<Batch> batches = new ArrayList<>();
     try (Query q = query("pipeline_batches", sql.toString())) {
@@ -291,7 +325,10 @@ final class MartsReader {
     return new Query(table, sql);
   }
 
-  /** One statement and its result set; turns "no such table/column" into a message a user can act on. */
+  /**
+   * One statement and its result set; turns "no such table/column" into a message a user can act
+   * on.
+   */
   private final class Query implements AutoCloseable {
     private final String table;
     private final String sql;
@@ -326,21 +363,38 @@ final class MartsReader {
       String database = connection.getCatalog();
       if ("42S02".equals(state) || e.getErrorCode() == 1146) {
         throw new DashboardException(
-            "table " + table + " not found in database " + database + ": create the published tables with"
-                + " sql/01_tables.sql and run the export before writing the dashboard (" + e.getMessage() + ")",
+            "table "
+                + table
+                + " not found in database "
+                + database
+                + ": create the published tables with"
+                + " sql/01_tables.sql and run the export before writing the dashboard ("
+                + e.getMessage()
+                + ")",
             e);
       }
       if (e.getErrorCode() == TABLE_ACCESS_DENIED || e.getErrorCode() == COLUMN_ACCESS_DENIED) {
         throw new DashboardException(
-            "the user of this connection may not read all the dashboard needs of " + table + " in database " + database
-                + ": connect as the reporting user of sql/02_reporting_user.sql (rerun that script after adding a column)"
-                + " or as another user with SELECT on the published tables (" + e.getMessage() + ")",
+            "the user of this connection may not read all the dashboard needs of "
+                + table
+                + " in database "
+                + database
+                + ": connect as the reporting user of sql/02_reporting_user.sql (rerun that script"
+                + " after adding a column) or as another user with SELECT on the published tables ("
+                + e.getMessage()
+                + ")",
             e);
       }
       if ("42S22".equals(state) || e.getErrorCode() == 1054) {
         throw new DashboardException(
-            "table " + table + " in database " + database + " lacks a column the dashboard reads; it must match"
-                + " sql/01_tables.sql (" + e.getMessage() + ")",
+            "table "
+                + table
+                + " in database "
+                + database
+                + " lacks a column the dashboard reads; it must match"
+                + " sql/01_tables.sql ("
+                + e.getMessage()
+                + ")",
             e);
       }
       return e;

@@ -11,11 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Everything the dashboard shows, read once from the MySQL marts. {@code errorTextsReadable} is false
- * when the connecting user may not read {@code pipeline_batches.error_message} (the reporting user of
- * {@code sql/02_reporting_user.sql}); every {@link Batch#errorMessage()} is null then. Times are UTC wall-clock values,
- * as stored in the DATETIME columns. Ratios are {@code null} where their denominator is 0, like the
- * rates of data contract section 5.
+ * Everything the dashboard shows, read once from the MySQL marts. {@code errorTextsReadable} is
+ * false when the connecting user may not read {@code pipeline_batches.error_message} (the reporting
+ * user of {@code sql/02_reporting_user.sql}); every {@link Batch#errorMessage()} is null then.
+ * Times are UTC wall-clock values, as stored in the DATETIME columns. Ratios are {@code null} where
+ * their denominator is 0, like the rates of data contract section 5.
  */
 record MartsSnapshot(
     String database,
@@ -35,7 +35,10 @@ record MartsSnapshot(
     recentBatches = List.copyOf(recentBatches);
   }
 
-  /** Whole-history totals: events and revenue from daily_funnel, users and sessions from their marts. */
+  /**
+   * Whole-history totals: events and revenue from daily_funnel, users and sessions from their
+   * marts.
+   */
   record Totals(
       long views,
       long carts,
@@ -113,8 +116,8 @@ record MartsSnapshot(
       LocalDateTime lastEventAt) {}
 
   /**
-   * How fresh the marts are: the newest succeeded batch, the newest finished export, and quarantined
-   * rows per reason over all batches (keys in rule order).
+   * How fresh the marts are: the newest succeeded batch, the newest finished export, and
+   * quarantined rows per reason over all batches (keys in rule order).
    */
   record Freshness(
       LocalDateTime lastSuccessfulBatchAt,
@@ -135,8 +138,8 @@ record MartsSnapshot(
   }
 
   /**
-   * One row of pipeline_batches; counts are null where the stage has not written them, the error text
-   * where there is none or the user may not read it.
+   * One row of pipeline_batches; counts are null where the stage has not written them, the error
+   * text where there is none or the user may not read it.
    */
   record Batch(
       String batchId,
@@ -155,9 +158,15 @@ record MartsSnapshot(
       stageStatus = Collections.unmodifiableMap(new LinkedHashMap<>(stageStatus));
     }
 
-    /** Data contract 4: rows_read = rows_clean + rows_quarantined + rows_duplicate (null until known). */
+    /**
+     * Data contract 4: rows_read = rows_clean + rows_quarantined + rows_duplicate (null until
+     * known).
+     */
     Boolean accountingHolds() {
-      if (rowsRead == null || rowsClean == null || rowsQuarantined == null || rowsDuplicate == null) {
+      if (rowsRead == null
+          || rowsClean == null
+          || rowsQuarantined == null
+          || rowsDuplicate == null) {
         return null;
       }
       return rowsRead == rowsClean + rowsQuarantined + rowsDuplicate;

@@ -4,15 +4,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The bins of the conversion-rate histograms, defined once here and turned into the SQL {@code case}
- * that counts users per bin. A rate of exactly 0 (viewed, never carted) has its own bin because it
- * is by far the most common value; rates above 1 are possible (data contract 5: rates are not
- * capped) and share the last bin. NULL rates are not binned: the dashboard counts them apart.
+ * The bins of the conversion-rate histograms, defined once here and turned into the SQL {@code
+ * case} that counts users per bin. A rate of exactly 0 (viewed, never carted) has its own bin
+ * because it is by far the most common value; rates above 1 are possible (data contract 5: rates
+ * are not capped) and share the last bin. NULL rates are not binned: the dashboard counts them
+ * apart.
  */
 final class RateBins {
 
   /** A bin between two bounds; a null bound is open-ended. */
-  record Bin(String label, Double lower, boolean lowerInclusive, Double upper, boolean upperInclusive) {
+  record Bin(
+      String label, Double lower, boolean lowerInclusive, Double upper, boolean upperInclusive) {
     boolean contains(double rate) {
       boolean aboveLower = lower == null || (lowerInclusive ? rate >= lower : rate > lower);
       boolean belowUpper = upper == null || (upperInclusive ? rate <= upper : rate < upper);
@@ -31,7 +33,13 @@ final class RateBins {
     bins.add(new Bin("0–10%", 0.0, false, 0.1, false));
     for (int tenth = 1; tenth < 10; tenth++) {
       boolean last = tenth == 9;
-      bins.add(new Bin(tenth * 10 + "–" + (tenth + 1) * 10 + "%", tenth / 10.0, true, (tenth + 1) / 10.0, last));
+      bins.add(
+          new Bin(
+              tenth * 10 + "–" + (tenth + 1) * 10 + "%",
+              tenth / 10.0,
+              true,
+              (tenth + 1) / 10.0,
+              last));
     }
     bins.add(new Bin(">100%", 1.0, false, null, false));
     return List.copyOf(bins);

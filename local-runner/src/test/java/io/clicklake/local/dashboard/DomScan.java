@@ -12,14 +12,17 @@ import java.util.stream.Collectors;
 
 /**
  * Reads the elements of a DOM serialized by Chromium ({@code --dump-dom}) without an HTML library:
- * every start tag with its attributes, in document order, and the text right after it. Enough for
- * a page whose numbers are all in attributes, which is how the dashboard is written. Script and
- * style bodies are skipped.
+ * every start tag with its attributes, in document order, and the text right after it. Enough for a
+ * page whose numbers are all in attributes, which is how the dashboard is written. Script and style
+ * bodies are skipped.
  */
 final class DomScan {
   private static final Pattern RAW_TEXT = Pattern.compile("(?is)<(script|style)\\b[^>]*>.*?</\\1>");
-  private static final Pattern START_TAG = Pattern.compile("<([a-zA-Z][a-zA-Z0-9-]*)((?:\\s+[^\\s/>=]+(?:\\s*=\\s*(?:\"[^\"]*\"|'[^']*'|[^\\s>]+))?)*)\\s*/?>");
-  private static final Pattern ATTRIBUTE = Pattern.compile("([^\\s/>=]+)(?:\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s>]+)))?");
+  private static final Pattern START_TAG =
+      Pattern.compile(
+          "<([a-zA-Z][a-zA-Z0-9-]*)((?:\\s+[^\\s/>=]+(?:\\s*=\\s*(?:\"[^\"]*\"|'[^']*'|[^\\s>]+))?)*)\\s*/?>");
+  private static final Pattern ATTRIBUTE =
+      Pattern.compile("([^\\s/>=]+)(?:\\s*=\\s*(?:\"([^\"]*)\"|'([^']*)'|([^\\s>]+)))?");
 
   /** A start tag: its name, attributes, the text up to the next tag, and its position. */
   record Element(String tag, Map<String, String> attributes, String text, int index) {
@@ -63,7 +66,10 @@ final class DomScan {
       Map<String, String> attrs = new LinkedHashMap<>();
       Matcher a = ATTRIBUTE.matcher(m.group(2));
       while (a.find()) {
-        String v = a.group(2) != null ? a.group(2) : a.group(3) != null ? a.group(3) : a.group(4) != null ? a.group(4) : "";
+        String v =
+            a.group(2) != null
+                ? a.group(2)
+                : a.group(3) != null ? a.group(3) : a.group(4) != null ? a.group(4) : "";
         attrs.put(a.group(1).toLowerCase(), unescape(v));
       }
       int next = s.indexOf('<', m.end());
@@ -84,7 +90,8 @@ final class DomScan {
   Element one(Predicate<Element> p, String what) {
     List<Element> found = all(p);
     if (found.size() != 1) {
-      throw new AssertionError("expected exactly one " + what + ", found " + found.size() + ": " + found);
+      throw new AssertionError(
+          "expected exactly one " + what + ", found " + found.size() + ": " + found);
     }
     return found.get(0);
   }
@@ -96,12 +103,15 @@ final class DomScan {
   /** Elements after {@code start} and before {@code end} (to the end of the page when null). */
   List<Element> between(Element start, Element end, Predicate<Element> p) {
     return elements.subList(start.index() + 1, end == null ? elements.size() : end.index()).stream()
-        .filter(p).collect(Collectors.toList());
+        .filter(p)
+        .collect(Collectors.toList());
   }
 
   /** The first element after {@code start} matching {@code p}. */
   Element next(Element start, Predicate<Element> p, String what) {
-    return elements.subList(start.index() + 1, elements.size()).stream().filter(p).findFirst()
+    return elements.subList(start.index() + 1, elements.size()).stream()
+        .filter(p)
+        .findFirst()
         .orElseThrow(() -> new AssertionError("no " + what + " after " + start));
   }
 
@@ -125,15 +135,21 @@ final class DomScan {
     StringBuilder b = new StringBuilder();
     while (m.find()) {
       String e = m.group(1);
-      String r = switch (e) {
-        case "amp" -> "&";
-        case "lt" -> "<";
-        case "gt" -> ">";
-        case "quot" -> "\"";
-        case "apos" -> "'";
-        case "nbsp" -> "\u00a0";
-        default -> new String(Character.toChars(e.startsWith("#x") ? Integer.parseInt(e.substring(2), 16) : Integer.parseInt(e.substring(1))));
-      };
+      String r =
+          switch (e) {
+            case "amp" -> "&";
+            case "lt" -> "<";
+            case "gt" -> ">";
+            case "quot" -> "\"";
+            case "apos" -> "'";
+            case "nbsp" -> "\u00a0";
+            default ->
+                new String(
+                    Character.toChars(
+                        e.startsWith("#x")
+                            ? Integer.parseInt(e.substring(2), 16)
+                            : Integer.parseInt(e.substring(1))));
+          };
       m.appendReplacement(b, Matcher.quoteReplacement(r));
     }
     m.appendTail(b);

@@ -9,11 +9,13 @@ final class Repo {
 
   static Path root() {
     for (Path p = Path.of("").toAbsolutePath(); p != null; p = p.getParent()) {
-      if (Files.isRegularFile(p.resolve("sql/01_tables.sql")) && Files.isDirectory(p.resolve("dashboards"))) {
+      if (Files.isRegularFile(p.resolve("sql/01_tables.sql"))
+          && Files.isDirectory(p.resolve("dashboards"))) {
         return p;
       }
     }
-    throw new IllegalStateException("no repository root (with sql/01_tables.sql) above " + Path.of("").toAbsolutePath());
+    throw new IllegalStateException(
+        "no repository root (with sql/01_tables.sql) above " + Path.of("").toAbsolutePath());
   }
 
   /** The published MySQL tables: the source of truth for table and column names. */

@@ -15,9 +15,19 @@ import java.util.regex.Pattern;
 /** Table and column names declared by the {@code create table} statements of a MySQL DDL file. */
 final class SqlDdl {
   private static final Pattern CREATE =
-      Pattern.compile("(?is)create\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?`?(\\w+)`?\\s*\\((.*?)\\)\\s*engine");
-  private static final Set<String> NOT_COLUMNS = Set.of("primary", "key", "unique", "index", "constraint", "foreign",
-      "check", "fulltext", "spatial");
+      Pattern.compile(
+          "(?is)create\\s+table\\s+(?:if\\s+not\\s+exists\\s+)?`?(\\w+)`?\\s*\\((.*?)\\)\\s*engine");
+  private static final Set<String> NOT_COLUMNS =
+      Set.of(
+          "primary",
+          "key",
+          "unique",
+          "index",
+          "constraint",
+          "foreign",
+          "check",
+          "fulltext",
+          "spatial");
 
   private SqlDdl() {}
 

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 
 /**
  * Just enough of a TMDL reader to check a semantic model against the DDL: the tables with their
- * columns, measures and M partitions, the relationships, the named expressions and the
- * {@code ref table} list of model.tmdl. Indentation is tabs, as Power BI Desktop writes it.
+ * columns, measures and M partitions, the relationships, the named expressions and the {@code ref
+ * table} list of model.tmdl. Indentation is tabs, as Power BI Desktop writes it.
  */
 final class Tmdl {
   record Column(String name, String sourceColumn, int line) {}
@@ -23,13 +23,23 @@ final class Tmdl {
 
   record Partition(String name, String kind, String source, int line) {}
 
-  record Table(String name, Path file, List<Column> columns, List<Measure> measures, List<Partition> partitions) {}
+  record Table(
+      String name,
+      Path file,
+      List<Column> columns,
+      List<Measure> measures,
+      List<Partition> partitions) {}
 
   record Relationship(String name, String fromColumn, String toColumn) {}
 
-  record Model(List<Table> tables, List<Relationship> relationships, Map<String, String> expressions, List<String> refTables) {}
+  record Model(
+      List<Table> tables,
+      List<Relationship> relationships,
+      Map<String, String> expressions,
+      List<String> refTables) {}
 
-  private static final Pattern OBJECT = Pattern.compile("^(\\w+)\\s+('(?:[^']|'')*'|[^\\s=]+)\\s*(?:=\\s*(.*))?$");
+  private static final Pattern OBJECT =
+      Pattern.compile("^(\\w+)\\s+('(?:[^']|'')*'|[^\\s=]+)\\s*(?:=\\s*(.*))?$");
 
   private Tmdl() {}
 
@@ -46,12 +56,15 @@ final class Tmdl {
     for (String line : lines(definition.resolve("relationships.tmdl"))) {
       if (line.startsWith("relationship ")) {
         if (relName != null) {
-          relationships.add(new Relationship(relName, props.get("fromColumn"), props.get("toColumn")));
+          relationships.add(
+              new Relationship(relName, props.get("fromColumn"), props.get("toColumn")));
         }
         relName = line.substring("relationship ".length()).trim();
         props = new LinkedHashMap<>();
       } else if (relName != null && line.startsWith("\t") && line.contains(":")) {
-        props.put(line.substring(0, line.indexOf(':')).trim(), line.substring(line.indexOf(':') + 1).trim());
+        props.put(
+            line.substring(0, line.indexOf(':')).trim(),
+            line.substring(line.indexOf(':') + 1).trim());
       }
     }
     if (relName != null) {
@@ -91,7 +104,9 @@ final class Tmdl {
         name = unquote(m.group(2));
       } else if (depth == 1 && m.matches() && m.group(1).equals("column")) {
         String source = null;
-        for (int j = i + 1; j < lines.size() && (lines.get(j).isBlank() || depth(lines.get(j)) >= 2); j++) {
+        for (int j = i + 1;
+            j < lines.size() && (lines.get(j).isBlank() || depth(lines.get(j)) >= 2);
+            j++) {
           String p = lines.get(j).trim();
           if (depth(lines.get(j)) == 2 && p.startsWith("sourceColumn:")) {
             source = p.substring("sourceColumn:".length()).trim();
@@ -100,14 +115,18 @@ final class Tmdl {
         columns.add(new Column(unquote(m.group(2)), source, i + 1));
       } else if (depth == 1 && m.matches() && m.group(1).equals("measure")) {
         StringBuilder expr = new StringBuilder(m.group(3) == null ? "" : m.group(3));
-        for (int j = i + 1; j < lines.size() && (lines.get(j).isBlank() || depth(lines.get(j)) >= 3); j++) {
+        for (int j = i + 1;
+            j < lines.size() && (lines.get(j).isBlank() || depth(lines.get(j)) >= 3);
+            j++) {
           expr.append('\n').append(lines.get(j).trim());
         }
         measures.add(new Measure(unquote(m.group(2)), expr.toString().trim(), i + 1));
       } else if (depth == 1 && m.matches() && m.group(1).equals("partition")) {
         StringBuilder source = new StringBuilder();
         boolean inSource = false;
-        for (int j = i + 1; j < lines.size() && (lines.get(j).isBlank() || depth(lines.get(j)) >= 2); j++) {
+        for (int j = i + 1;
+            j < lines.size() && (lines.get(j).isBlank() || depth(lines.get(j)) >= 2);
+            j++) {
           String l = lines.get(j);
           if (depth(l) == 2) {
             inSource = l.trim().startsWith("source =");
@@ -130,7 +149,9 @@ final class Tmdl {
   }
 
   static String unquote(String name) {
-    return name.startsWith("'") && name.endsWith("'") ? name.substring(1, name.length() - 1).replace("''", "'") : name;
+    return name.startsWith("'") && name.endsWith("'")
+        ? name.substring(1, name.length() - 1).replace("''", "'")
+        : name;
   }
 
   private static List<String> lines(Path f) throws IOException {
