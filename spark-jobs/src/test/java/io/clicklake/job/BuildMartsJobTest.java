@@ -51,14 +51,7 @@ class BuildMartsJobTest extends LakehouseTestBase {
   @Test
   void goldenMartsOfTheContractFixture() throws IOException {
     Env env = newEnv("golden_marts");
-    Path inst =
-        env.instance(
-            "2019/10/01/00",
-            true,
-            "shop-a.csv",
-            resource("clean/shop-a.csv"),
-            "shop-b.csv",
-            resource("clean/shop-b.csv"));
+    Path inst = env.goldenInstance();
     ingestAndBuild(env.config(inst.toString()));
     assertThat(
             rows(

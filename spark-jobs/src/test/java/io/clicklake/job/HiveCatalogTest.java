@@ -45,14 +45,7 @@ class HiveCatalogTest extends HiveLakehouseTestBase {
   @Test
   void goldenFlowOnTheHiveCatalogIsVisibleThroughTheMetastoreAlone() throws Exception {
     Env env = newEnv("hive_golden");
-    Path inst =
-        env.instance(
-            "2019/10/01/00",
-            true,
-            "shop-a.csv",
-            resource("clean/shop-a.csv"),
-            "shop-b.csv",
-            resource("clean/shop-b.csv"));
+    Path inst = env.goldenInstance();
     // what cluster-config/spark-defaults.conf sets so that Hive itself can read the tables
     spark.conf().set("spark.sql.catalog.lake.hadoop.iceberg.engine.hive.enabled", "true");
     JobConfig cfg =

@@ -132,6 +132,20 @@ public abstract class LakehouseTestBase {
       return dir;
     }
 
+    /**
+     * The contract fixture ({@code clean/shop-a.csv} and {@code shop-b.csv}) landed as instance
+     * 2019/10/01/00 with its done-flag: the input of the golden tests.
+     */
+    public Path goldenInstance() throws IOException {
+      return instance(
+          "2019/10/01/00",
+          true,
+          "shop-a.csv",
+          resource("clean/shop-a.csv"),
+          "shop-b.csv",
+          resource("clean/shop-b.csv"));
+    }
+
     public void markReady(Path dir) throws IOException {
       fs.create(new Path(dir, "_READY"), true).close();
     }
