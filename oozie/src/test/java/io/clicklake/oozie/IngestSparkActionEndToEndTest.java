@@ -11,6 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.FileUtil;
 import org.apache.hadoop.yarn.api.records.ApplicationReport;
@@ -28,16 +31,20 @@ import org.junit.jupiter.api.io.TempDir;
  * and one executor). The sharelib is installed as cluster-config/README.md tells admins: a {@code spark3} directory
  * in the newest {@code lib_<timestamp>} with the Spark jars of the default line (spark-jobs' provided scope, as a
  * Spark distribution's {@code jars/}, plus spark-yarn), {@code oozie-sharelib-spark} copied from Oozie's own {@code
- * spark} directory, and cluster-config's spark-defaults.conf; then {@code -sharelibupdate}.
- * The workflow picks it with {@code sparkSharelib=spark3} from ingest/job.properties. The test checks what {@link
- * IngestCoordinatorEndToEndTest}'s real-jobs test checks ({@link IngestEndToEnd#loadOneBatch}).
+ * spark} directory, and cluster-config's spark-defaults.conf; then {@code -sharelibupdate}. The workflow picks it
+ * with {@code sparkSharelib=spark3} from ingest/job.properties. The test then checks one batch end to end: the
+ * done-flag, the Iceberg tables, the ledger and the marts in MySQL, the purge ({@link IngestEndToEnd#loadOneBatch}),
+ * and the five Spark applications on YARN.
  *
  * <p>What the test changes, all in job.properties and spark-defaults.conf, as an admin of a small cluster would: the
  * cluster addresses; {@code sparkOpts} (driver and one executor of 768 MB, 2 cores); and, appended to
  * spark-defaults.conf, what MiniYARN lacks or needs ({@link #MINICLUSTER_SPARK_DEFAULTS}).
  *
- * <p>Time on 2 cores: see oozie/README.md ("The Spark action in the test"). The faster {@code <java>} variant
- * covers the failure, rerun and bundle cases.
+ * <p>Time on 2 cores, with other builds running: 241 to 257 s for the class, 178 to 211 s for the test; the
+ * workflow's actions 24 to 51 s each (stage 29, clean 36, marts 46, export 31, purge 24 s in the fastest run),
+ * three JVMs each (launcher, ApplicationMaster with the driver, one executor). Details in oozie/README.md ("The Spark
+ * action in the test"). The failure, rerun and bundle cases run faster as {@code <java>} actions in {@link
+ * IngestCoordinatorEndToEndTest}.
  */
 class IngestSparkActionEndToEndTest {
 
@@ -61,6 +68,11 @@ class IngestSparkActionEndToEndTest {
           "spark.sql.shuffle.partitions 2",
           "spark.hadoop.net.topology.node.switch.mapping.impl org.apache.hadoop.net.ScriptBasedMapping");
   private static final String SHORT_JVM_OPTS = " -XX:+UseSerialGC -XX:TieredStopAtLevel=1";
+  /**
+   * The sharelib is 150 files, 215 MB; one at a time they took 36 s here, most of it each file's close waiting for
+   * the datanode's block report, so they go up in parallel (and MariaDB starts meanwhile).
+   */
+  private static final int UPLOAD_THREADS = 8;
 
   @TempDir static Path base;
   private static LocalOozieCluster cluster;
@@ -72,22 +84,28 @@ class IngestSparkActionEndToEndTest {
   @BeforeAll
   static void startOozieWithTheSparkShareLibAndDeployTheApp() throws Exception {
     realJobs = RealJobs.fromBuild();
-    assumeTrue(realJobs.available(), "the <spark> actions need the cluster jar (built without -Dclicklake.noClusterJar)");
-    cluster = LocalOozieCluster.withShareLib(base);
-    fs = cluster.fs();
-    ingest = new IngestEndToEnd(cluster);
+    assumeTrue(
+        realJobs.available(), "the <spark> actions need the cluster jar (built without -Dclicklake.noClusterJar)");
+    ExecutorService background = Executors.newFixedThreadPool(UPLOAD_THREADS);
+    try {
+      Future<MariaDbServer> db =
+          background.submit(() -> MariaDbServer.start(Files.createDirectories(base.resolve("mariadb"))));
+      cluster = LocalOozieCluster.withShareLib(base);
+      fs = cluster.fs();
+      ingest = new IngestEndToEnd(cluster);
 
-    installSparkShareLib();
-    assertThat(cluster.updateShareLib()).as("sharelibs after -sharelibupdate").contains("oozie", "spark", "spark3");
+      installSparkShareLib(background);
+      assertThat(cluster.updateShareLib()).as("sharelibs after -sharelibupdate").contains("oozie", "spark", "spark3");
 
-    String appRoot = ingest.resolved("appRoot");
-    for (String file : List.of("coordinator.xml", "workflow.xml")) {
-      ingest.copy(OozieApps.app("ingest").resolve(file), appRoot + "/ingest/" + file);
+      String appRoot = ingest.resolved("appRoot");
+      for (String file : List.of("coordinator.xml", "workflow.xml")) {
+        ingest.copy(OozieApps.app("ingest").resolve(file), appRoot + "/ingest/" + file);
+      }
+      upload(realJobs.clusterJar(), appRoot + "/lib/clicklake-spark-jobs.jar");
+      mariaDb = db.get();
+    } finally {
+      background.shutdown();
     }
-    fs.copyFromLocalFile(
-        new org.apache.hadoop.fs.Path(realJobs.clusterJar().toUri()),
-        new org.apache.hadoop.fs.Path(appRoot + "/lib/clicklake-spark-jobs.jar"));
-    mariaDb = MariaDbServer.start(Files.createDirectories(base.resolve("mariadb")));
   }
 
   @AfterAll
@@ -101,7 +119,7 @@ class IngestSparkActionEndToEndTest {
    * {@code spark/} and spark-defaults.conf; log4j2.properties goes where spark-defaults.conf's {@code
    * spark.yarn.dist.files} names it.
    */
-  private static void installSparkShareLib() throws Exception {
+  private static void installSparkShareLib(ExecutorService uploads) throws Exception {
     Path clusterConfig = Path.of(System.getProperty("clicklake.cluster.config.dir"));
     Path sharelibJars = Path.of(System.getProperty("clicklake.spark.sharelib.jars"));
     String spark = SHARELIB + "/spark";
@@ -127,14 +145,19 @@ class IngestSparkActionEndToEndTest {
     upload(launcherJar, SHARELIB + "/oozie/" + launcherJar.getFileName());
     upload(oozieSparkJar, spark + "/" + oozieSparkJar.getFileName());
 
+    List<Future<Void>> uploaded = new ArrayList<>();
     for (Path jar : sparkJars) {
-      upload(jar, spark3 + "/" + jar.getFileName());
+      uploaded.add(uploads.submit(() -> upload(jar, spark3 + "/" + jar.getFileName())));
+    }
+    for (Future<Void> upload : uploaded) {
+      upload.get();
     }
     FileUtil.copy(
         fs, new org.apache.hadoop.fs.Path(spark + "/" + oozieSparkJar.getFileName()),
         fs, new org.apache.hadoop.fs.Path(spark3 + "/"), false, fs.getConf());
     ingest.write(spark3 + "/spark-defaults.conf", sparkDefaults(clusterConfig.resolve("spark-defaults.conf")));
-    upload(clusterConfig.resolve("log4j2.properties"), cluster.nameNode() + "/user/etl/apps/clicklake-conf/log4j2.properties");
+    String logConfig = cluster.nameNode() + "/user/etl/apps/clicklake-conf/log4j2.properties";
+    upload(clusterConfig.resolve("log4j2.properties"), logConfig);
   }
 
   /** cluster-config's spark-defaults.conf for this cluster: its addresses and Java, then the minicluster's settings. */
@@ -153,8 +176,9 @@ class IngestSparkActionEndToEndTest {
     return out.toString();
   }
 
-  private static void upload(Path local, String target) throws Exception {
+  private static Void upload(Path local, String target) throws Exception {
     fs.copyFromLocalFile(new org.apache.hadoop.fs.Path(local.toUri()), new org.apache.hadoop.fs.Path(target));
+    return null;
   }
 
   @Test

@@ -31,7 +31,8 @@ import org.apache.oozie.util.ClasspathUtils;
  *
  * <p>{@link #withShareLib} keeps the services a {@code <spark>} action needs (the sharelib, read from {@link
  * #SHARE_LIB} on MiniDFS as a server reads its {@code oozie.service.WorkflowAppService.system.libpath}, and the
- * Spark configuration service); the plain cluster runs without a sharelib, its launchers on this JVM's class path.
+ * Spark configuration service). Either way the launchers get this JVM's class path (Oozie and Hadoop 3.3.6), ahead
+ * of the sharelib's jars.
  */
 final class LocalOozieCluster implements AutoCloseable {
 
