@@ -2,8 +2,6 @@ package io.clicklake.oozie;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
-
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -25,42 +23,18 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The ingest coordinator on a real Oozie engine (LocalOozie over a MiniDFSCluster and a MiniYARNCluster), submitted
- * with the real ingest/job.properties (only the cluster addresses, the MySQL URL, the credential store and the
- * schedule overridden). The coordinator and the workflow graph are the production ones; each {@code <spark>} action
- * is swapped for a {@code <java>} action ({@link SparkToJavaWorkflow}):
+ * with the real ingest/job.properties (only the cluster addresses and the schedule overridden), for the cases that
+ * are about Oozie's control flow: a failed step and the rerun of the failed nodes, and the bundle. The coordinator
+ * and the workflow graph are the production ones; each {@code <spark>} action is swapped for a {@code <java>}
+ * action ({@link SparkToJavaWorkflow}) whose {@link RecordingMain} records what the job was given and fails on
+ * demand, a few seconds per action where a real job costs half a minute.
  *
- * <ul>
- *   <li>for the happy path, {@link LocalSparkSubmit} runs the real job class from the cluster jar in the app's
- *       {@code lib/}, with the action's arguments and spark-opts, Spark local in the launcher; the test then reads
- *       the Iceberg tables on the MiniDFS warehouse and the marts the export wrote to a real MariaDB;
- *   <li>for the failure and rerun, and the bundle, {@link RecordingMain} records what each job was given, because
- *       those tests are about Oozie's control flow and a real job run costs 30 to 50 s here.
- * </ul>
- *
- * <p>Why {@code <java>} and not the {@code <spark>} action itself (tried on this MiniYARNCluster with
- * oozie-sharelib-spark 5.2.1's SparkMain, master yarn, mode cluster, spark.yarn.jars pointing at the Spark runtime):
- *
- * <ol>
- *   <li>First failure: the driver in the Spark ApplicationMaster died in {@code SparkContext} with {@code
- *       SparkException: External scheduler cannot be instantiated}, caused by {@code ClassNotFoundException: Class
- *       org.apache.hadoop.net.StaticMapping not found}: the minicluster's configuration names a topology class from
- *       Hadoop's test jar. Test-only; {@code --conf
- *       spark.hadoop.net.topology.node.switch.mapping.impl=org.apache.hadoop.net.ScriptBasedMapping} fixes it.
- *   <li>Second failure, a real bug: StageLandingJob ran to its end, then YARN reported the application FAILED,
- *       {@code ApplicationMaster: Final app status: FAILED, exitCode: 16, (reason: Shutdown hook called before final
- *       status was reported.)}, and Oozie failed the action with JA018. The jobs' {@code main} called {@code
- *       System.exit(0)}, which Spark's ApplicationMaster counts as an early exit in cluster mode. Fixed in {@code
- *       SparkJob.main} (stop the session and return on success).
- *   <li>With both fixed, stage and clean succeeded as {@code <spark>} actions on YARN, but each action took 85 to 90
- *       s here (launcher, Spark ApplicationMaster and an executor: three JVMs on two cores), about 7 minutes for
- *       the workflow: over the time this module may add to CI. So the test keeps {@code <java>} actions, which run
- *       the same job classes with the same arguments and configuration in 30 to 50 s each.
- * </ol>
+ * <p>The real jobs, through the production {@code <spark>} actions, Oozie's SparkMain and the Spark sharelib on
+ * YARN, run in {@link IngestSparkActionEndToEndTest}.
  */
 class IngestCoordinatorEndToEndTest {
 
   private static final Duration WORKFLOW_TIMEOUT = Duration.ofMinutes(5);
-  private static final Duration REAL_WORKFLOW_TIMEOUT = Duration.ofMinutes(8);
   private static final Map<String, String> JOB_CLASSES =
       Map.of(
           "stage", "io.clicklake.job.StageLandingJob",
@@ -68,7 +42,7 @@ class IngestCoordinatorEndToEndTest {
           "marts", "io.clicklake.job.BuildMartsJob",
           "export", "io.clicklake.job.ExportMartsJob",
           "purge", "io.clicklake.job.PurgeStagingJob");
-  /** Where the RecordingMain variant of the app is deployed, beside the real one at job.properties' appRoot. */
+  /** Where the RecordingMain variant of the app is deployed, beside job.properties' appRoot. */
   private static final String RECORDING_APP = "/user/etl/apps/clicklake-recording";
 
   @TempDir static Path base;
@@ -76,8 +50,6 @@ class IngestCoordinatorEndToEndTest {
   private static FileSystem fs;
   private static String nameNode;
   private static IngestEndToEnd ingest;
-  private static RealJobs realJobs;
-  private static MariaDbServer mariaDb;
 
   @BeforeAll
   static void startOozieAndDeployTheApp() throws Exception {
@@ -85,30 +57,17 @@ class IngestCoordinatorEndToEndTest {
     fs = cluster.fs();
     nameNode = cluster.nameNode();
     ingest = new IngestEndToEnd(cluster);
-    String ingest = OozieApps.read(OozieApps.app("ingest").resolve("workflow.xml"));
+    String workflow = OozieApps.read(OozieApps.app("ingest").resolve("workflow.xml"));
 
     String recordingRoot = nameNode + RECORDING_APP;
     copy(OozieApps.app("ingest").resolve("coordinator.xml"), recordingRoot + "/ingest/coordinator.xml");
-    write(recordingRoot + "/ingest/workflow.xml", SparkToJavaWorkflow.rewrite(ingest, SparkToJavaWorkflow.recording()));
+    write(recordingRoot + "/ingest/workflow.xml", SparkToJavaWorkflow.rewrite(workflow, SparkToJavaWorkflow.recording()));
     fs.mkdirs(new org.apache.hadoop.fs.Path(recordingRoot + "/lib"));
-
-    realJobs = RealJobs.fromBuild();
-    if (realJobs.available()) {
-      String appRoot = resolved("appRoot");
-      copy(OozieApps.app("ingest").resolve("coordinator.xml"), appRoot + "/ingest/coordinator.xml");
-      write(
-          appRoot + "/ingest/workflow.xml",
-          SparkToJavaWorkflow.rewrite(ingest, SparkToJavaWorkflow.realJobs(realJobs.java17ModuleFlags())));
-      fs.copyFromLocalFile(
-          new org.apache.hadoop.fs.Path(realJobs.clusterJar().toUri()),
-          new org.apache.hadoop.fs.Path(appRoot + "/lib/clicklake-spark-jobs.jar"));
-      mariaDb = MariaDbServer.start(java.nio.file.Files.createDirectories(base.resolve("mariadb")));
-    }
   }
 
   @AfterAll
   static void stop() throws Exception {
-    IngestEndToEnd.closeAll(cluster, mariaDb);
+    IngestEndToEnd.closeAll(cluster);
   }
 
   /** ingest/job.properties for this cluster; LocalOozie has no sharelib, the launchers get this JVM's classpath. */
@@ -151,14 +110,6 @@ class IngestCoordinatorEndToEndTest {
     }
     records.sort(Comparator.comparingLong(p -> Long.parseLong(p.getProperty("time"))));
     return records;
-  }
-
-  @Test
-  void theDoneFlagGatesTheWorkflowWhichLoadsTheInstanceIntoIcebergAndMySql() throws Exception {
-    assumeTrue(realJobs.available(), "the real jobs need the cluster jar (built without -Dclicklake.noClusterJar)");
-    Properties props = ingest.withMySql(jobProperties("2026-11-27T14:00Z", "2026-11-27T15:00Z"), mariaDb);
-    props.setProperty("testSparkClasspath", realJobs.sparkRuntimeClasspath().toString());
-    ingest.loadOneBatch(props, mariaDb, REAL_WORKFLOW_TIMEOUT);
   }
 
   @Test
@@ -228,7 +179,6 @@ class IngestCoordinatorEndToEndTest {
   void theBundleStartsBothCoordinatorsOnTheEngine() throws Exception {
     String appRoot = resolved("appRoot");
     copy(OozieApps.app("bundle").resolve("bundle.xml"), appRoot + "/bundle/bundle.xml");
-    // Also there when the real-jobs app was not deployed (-Dclicklake.noClusterJar).
     copy(OozieApps.app("ingest").resolve("coordinator.xml"), appRoot + "/ingest/coordinator.xml");
     copy(OozieApps.app("maintenance").resolve("coordinator.xml"), appRoot + "/maintenance/coordinator.xml");
     copy(OozieApps.app("maintenance").resolve("workflow.xml"), appRoot + "/maintenance/workflow.xml");
