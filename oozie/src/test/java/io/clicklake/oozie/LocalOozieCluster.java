@@ -2,40 +2,61 @@ package io.clicklake.oozie;
 
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.hdfs.MiniDFSCluster;
 import org.apache.hadoop.security.authorize.ProxyUsers;
+import org.apache.hadoop.yarn.api.records.ApplicationReport;
+import org.apache.hadoop.yarn.client.api.YarnClient;
 import org.apache.hadoop.yarn.conf.YarnConfiguration;
 import org.apache.hadoop.yarn.server.MiniYARNCluster;
 import org.apache.oozie.client.OozieClient;
 import org.apache.oozie.local.LocalOozie;
+import org.apache.oozie.service.Services;
+import org.apache.oozie.service.ShareLibService;
 import org.apache.oozie.util.ClasspathUtils;
 
 /**
  * A real Oozie engine in this JVM: LocalOozie (the server's services, an in-memory HSQLDB) over a
  * MiniDFSCluster and a MiniYARNCluster that runs the actions' launchers. Started once per test
  * class; it takes about 20 s.
+ *
+ * <p>{@link #withShareLib} keeps the services a {@code <spark>} action needs (the sharelib, read
+ * from {@link #SHARE_LIB} on MiniDFS as a server reads its {@code
+ * oozie.service.WorkflowAppService.system.libpath}, and the Spark configuration service). Either
+ * way the launchers get this JVM's class path (Oozie and Hadoop 3.3.6), ahead of the sharelib's
+ * jars.
  */
 final class LocalOozieCluster implements AutoCloseable {
 
-  /**
-   * Services that need a deployed server (sharelib on HDFS, log streaming, spark-defaults, DB
-   * schema checks).
-   */
+  /** Services that need a deployed server (log streaming, DB schema checks). */
   private static final List<String> UNUSED_SERVICES =
       List.of(
-          "org.apache.oozie.service.ShareLibService",
           "org.apache.oozie.service.XLogStreamingService",
           "org.apache.oozie.service.JvmPauseMonitorService",
-          "org.apache.oozie.service.SparkConfigurationService",
           "org.apache.oozie.service.SchemaCheckerService");
+
+  /**
+   * What only a {@code <spark>} action needs: the sharelib on HDFS and the server's spark-defaults.
+   */
+  private static final List<String> SHARE_LIB_SERVICES =
+      List.of(
+          "org.apache.oozie.service.ShareLibService",
+          "org.apache.oozie.service.SparkConfigurationService");
+
+  /**
+   * The system libpath of {@link #withShareLib}, Oozie's default for the user that runs the server.
+   */
+  static final String SHARE_LIB = "/user/" + System.getProperty("user.name") + "/share/lib";
 
   final String user = System.getProperty("user.name");
   private final MiniDFSCluster dfs;
@@ -43,6 +64,14 @@ final class LocalOozieCluster implements AutoCloseable {
   final Configuration clusterConf;
 
   LocalOozieCluster(Path base) throws Exception {
+    this(base, false);
+  }
+
+  static LocalOozieCluster withShareLib(Path base) throws Exception {
+    return new LocalOozieCluster(base, true);
+  }
+
+  private LocalOozieCluster(Path base, boolean shareLib) throws Exception {
     System.setProperty("hadoop.log.dir", base.resolve("logs").toString());
     Configuration conf = new Configuration();
     conf.set("hadoop.proxyuser." + user + ".hosts", "*");
@@ -75,7 +104,13 @@ final class LocalOozieCluster implements AutoCloseable {
     ClasspathUtils.setUsingMiniYarnCluster(true);
 
     Map<String, String> site = new HashMap<>();
-    site.put("oozie.services", defaultServicesWithout(UNUSED_SERVICES));
+    List<String> unused = new ArrayList<>(UNUSED_SERVICES);
+    if (shareLib) {
+      site.put("oozie.service.WorkflowAppService.system.libpath", SHARE_LIB);
+    } else {
+      unused.addAll(SHARE_LIB_SERVICES);
+    }
+    site.put("oozie.services", defaultServicesWithout(unused));
     site.put("oozie.service.JPAService.jdbc.driver", "org.hsqldb.jdbcDriver");
     site.put("oozie.service.JPAService.jdbc.url", "jdbc:hsqldb:mem:oozie-" + UUID.randomUUID());
     site.put("oozie.service.JPAService.jdbc.username", "sa");
@@ -111,6 +146,27 @@ final class LocalOozieCluster implements AutoCloseable {
           .map(String::trim)
           .filter(s -> !s.isEmpty() && !unused.contains(s))
           .collect(Collectors.joining(","));
+    }
+  }
+
+  /**
+   * What {@code oozie admin -sharelibupdate} does on a server: the newest {@code lib_<timestamp>}
+   * directory under {@link #SHARE_LIB} becomes the sharelib. Returns the sharelib names it found.
+   */
+  Set<String> updateShareLib() throws Exception {
+    ShareLibService shareLib = Services.get().get(ShareLibService.class);
+    shareLib.updateShareLib();
+    return shareLib.getShareLib().keySet();
+  }
+
+  /** The applications of a type (e.g. {@code SPARK}) that the MiniYARNCluster ran, oldest first. */
+  List<ApplicationReport> yarnApplications(String type) throws Exception {
+    try (YarnClient client = YarnClient.createYarnClient()) {
+      client.init(clusterConf);
+      client.start();
+      return client.getApplications(Set.of(type)).stream()
+          .sorted(Comparator.comparingLong(ApplicationReport::getStartTime))
+          .toList();
     }
   }
 

@@ -4,23 +4,21 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * What the end-to-end test needs to run the real jobs in Oozie's launchers, as the build hands it
- * over (system properties set by oozie/pom.xml's cluster-jar profile): the cluster jar of
- * spark-jobs, the file listing the Spark runtime jars
- * (spark-jobs/target/spark-runtime-classpath.txt) and Java 17's module flags for the launcher JVMs.
- * Under {@code -Dclicklake.noClusterJar} there is no cluster jar and the real-jobs test is skipped.
+ * What the end-to-end test needs to run the real jobs through Oozie's Spark action, as the build
+ * hands it over (system properties set by oozie/pom.xml's cluster-jar profile): the cluster jar of
+ * spark-jobs and the file listing the Spark runtime jars
+ * (spark-jobs/target/spark-runtime-classpath.txt), which go into the Spark sharelib. Under {@code
+ * -Dclicklake.noClusterJar} there is no cluster jar and the real-jobs test is skipped.
  */
-record RealJobs(Path clusterJar, Path sparkRuntimeClasspath, String java17ModuleFlags) {
+record RealJobs(Path clusterJar, Path sparkRuntimeClasspath) {
 
   static RealJobs fromBuild() {
     String jar = System.getProperty("clicklake.cluster.jar");
     String classpath = System.getProperty("clicklake.spark.runtime.classpath");
-    String flags = System.getProperty("clicklake.java17.module.flags", "");
     if (jar == null || jar.isBlank() || jar.startsWith("${")) {
-      return new RealJobs(null, null, flags);
+      return new RealJobs(null, null);
     }
-    RealJobs jobs =
-        new RealJobs(Path.of(jar), classpath == null ? null : Path.of(classpath), flags);
+    RealJobs jobs = new RealJobs(Path.of(jar), classpath == null ? null : Path.of(classpath));
     for (Path file : new Path[] {jobs.clusterJar(), jobs.sparkRuntimeClasspath()}) {
       if (file == null || !Files.isRegularFile(file)) {
         throw new IllegalStateException(

@@ -11,11 +11,10 @@ import org.w3c.dom.Node;
 /**
  * Rewrites a production workflow for the end-to-end test: each {@code <spark>} action becomes a
  * {@code <java>} action with the same arguments and prepare steps, whose main class is given
- * ({@link LocalSparkSubmit} to run the real job, {@link RecordingMain} to record what it was
- * given). What spark-submit would have received — the job class, {@code <jar>}, {@code <name>},
- * {@code <spark-opts>} — travels as action configuration, resolved by Oozie's EL like the original.
- * Everything else — parameters, global section, transitions, decision, e-mail and kill nodes — is
- * the production workflow as it is.
+ * ({@link RecordingMain}, to record what the job was given). What spark-submit would have received
+ * — the job class, {@code <jar>}, {@code <name>}, {@code <spark-opts>} — travels as action
+ * configuration, resolved by Oozie's EL like the original. Everything else — parameters, global
+ * section, transitions, decision, e-mail and kill nodes — is the production workflow as it is.
  */
 final class SparkToJavaWorkflow {
 
@@ -24,9 +23,6 @@ final class SparkToJavaWorkflow {
   static final String JAR = "clicklake.test.jar";
   static final String APP_NAME = "clicklake.test.appName";
   static final String SPARK_OPTS = "clicklake.test.sparkOpts";
-
-  /** LocalSparkSubmit: the file listing the Spark runtime jars. */
-  static final String SPARK_CLASSPATH = "clicklake.test.sparkClasspath";
 
   /** RecordingMain: where to record, and which job class to fail. */
   static final String RECORD_ROOT = "clicklake.test.recordRoot";
@@ -51,18 +47,6 @@ final class SparkToJavaWorkflow {
             + " -XX:+UseSerialGC",
         512,
         Map.of(RECORD_ROOT, "${testRecordRoot}", FAIL_CLASS, "${testFailClass}"));
-  }
-
-  /**
-   * The real jobs through LocalSparkSubmit: Spark local in the launcher needs a heap and Java 17's
-   * opens.
-   */
-  static Launch realJobs(String java17ModuleFlags) {
-    return new Launch(
-        LocalSparkSubmit.class,
-        java17ModuleFlags + " -Xmx1g -XX:+UseSerialGC",
-        1536,
-        Map.of(SPARK_CLASSPATH, "${testSparkClasspath}"));
   }
 
   private SparkToJavaWorkflow() {}
