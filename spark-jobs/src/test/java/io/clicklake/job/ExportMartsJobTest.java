@@ -151,10 +151,9 @@ class ExportMartsJobTest extends ExportTestBase {
                 "rfr",
                 "select table_name from information_schema.tables where table_schema = database()"
                     + " order by 1"))
-        .as("staging tables dropped after the publish; the lock's holder and schema history stay")
+        .as("staging tables dropped after the publish; the lock's holder table stays")
         .containsExactly(
             "clicklake_export_lock",
-            "clicklake_schema_history",
             "daily_funnel",
             "pipeline_batches",
             "session_revenue",
