@@ -318,7 +318,10 @@ class ExportConcurrencyTest extends ExportTestBase {
         throw new AssertionError("expected within 6 minutes: " + what);
       }
       try {
-        work.get(50, TimeUnit.MILLISECONDS); // a bounded wait on the work itself, not a sleep
+        // a bounded wait on the work itself, not a sleep; 250 ms, not less: InnoDB refills
+        // information_schema.innodb_trx only when it was not read for 100 ms, so faster polling
+        // reads the same stale snapshot for ever (and never sees the export's LOCK WAIT)
+        work.get(250, TimeUnit.MILLISECONDS);
       } catch (java.util.concurrent.TimeoutException notYet) {
         // poll again
       }
