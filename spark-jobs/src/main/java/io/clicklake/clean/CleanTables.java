@@ -2,6 +2,7 @@ package io.clicklake.clean;
 
 import static org.apache.spark.sql.functions.col;
 
+import io.clicklake.io.FileInspector;
 import io.clicklake.table.BatchRecord.Stage;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
@@ -67,23 +68,13 @@ public final class CleanTables {
     if (committed(TableNames.EVENTS)) {
       return;
     }
-    Dataset<Row> out =
-        dedup
-            .fresh(clean)
-            .selectExpr(
-                "event_id",
-                "event_time",
-                "event_type",
-                "product_id",
-                "category_id",
-                "category_code",
-                "brand",
-                "price",
-                "user_id",
-                "user_session",
-                "'" + batchId + "' as batch_id",
-                "source_file",
-                "line_number");
+    // the events columns: the id, the contract's columns (the file header), then where each row
+    // came from
+    List<String> columns = new ArrayList<>();
+    columns.add("event_id");
+    columns.addAll(FileInspector.HEADER);
+    columns.addAll(List.of("'" + batchId + "' as batch_id", "source_file", "line_number"));
+    Dataset<Row> out = dedup.fresh(clean).selectExpr(columns.toArray(new String[0]));
     append(TableNames.EVENTS, out);
   }
 
