@@ -1,7 +1,9 @@
 -- Published tables that Power BI reads (and, last, the export lock's holder record). Runs on MySQL 8.0+ and MariaDB 10.11+.
--- The export job (ExportMartsJob) creates them when missing, from this file, and copies each one's
--- columns from the Iceberg table of the same name (mart_<name>; batches for pipeline_batches): a
--- column added here must exist there. It stages into <table>__stage (incremental) or <table>__new
+-- This file is the current state, for readers (docs, Power BI, the dashboard). The export applies the schema
+-- from sql/migrations (Flyway, history in clicklake_schema_history): a change goes into a new
+-- migrations/V<n>__<what>.sql and, the same, here (MySqlMigrationsTest checks that both give the same tables).
+-- The export copies each table's columns from the Iceberg table of the same name (mart_<name>; batches for
+-- pipeline_batches): a column added here must exist there. It stages into <table>__stage (incremental) or <table>__new
 -- (full refresh, swapped in with one RENAME TABLE), both CREATE TABLE ... LIKE the table.
 -- Columns up to cart_to_purchase_rate / total_revenue are exactly data contract section 5.
 -- Keys that are free text compare byte for byte (utf8mb4_bin): sessions 'A' and 'a' are two rows.

@@ -26,11 +26,12 @@ import org.slf4j.LoggerFactory;
  * be exporting, and publishing then could interleave with it.
  *
  * <p>Right after acquiring it, the holder writes who it is (batch, host, process, since when) into
- * {@value #HOLDER_TABLE} (created by {@code sql/01_tables.sql}; the reporting user has no grant on
- * it). A run that finds the lock busy reads that row, trusting it only when its connection id is
- * the lock's current holder ({@code IS_USED_LOCK}), else names the holder's connection from the
- * process list. It waits up to {@code clicklake.lock.wait-seconds} (0: not at all) and then throws
- * a {@link LockHeldException} (exit code 2) naming the holder.
+ * {@value #HOLDER_TABLE} (created by {@link MySqlMigrations}, which runs right after the lock is
+ * taken; the reporting user has no grant on it). A run that finds the lock busy reads that row,
+ * trusting it only when its connection id is the lock's current holder ({@code IS_USED_LOCK}), else
+ * names the holder's connection from the process list. It waits up to {@code
+ * clicklake.lock.wait-seconds} (0: not at all) and then throws a {@link LockHeldException} (exit
+ * code 2) naming the holder.
  */
 public final class ExportLock implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ExportLock.class);
@@ -80,7 +81,7 @@ public final class ExportLock implements AutoCloseable {
           throw held(name, holder, 0);
         }
       }
-      MySqlSchema.ensureTables(c); // the published tables, and the holder table recordHolder writes
+      MySqlMigrations.migrate(target); // the published tables, and the table recordHolder writes
       ExportLock lock = new ExportLock(c, name, id);
       lock.recordHolder(batchId, runToken);
       LOG.info(

@@ -1,10 +1,5 @@
 package io.clicklake.export;
 
-import io.clicklake.config.Keys;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,13 +12,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The MySQL side as the DDL in {@code sql/01_tables.sql} (on the classpath as {@code
- * mysql-ddl/01_tables.sql}) defines it: creates missing tables, and reads back a table's columns,
- * primary key and secondary indexes, so column lists are never retyped in Java.
+ * The MySQL side as {@code sql/01_tables.sql} defines it and {@link MySqlMigrations} applies it:
+ * reads back a table's columns, primary key and secondary indexes, so column lists are never
+ * retyped in Java.
  */
 public final class MySqlSchema {
-  public static final String DDL_RESOURCE = "mysql-ddl/01_tables.sql";
-
   private MySqlSchema() {}
 
   /** A published table's shape, in column order. */
@@ -61,53 +54,6 @@ public final class MySqlSchema {
     }
   }
 
-  /** The statements of a DDL resource, comment lines dropped. */
-  public static List<String> statements(String resource) {
-    String sql;
-    try (InputStream in = MySqlSchema.class.getClassLoader().getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException(
-            "DDL resource " + resource + " is missing from the classpath");
-      }
-      sql = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot read " + resource, e);
-    }
-    StringBuilder noComments = new StringBuilder();
-    for (String line : sql.split("\n")) {
-      if (!line.strip().startsWith("--")) {
-        noComments.append(line).append('\n');
-      }
-    }
-    List<String> out = new ArrayList<>();
-    for (String s : noComments.toString().split(";\\s*(\n|$)")) {
-      if (!s.isBlank()) {
-        out.add(s.strip());
-      }
-    }
-    return out;
-  }
-
-  /**
-   * Runs the table DDL ({@code create table if not exists ...}): creates what is missing, changes
-   * nothing else.
-   */
-  public static void ensureTables(Connection c) throws SQLException {
-    try (Statement s = c.createStatement()) {
-      try (ResultSet rs = s.executeQuery("select database()")) {
-        rs.next();
-        if (rs.getString(1) == null) {
-          throw new MySqlException(
-              Keys.MYSQL_URL.name()
-                  + " must name a database, e.g. jdbc:mysql://db:3306/clickstream");
-        }
-      }
-      for (String ddl : statements(DDL_RESOURCE)) {
-        s.execute(ddl);
-      }
-    }
-  }
-
   /** Columns, primary key and secondary index names of a table in the connection's database. */
   public static Shape shape(Connection c, String table) throws SQLException {
     List<String> columns = new ArrayList<>();
@@ -130,8 +76,9 @@ public final class MySqlSchema {
       throw new MySqlException(
           "table "
               + table
-              + " is missing from the MySQL database; it should come from "
-              + DDL_RESOURCE);
+              + " is missing from the MySQL database; the migrations ("
+              + MySqlMigrations.LOCATION
+              + ") create it");
     }
     if (key.isEmpty()) {
       throw new MySqlException(

@@ -50,15 +50,15 @@ import org.slf4j.LoggerFactory;
  * export is not done (never ran, or failed), so a failed export never leaves a gap (data contract
  * section 7). Those are the mart rows whose {@code updated_batch_id} is one of these batches, and
  * their records; or everything with {@code --full-refresh}. The columns are those of the MySQL
- * tables ({@code sql/01_tables.sql}, created when missing). Each mart is loaded into this run's
- * staging table by {@code clicklake.export.parallelism} Spark tasks, each with its own connection,
- * by {@code clicklake.export.method} ({@link StagingLoader}) in chunks of {@code
- * clicklake.export.batch-size} rows; those three settings control the cost. Each task gets one
- * range of the primary key, in key order, so InnoDB appends rather than inserts at random. The
- * batch records are loaded from the driver. Every staged row count is checked against the rows
- * sent. Then {@link Publisher} publishes all four tables in one transaction (incremental upsert) or
- * one {@code RENAME TABLE} (full refresh; also the first export into a database whose published
- * marts are empty, where there is nothing to upsert into), each waiting at most {@code
+ * tables ({@code sql/01_tables.sql}; taking the lock migrates them, {@code MySqlMigrations}). Each
+ * mart is loaded into this run's staging table by {@code clicklake.export.parallelism} Spark tasks,
+ * each with its own connection, by {@code clicklake.export.method} ({@link StagingLoader}) in
+ * chunks of {@code clicklake.export.batch-size} rows; those three settings control the cost. Each
+ * task gets one range of the primary key, in key order, so InnoDB appends rather than inserts at
+ * random. The batch records are loaded from the driver. Every staged row count is checked against
+ * the rows sent. Then {@link Publisher} publishes all four tables in one transaction (incremental
+ * upsert) or one {@code RENAME TABLE} (full refresh; also the first export into a database whose
+ * published marts are empty, where there is nothing to upsert into), each waiting at most {@code
  * clicklake.export.lock-wait-timeout-seconds} for readers; every published batch's {@code
  * pipeline_batches} row says {@code export_status = done}, with its mart row counts, in that same
  * commit. Only after it are the Iceberg {@code batches} rows updated, in one MERGE (export_status,
@@ -239,7 +239,7 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
           scope.caughtUp());
     }
 
-    Tables tables = createTables(s);
+    Tables tables = readTables(s);
     Map<PublishedTable, MySqlSchema.Shape> shapes = tables.shapes();
     boolean full = s.fullRefresh || tables.martsEmpty();
     if (tables.martsEmpty()) {
@@ -315,13 +315,12 @@ public final class ExportMartsJob extends SparkJob<ExportMartsJob.Result> {
    */
   private record Tables(Map<PublishedTable, MySqlSchema.Shape> shapes, boolean martsEmpty) {}
 
-  /** Creates the MySQL tables that are missing and reads their shapes. */
-  private static Tables createTables(Settings s) {
+  /** Reads the shapes of the MySQL tables, which taking the export lock brought up to date. */
+  private static Tables readTables(Settings s) {
     return s.target.retry(
-        "creating the tables",
+        "reading the tables",
         () -> {
           try (Connection c = s.target.connectOnce(new Properties())) {
-            MySqlSchema.ensureTables(c);
             Map<PublishedTable, MySqlSchema.Shape> shapes = new EnumMap<>(PublishedTable.class);
             for (PublishedTable t : PublishedTable.all()) {
               shapes.put(t, MySqlSchema.shape(c, t.mysqlName));

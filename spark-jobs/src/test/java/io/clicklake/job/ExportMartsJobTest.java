@@ -151,9 +151,10 @@ class ExportMartsJobTest extends ExportTestBase {
                 "rfr",
                 "select table_name from information_schema.tables where table_schema = database()"
                     + " order by 1"))
-        .as("staging tables dropped after the publish; the lock's holder table stays")
+        .as("staging tables dropped after the publish; the lock's holder and schema history stay")
         .containsExactly(
             "clicklake_export_lock",
+            "clicklake_schema_history",
             "daily_funnel",
             "pipeline_batches",
             "session_revenue",

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clicklake.config.Keys;
-import io.clicklake.export.MySqlSchema;
+import io.clicklake.export.MySqlMigrations;
 import io.clicklake.export.PublishedTable;
 import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.testing.ExportTestBase;
@@ -43,7 +43,7 @@ class ReportingUserTest extends ExportTestBase {
     String database = "reporting";
     try (Connection admin = db.connect(database);
         Statement s = admin.createStatement()) {
-      MySqlSchema.ensureTables(admin);
+      MySqlMigrations.migrate(MySqlMigrations.dataSource(() -> db.connect(database)));
       s.execute("create table user_engagement__stage_abc like user_engagement");
       s.execute("create table session_revenue__new_abc like session_revenue");
       s.execute(
