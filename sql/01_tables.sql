@@ -1,7 +1,8 @@
 -- Published tables that Power BI reads (and, last, the export lock's holder record). Runs on MySQL 8.0+ and MariaDB 10.11+.
--- This file is the current state, for readers (docs, Power BI, the dashboard). The export applies the schema
--- from sql/migrations (Flyway, history in clicklake_schema_history): a change goes into a new
--- migrations/V<n>__<what>.sql and, the same, here (MySqlMigrationsTest checks that both give the same tables).
+-- This file is the one definition of the MySQL schema (docs, Power BI and the dashboard read it too). The export
+-- applies it as Flyway's V1 (create what is missing; history in clicklake_schema_history); a change to an existing
+-- table goes here and into a new sql/migrations/V<n>__<what>.sql that does nothing where this file already made it
+-- (MySqlMigrationsTest checks that an empty and an old database both end up as this file says).
 -- The export copies each table's columns from the Iceberg table of the same name (mart_<name>; batches for
 -- pipeline_batches): a column added here must exist there. It stages into <table>__stage (incremental) or <table>__new
 -- (full refresh, swapped in with one RENAME TABLE), both CREATE TABLE ... LIKE the table.

@@ -14,10 +14,12 @@ import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings the MySQL schema to the newest migration of {@code sql/migrations} (on the classpath as
- * {@value #LOCATION}) with Flyway, so that a column added in a new release reaches a database an
- * earlier one created. Flyway records what it applied in {@value #HISTORY_TABLE}, which the
- * reporting user has no grant on.
+ * Brings the MySQL schema to its newest version with Flyway, so that a column added in a new
+ * release reaches a database an earlier one created: V1 ({@link
+ * io.clicklake.export.migration.V1__Published_tables}) creates what {@code sql/01_tables.sql}, the
+ * one definition of the schema, defines and the database lacks; the later migrations of {@code
+ * sql/migrations} (on the classpath as {@value #LOCATION}) change existing tables. Flyway records
+ * what it applied in {@value #HISTORY_TABLE}, which the reporting user has no grant on.
  *
  * <p>A database that a release before Flyway created (published tables, no history table) is
  * baselined at version 0: V1 ({@code create table if not exists}) then creates only the tables that
@@ -26,6 +28,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class MySqlMigrations {
   public static final String LOCATION = "classpath:mysql-migrations";
+
+  /** Where V1 is: a Java migration that runs {@code sql/01_tables.sql}. */
+  public static final String JAVA_LOCATION = "classpath:io/clicklake/export/migration";
+
   public static final String HISTORY_TABLE = "clicklake_schema_history";
 
   private static final org.slf4j.Logger LOG = LoggerFactory.getLogger(MySqlMigrations.class);
@@ -77,7 +83,7 @@ public final class MySqlMigrations {
   static FluentConfiguration configure(DataSource dataSource) {
     return Flyway.configure(MySqlMigrations.class.getClassLoader())
         .dataSource(dataSource)
-        .locations(LOCATION)
+        .locations(JAVA_LOCATION, LOCATION)
         .failOnMissingLocations(true) // a jar without the migrations would migrate nothing
         .validateMigrationNaming(true) // a misnamed file would be skipped silently
         .table(HISTORY_TABLE)

@@ -16,9 +16,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The migrations of {@code sql/migrations} against {@code sql/01_tables.sql}, on a real MariaDB:
- * both give the same tables, a database an earlier release created is brought up to date, and a new
- * migration's column reaches a database that has rows.
+ * The migrations (V1 runs {@code sql/01_tables.sql}, the later ones are in {@code sql/migrations})
+ * against {@code sql/01_tables.sql} run as a script, on a real MariaDB: both give the same tables,
+ * a database an earlier release created is brought up to date, and a new migration's column reaches
+ * a database that has rows.
  */
 class MySqlMigrationsTest {
   private static EmbeddedMariaDb db;
@@ -78,7 +79,7 @@ class MySqlMigrationsTest {
                     + MySqlMigrations.HISTORY_TABLE
                     + " order by installed_rank"))
         .as("history: baselined below V1, then V1 and V1.1 run")
-        .containsExactly("0|BASELINE|true", "1|SQL|true", "1.1|SQL|true");
+        .containsExactly("0|BASELINE|true", "1|JDBC|true", "1.1|SQL|true");
     assertThat(
             db.rows(
                 "old",
@@ -102,7 +103,10 @@ class MySqlMigrationsTest {
 
     MigrateResult r =
         MySqlMigrations.configure(dataSource("populated"))
-            .locations(MySqlMigrations.LOCATION, "classpath:mysql-migrations-extra")
+            .locations(
+                MySqlMigrations.JAVA_LOCATION,
+                MySqlMigrations.LOCATION,
+                "classpath:mysql-migrations-extra")
             .load()
             .migrate();
 
