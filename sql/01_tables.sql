@@ -20,6 +20,11 @@ create table if not exists user_engagement (
   total_revenue          decimal(18,2)  not null default 0.00,
   first_event_at         datetime       null,
   last_event_at          datetime       null,
+  sessions               bigint         not null default 0 comment 'distinct sessions of the user',
+  recency_score          tinyint        null comment 'RFM R, 1..5: quintile of the last event day among all users (5 = most recent)',
+  frequency_score        tinyint        null comment 'RFM F, 1..5: quintile of sessions among all users',
+  monetary_score         tinyint        null comment 'RFM M, 1..5: quintile of total_revenue among all users',
+  rfm_segment            varchar(16)    null comment 'champions | loyal | new | at_risk | lost | regular, from the three scores',
   updated_batch_id       varchar(128)   null,
   primary key (user_id),
   key ix_user_engagement_purchases (total_purchases),
@@ -99,6 +104,96 @@ create table if not exists pipeline_batches (
   primary key (batch_id),
   key ix_pipeline_batches_finished (finished_at),
   key ix_pipeline_batches_export (export_at)
+) engine = InnoDB default charset = utf8mb4;
+
+-- Analyst marts. A rate is NULL when its denominator is 0. Keys that are free text are replaced by their bigint
+-- hash (brand_key = the star schema's dim_brand.brand_key), as free text has no length limit.
+
+create table if not exists category_performance (
+  event_date             date           not null,
+  category_id            bigint         not null,
+  category_code          text           null comment 'latest known code of the category (dim_category), NULL when none is known yet',
+  top_category           text           null comment 'first level of category_code',
+  views                  bigint         not null,
+  carts                  bigint         not null,
+  purchases              bigint         not null,
+  revenue                decimal(18,2)  not null,
+  users                  bigint         not null comment 'distinct users with an event in the category that day',
+  sessions               bigint         not null comment 'distinct sessions with an event in the category that day',
+  view_to_cart_rate      double         null,
+  cart_to_purchase_rate  double         null,
+  updated_batch_id       varchar(128)   null,
+  primary key (event_date, category_id),
+  key ix_category_performance_category (category_id)
+) engine = InnoDB default charset = utf8mb4;
+
+create table if not exists brand_performance (
+  event_date             date           not null,
+  brand_key              bigint         not null comment 'dim_brand.brand_key; 0 for events without a brand',
+  brand                  text           null comment 'NULL for events without a brand',
+  views                  bigint         not null,
+  carts                  bigint         not null,
+  purchases              bigint         not null,
+  revenue                decimal(18,2)  not null,
+  users                  bigint         not null,
+  sessions               bigint         not null,
+  view_to_cart_rate      double         null,
+  cart_to_purchase_rate  double         null,
+  updated_batch_id       varchar(128)   null,
+  primary key (event_date, brand_key),
+  key ix_brand_performance_brand (brand_key)
+) engine = InnoDB default charset = utf8mb4;
+
+create table if not exists product_performance (
+  product_id             bigint         not null,
+  views                  bigint         not null,
+  carts                  bigint         not null,
+  purchases              bigint         not null,
+  revenue                decimal(18,2)  not null,
+  view_to_cart_rate      double         null,
+  cart_to_purchase_rate  double         null,
+  first_seen_at          datetime       not null,
+  last_seen_at           datetime       not null,
+  brand                  text           null comment 'brand of the latest event (as dim_product)',
+  category_id            bigint         null comment 'category of the latest event (as dim_product)',
+  category_code          text           null comment 'latest known code of that category',
+  updated_batch_id       varchar(128)   null,
+  primary key (product_id),
+  key ix_product_performance_revenue (revenue)
+) engine = InnoDB default charset = utf8mb4;
+
+create table if not exists hourly_activity (
+  day_of_week            tinyint        not null comment 'ISO day of week of the event time in UTC: 1 = Monday .. 7 = Sunday',
+  hour_of_day            tinyint        not null comment '0..23, UTC',
+  events                 bigint         not null,
+  views                  bigint         not null,
+  carts                  bigint         not null,
+  removes                bigint         not null,
+  purchases              bigint         not null,
+  revenue                decimal(18,2)  not null,
+  updated_batch_id       varchar(128)   null,
+  primary key (day_of_week, hour_of_day)
+) engine = InnoDB default charset = utf8mb4;
+
+create table if not exists cohort_retention (
+  cohort_week            date           not null comment 'Monday of the ISO week (UTC) of the users first clean event',
+  week_offset            int            not null comment '0 = the cohort week itself',
+  cohort_users           bigint         not null comment 'users in the cohort',
+  active_users           bigint         not null comment 'cohort users with an event in week cohort_week + week_offset',
+  purchasing_users       bigint         not null comment 'cohort users with a purchase in that week',
+  retention_rate         double         null comment 'active_users / cohort_users',
+  updated_batch_id       varchar(128)   null,
+  primary key (cohort_week, week_offset)
+) engine = InnoDB default charset = utf8mb4;
+
+create table if not exists cart_abandonment (
+  session_date           date           not null comment 'UTC day of the first event of the session',
+  carting_sessions       bigint         not null comment 'sessions with at least one cart event',
+  abandoned_sessions     bigint         not null comment 'carting sessions without a purchase event',
+  abandoned_value        decimal(18,2)  not null comment 'sum of price over the cart events of the abandoned sessions',
+  cart_purchase_rate     double         null comment '(carting_sessions - abandoned_sessions) / carting_sessions',
+  updated_batch_id       varchar(128)   null,
+  primary key (session_date)
 ) engine = InnoDB default charset = utf8mb4;
 
 -- Not published: who holds the export's MySQL lock (GET_LOCK('clicklake.export.<database>')), written by
