@@ -13,7 +13,6 @@ import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructType;
 
 /**
  * The clean stage's writes of one batch: each is one commit tagged with the batch id, and is
@@ -83,12 +82,11 @@ public final class CleanTables {
     if (committed(TableNames.BATCH_FILES)) {
       return;
     }
-    StructType schema = spark.table(lake.table(TableNames.BATCH_FILES)).schema();
-    List<Row> rows = new ArrayList<>();
+    List<Map<String, Object>> rows = new ArrayList<>();
     for (FileResult f : files) {
-      rows.add(f.toRow(batchId));
+      rows.add(f.toRecord(batchId));
     }
-    append(TableNames.BATCH_FILES, spark.createDataFrame(rows, schema));
+    lake.appendDirect(spark, TableNames.BATCH_FILES, rows, batchId, Stage.CLEAN.code());
   }
 
   /** The events the batch holds, per source file. */

@@ -1,7 +1,8 @@
 package io.clicklake.clean;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 
 /** Accounting of one file of a batch, as its {@code batch_files} row holds it. */
 public final class FileResult {
@@ -57,19 +58,20 @@ public final class FileResult {
         r.<Long>getAs("rows_duplicate"));
   }
 
-  Row toRow(String batchId) {
-    return RowFactory.create(
-        batchId,
-        fileName,
-        fileIndex,
-        bytes,
-        sha256,
-        status,
-        reason,
-        rowsRead,
-        rowsClean,
-        rowsQuarantined,
-        rowsDuplicate);
+  Map<String, Object> toRecord(String batchId) {
+    Map<String, Object> r = new LinkedHashMap<>(); // reason may be null: no Map.of
+    r.put("batch_id", batchId);
+    r.put("file_name", fileName);
+    r.put("file_index", fileIndex);
+    r.put("bytes", bytes);
+    r.put("sha256", sha256);
+    r.put("status", status);
+    r.put("reason", reason);
+    r.put("rows_read", rowsRead);
+    r.put("rows_clean", rowsClean);
+    r.put("rows_quarantined", rowsQuarantined);
+    r.put("rows_duplicate", rowsDuplicate);
+    return r;
   }
 
   public boolean is(FileStatus s) {

@@ -294,24 +294,32 @@ public final class Lake {
     long snapshotId = tagged == null ? -1 : tagged.snapshotId();
     long rows =
         tagged == null ? 0 : Long.parseLong(tagged.summary().getOrDefault("added-records", "0"));
-    org.apache.spark.sql.Dataset<org.apache.spark.sql.Row> one =
-        spark.createDataFrame(
-            java.util.List.of(
-                org.apache.spark.sql.RowFactory.create(
-                    batchId,
-                    stage,
-                    table,
-                    snapshotId,
-                    rows,
-                    new java.sql.Timestamp(System.currentTimeMillis()))),
-            spark.table(table(TableNames.BATCH_COMMITS)).schema());
-    tagged(
+    appendDirect(
+        spark,
+        TableNames.BATCH_COMMITS,
+        java.util.List.of(
+            Map.of(
+                "batch_id", batchId,
+                "stage", stage,
+                "table_name", table,
+                "snapshot_id", snapshotId,
+                "rows_written", rows,
+                "committed_at", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC))),
         batchId,
-        stage,
-        () -> {
-          one.writeTo(table(TableNames.BATCH_COMMITS)).append();
-          return null;
-        });
+        stage);
+  }
+
+  /**
+   * Appends a few bookkeeping rows (column name to value) to an unpartitioned table in one commit
+   * tagged with the batch and stage, without a Spark job ({@link DirectAppend}).
+   */
+  public void appendDirect(
+      SparkSession spark,
+      String table,
+      List<Map<String, Object>> rows,
+      String batchId,
+      String stage) {
+    DirectAppend.append(iceberg(spark, table), rows, Map.of(TAG_BATCH, batchId, TAG_STAGE, stage));
   }
 
   /**
