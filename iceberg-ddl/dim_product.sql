@@ -1,6 +1,6 @@
 -- Product dimension, SCD type 1: the key is the natural product_id; attributes are those of the
 -- product's latest event, by (event_time, event_id). A product seen with two brands keeps the latest one here;
--- fact_events keeps the brand of each event (brand_key), so the history is never lost.
+-- events keeps the brand of each event (brand_key), so the history is never lost.
 create table if not exists ${catalog}.${namespace}.dim_product (
   product_key    bigint    comment '= product_id (natural key, already a stable positive bigint)',
   product_id     bigint    comment 'product id from the source',

@@ -1,4 +1,6 @@
--- Clean, deduplicated events: one row per distinct event (all nine normalized fields).
+-- Clean, deduplicated events: one row per distinct event (all nine normalized fields). Also the event-grain fact of
+-- the star schema (data contract section 6): it carries the dimension keys, so each event is stored once.
+-- product_id, category_id and user_id are the keys of dim_product, dim_category and dim_user (natural keys).
 -- Written by CleanEventsJob, one append commit per batch tagged clicklake.batch-id.
 create table if not exists ${catalog}.${namespace}.events (
   event_id      string        comment 'hex of the first 16 bytes of SHA-256 over the nine normalized fields; equal ids = duplicate events',
@@ -13,7 +15,10 @@ create table if not exists ${catalog}.${namespace}.events (
   user_session  string        comment 'session id, never empty',
   batch_id      string        comment 'batch that first loaded the event',
   source_file   string        comment 'file the kept copy came from',
-  line_number   bigint        comment 'physical line of the kept copy in its file (header = 1)'
+  line_number   bigint        comment 'physical line of the kept copy in its file (header = 1)',
+  date_key      int           comment 'dim_date.date_key: the UTC day of event_time as yyyymmdd',
+  brand_key     bigint        comment 'dim_brand.brand_key = xxhash64(brand) (NULL when the event had no brand)',
+  revenue       decimal(18,2) comment 'price for purchase events, 0.00 otherwise'
 )
 using iceberg
 partitioned by (days(event_time))

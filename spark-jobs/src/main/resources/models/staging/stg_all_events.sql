@@ -1,5 +1,6 @@
 -- stg_all_events: every clean event, with the columns the star schema and the marts derive from an event.
--- These expressions live here only; the models read the columns instead of repeating them.
+-- These expressions live here only; the models read the columns instead of repeating them. The fact's keys
+-- (date_key, brand_key, revenue) are columns of events itself, written by the clean stage (EventKeys).
 --
 -- key: event_id
 -- strategy: view
@@ -26,7 +27,6 @@ final as (
 
     select
         *,
-        (year(event_date) * 10000 + month(event_date) * 100 + dayofmonth(event_date)) as date_key,
         case when event_type = 'view' then 1 else 0 end as is_view,
         case when event_type = 'cart' then 1 else 0 end as is_cart,
         case when event_type = 'remove_from_cart' then 1 else 0 end as is_remove,

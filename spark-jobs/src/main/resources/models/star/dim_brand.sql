@@ -1,4 +1,4 @@
--- dim_brand: one row per brand; brand_key is xxhash64(brand), so a key never changes meaning and new brands are
+-- dim_brand: one row per brand; brand_key is xxhash64(brand) (the events' brand_key), so a key never changes meaning and new brands are
 -- inserted.
 --
 -- key: brand_key
@@ -7,7 +7,7 @@
 
 with brands as (
 
-    select distinct brand from {{ ref('stg_events') }}
+    select distinct brand_key, brand from {{ ref('stg_events') }}
     where brand is not null
 
 ),
@@ -15,7 +15,7 @@ with brands as (
 final as (
 
     select
-        xxhash64(brand) as brand_key,
+        brand_key,
         brand
     from brands
 

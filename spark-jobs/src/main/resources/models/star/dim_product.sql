@@ -36,7 +36,7 @@ at_last as (
 
     select /*+ BROADCAST(t) */
         s.product_id,
-        max(struct(s.event_id, s.category_id, s.brand, s.price)) as latest
+        max(struct(s.event_id, s.category_id, s.brand, s.brand_key, s.price)) as latest
     from events s
     join times t on s.product_id = t.product_id and s.event_time = t.last_seen_at
     group by s.product_id
@@ -49,7 +49,7 @@ final as (
         t.product_id as product_key,
         t.product_id,
         a.latest.category_id as category_key,
-        case when a.latest.brand is null then cast(null as bigint) else xxhash64(a.latest.brand) end as brand_key,
+        a.latest.brand_key,
         a.latest.brand as brand,
         a.latest.price as last_price,
         a.latest.event_id as last_event_id,

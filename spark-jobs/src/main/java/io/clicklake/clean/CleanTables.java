@@ -4,6 +4,7 @@ import static org.apache.spark.sql.functions.col;
 
 import io.clicklake.io.FileInspector;
 import io.clicklake.table.BatchRecord.Stage;
+import io.clicklake.table.EventKeys;
 import io.clicklake.table.Lake;
 import io.clicklake.table.TableNames;
 import java.util.ArrayList;
@@ -73,6 +74,8 @@ public final class CleanTables {
     columns.add("event_id");
     columns.addAll(FileInspector.HEADER);
     columns.addAll(List.of("'" + batchId + "' as batch_id", "source_file", "line_number"));
+    // and the star schema's keys: events is also the event-grain fact
+    columns.addAll(EventKeys.columns());
     Dataset<Row> out = dedup.fresh(clean).selectExpr(columns.toArray(new String[0]));
     append(TableNames.EVENTS, out);
   }

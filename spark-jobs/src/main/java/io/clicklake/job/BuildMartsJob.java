@@ -20,8 +20,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the star schema (fact_events, fact_sessions, dim_*) and the marts (mart_user_engagement,
- * mart_session_revenue, mart_daily_funnel) current.
+ * Keeps the star schema (fact_sessions, dim_*; events is the event-grain fact) and the marts
+ * (mart_user_engagement, mart_session_revenue, mart_daily_funnel) current.
  *
  * <p>Incremental (default): only the batch's events are aggregated, and the result is merged into
  * each table with one tagged MERGE (counts add, first/last take min/max, latest attributes win, the

@@ -112,8 +112,34 @@ public final class Lake {
       if (ENSURED.add(session + ":" + table(t))) {
         spark.sql(ddl(t));
         evolve(spark, t);
+        if (t.equals(TableNames.EVENTS)) {
+          fillEventKeys(spark);
+        }
       }
     }
+  }
+
+  /**
+   * Fills the fact's key columns ({@link EventKeys}) of events that a release before them loaded,
+   * once: Iceberg's column metrics skip every file without a NULL date_key, so a lake with none
+   * costs one planning step.
+   */
+  private void fillEventKeys(SparkSession spark) {
+    if (spark.table(table(TableNames.EVENTS)).where("date_key is null").isEmpty()) {
+      return;
+    }
+    spark.sql(
+        "update "
+            + table(TableNames.EVENTS)
+            + " set date_key = "
+            + EventKeys.DATE_KEY
+            + ", brand_key = "
+            + EventKeys.BRAND_KEY
+            + ", revenue = "
+            + EventKeys.REVENUE
+            + " where date_key is null");
+    LOG.info(
+        "{}: filled date_key, brand_key and revenue of earlier events", table(TableNames.EVENTS));
   }
 
   /**

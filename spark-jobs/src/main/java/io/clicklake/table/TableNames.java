@@ -14,7 +14,6 @@ public final class TableNames {
   public static final String DIM_CATEGORY = "dim_category";
   public static final String DIM_BRAND = "dim_brand";
   public static final String DIM_USER = "dim_user";
-  public static final String FACT_EVENTS = "fact_events";
   public static final String FACT_SESSIONS = "fact_sessions";
   public static final String MART_USER_ENGAGEMENT = "mart_user_engagement";
   public static final String MART_SESSION_REVENUE = "mart_session_revenue";
@@ -23,7 +22,7 @@ public final class TableNames {
   public static final List<String> INGEST =
       List.of(EVENTS, QUARANTINE, BATCHES, BATCH_FILES, BATCH_COMMITS);
   public static final List<String> STAR =
-      List.of(DIM_DATE, DIM_PRODUCT, DIM_CATEGORY, DIM_BRAND, DIM_USER, FACT_EVENTS, FACT_SESSIONS);
+      List.of(DIM_DATE, DIM_PRODUCT, DIM_CATEGORY, DIM_BRAND, DIM_USER, FACT_SESSIONS);
   public static final List<String> MARTS =
       List.of(MART_USER_ENGAGEMENT, MART_SESSION_REVENUE, MART_DAILY_FUNNEL);
 

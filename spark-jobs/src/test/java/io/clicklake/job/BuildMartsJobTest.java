@@ -82,7 +82,12 @@ class BuildMartsJobTest extends LakehouseTestBase {
                     + env.table("dim_category")
                     + " where category_id = 2053013552326770905"))
         .containsExactly("appliances.environment.water_heater|appliances|environment|water_heater");
-    assertThat(rows("select count(*) from " + env.table("fact_events"))).containsExactly("10");
+    assertThat(
+            rows(
+                "select count(*), count(date_key), count(brand_key), sum(revenue) from "
+                    + env.table("events")))
+        .as("events, the event-grain fact, with its keys")
+        .containsExactly("10|10|7|1123.85");
   }
 
   @Test

@@ -72,7 +72,7 @@ class HiveCatalogTest extends HiveLakehouseTestBase {
         .as("tables in the metastore")
         .containsExactlyInAnyOrderElementsOf(TableNames.all());
     String ns = "hue." + env.id + ".";
-    assertThat(rows(hue, "select count(*) from " + ns + "fact_events")).containsExactly("10");
+    assertThat(rows(hue, "select count(*) from " + ns + "events")).containsExactly("10");
     assertThat(
             rows(
                 hue,
@@ -96,16 +96,16 @@ class HiveCatalogTest extends HiveLakehouseTestBase {
                 hue,
                 "select d.category_code, count(*) from "
                     + ns
-                    + "fact_events f join "
+                    + "events f join "
                     + ns
-                    + "dim_category d on f.category_key = d.category_key where d.category_code ="
+                    + "dim_category d on f.category_id = d.category_key where d.category_code ="
                     + " 'appliances.environment.water_heater' group by d.category_code"))
         .as("a star join by name")
         .containsExactly("appliances.environment.water_heater|1");
 
-    Table fact = metastore.getTable(env.id, TableNames.FACT_EVENTS);
+    Table fact = metastore.getTable(env.id, TableNames.EVENTS);
     assertThat(fact.getParameters())
-        .as("what Hue's table browser and Hive see of fact_events")
+        .as("what Hue's table browser and Hive see of events, the event-grain fact")
         .containsEntry("table_type", "ICEBERG")
         .containsEntry("storage_handler", "org.apache.iceberg.mr.hive.HiveIcebergStorageHandler");
     assertThat(fact.getSd().getLocation())

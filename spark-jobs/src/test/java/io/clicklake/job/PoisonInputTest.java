@@ -365,7 +365,7 @@ class PoisonInputTest extends LakehouseTestBase {
           {"mart_user_engagement", "total_revenue"},
           {"mart_daily_funnel", "revenue"},
           {"fact_sessions", "revenue"},
-          {"fact_events", "revenue"}
+          {"events", "revenue"}
         }) {
       assertThat(rows("select count(*) from " + env.table(t[0]) + " where " + t[1] + " is null"))
           .as("NULL %s.%s", t[0], t[1])

@@ -54,7 +54,6 @@ class ModelsTest {
                 "dim_date",
                 "dim_product",
                 "dim_user",
-                "fact_events",
                 "mart_daily_funnel",
                 "mart_user_engagement"),
             List.of("mart_session_revenue"));
@@ -63,13 +62,13 @@ class ModelsTest {
         .containsExactly("stg_all_events", "stg_events");
     assertThat(models.tables())
         .as("tables in build order")
-        .hasSize(10)
+        .hasSize(9)
         .last()
         .isEqualTo("mart_session_revenue");
     assertThat(models.waves().stream().flatMap(List::stream).map(m -> m.layer + "/" + m.name))
         .as("layers are the folders")
         .contains(
-            "staging/stg_events", "star/fact_events", "star/dim_user", "marts/mart_daily_funnel");
+            "staging/stg_events", "star/dim_brand", "star/dim_user", "marts/mart_daily_funnel");
     ModelFile sessions = models.get("fact_sessions");
     assertThat(sessions.key).isEqualTo("user_session");
     assertThat(sessions.strategy).isEqualTo(ModelFile.Strategy.COMBINE);

@@ -264,7 +264,7 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     written.put("marts.mart_user_engagement", changed);
     written.put("marts.mart_session_revenue", (long) sessions.size());
     written.put("marts.mart_daily_funnel", (long) days.size());
-    written.put("marts.fact_events", 1000L * k);
+    written.put("marts.fact_sessions", 1000L * k);
     written.put("marts.dim_user", 40L);
     record.put("rows_written", written);
     new BatchLedger(spark, lake)
