@@ -2,6 +2,7 @@ package io.clicklake.clean;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.row_number;
+import static org.apache.spark.sql.functions.xxhash64;
 
 import io.clicklake.io.FileReport;
 import io.clicklake.table.Lake;
@@ -24,8 +25,8 @@ import org.apache.spark.storage.StorageLevel;
  */
 public final class Deduplication implements AutoCloseable {
   /**
-   * Up to this many later copies are broadcast to the tasks that drop them; more are joined by
-   * shuffle.
+   * Up to this many later copies (or repeated id hashes) are broadcast to the tasks that use them;
+   * more are joined by shuffle.
    */
   private static final long BROADCAST_LATER_COPIES = 2_000_000L;
 
@@ -61,14 +62,40 @@ public final class Deduplication implements AutoCloseable {
     if (!existing.isEmpty()) {
       ids = ids.unionByName(existing);
     }
-    return new Deduplication(
-        ids.withColumn(
-                "rn",
-                row_number()
-                    .over(Window.partitionBy("event_id").orderBy("file_index", "line_number")))
-            .where(col("rn").gt(1).and(col("file_index").geq(0)))
-            .select("file_index", "line_number")
-            .persist(StorageLevel.MEMORY_AND_DISK()));
+    // Copies share their event id, so they share its 64-bit hash: the shuffle that finds repeated
+    // hashes carries 8 bytes a row instead of the id, file and line, and needs no sort. Only the
+    // rows
+    // of a repeated hash (the copies, and the rare collision) go through the exact rule.
+    Dataset<Row> repeated =
+        ids.select(xxhash64(col("event_id")).as("h"))
+            .groupBy("h")
+            .count()
+            .where(col("count").gt(1))
+            .select("h")
+            .persist(StorageLevel.MEMORY_AND_DISK());
+    try {
+      long n = repeated.count();
+      Dataset<Row> candidates =
+          n == 0
+              ? ids.limit(0)
+              : ids.join(
+                  n <= BROADCAST_LATER_COPIES ? functions.broadcast(repeated) : repeated,
+                  xxhash64(ids.col("event_id")).equalTo(col("h")),
+                  "left_semi");
+      Dataset<Row> later =
+          candidates
+              .withColumn(
+                  "rn",
+                  row_number()
+                      .over(Window.partitionBy("event_id").orderBy("file_index", "line_number")))
+              .where(col("rn").gt(1).and(col("file_index").geq(0)))
+              .select("file_index", "line_number")
+              .persist(StorageLevel.MEMORY_AND_DISK());
+      later.count(); // materialized before the hashes it was computed from are dropped
+      return new Deduplication(later);
+    } finally {
+      repeated.unpersist();
+    }
   }
 
   /** Later copies per file name; files without any are absent. */
