@@ -1,15 +1,24 @@
 package io.clicklake.table;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Timestamp;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.apache.spark.sql.Dataset;
+import org.apache.iceberg.Table;
+import org.apache.iceberg.data.IcebergGenerics;
+import org.apache.iceberg.data.Record;
+import org.apache.iceberg.expressions.Expression;
+import org.apache.iceberg.expressions.Expressions;
+import org.apache.iceberg.io.CloseableIterable;
+import org.apache.iceberg.types.Types;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.MapType;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
@@ -31,15 +40,38 @@ public final class BatchLedger {
 
   /** The batch row, or empty. */
   public Optional<BatchRecord> read(String batchId) {
-    Dataset<Row> df =
-        spark
-            .table(lake.table(TableNames.BATCHES))
-            .where("batch_id = '" + batchId.replace("'", "''") + "'");
-    List<Row> rows = df.collectAsList();
-    if (rows.isEmpty()) {
-      return Optional.empty();
+    List<Map<String, Object>> rows = scan(Expressions.equal("batch_id", batchId));
+    rows.removeIf(r -> !batchId.equals(r.get("batch_id")));
+    return rows.isEmpty() ? Optional.empty() : Optional.of(new BatchRecord(rows.get(0)));
+  }
+
+  /**
+   * The rows that {@code filter} selects (and maybe a few more: callers check), read by Iceberg's
+   * own reader in the driver. A Spark query of this small table costs a job, 0.2 to 1 s; a stage
+   * reads the ledger several times per batch. Values are as a Spark row gives them: timestamps as
+   * {@link Timestamp}, the map as a {@link LinkedHashMap}.
+   */
+  private List<Map<String, Object>> scan(Expression filter) {
+    Table table = lake.iceberg(spark, TableNames.BATCHES);
+    List<Map<String, Object>> out = new ArrayList<>();
+    try (CloseableIterable<Record> records = IcebergGenerics.read(table).where(filter).build()) {
+      for (Record r : records) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (Types.NestedField f : table.schema().columns()) {
+          Object v = r.getField(f.name());
+          if (v instanceof OffsetDateTime) {
+            v = Timestamp.from(((OffsetDateTime) v).toInstant());
+          } else if (v instanceof Map) {
+            v = new LinkedHashMap<>((Map<?, ?>) v);
+          }
+          m.put(f.name(), v);
+        }
+        out.add(m);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + lake.table(TableNames.BATCHES), e);
     }
-    return Optional.of(new BatchRecord(toMap(rows.get(0))));
+    return out;
   }
 
   /**
@@ -174,13 +206,12 @@ public final class BatchLedger {
    */
   public List<BatchRecord> lineage(String base) {
     List<BatchRecord> out = new ArrayList<>();
-    org.apache.spark.sql.Column id = org.apache.spark.sql.functions.col("batch_id");
-    for (Row r :
-        spark
-            .table(lake.table(TableNames.BATCHES))
-            .where(id.equalTo(base).or(id.startsWith(base + ".")))
-            .collectAsList()) {
-      BatchRecord b = new BatchRecord(toMap(r));
+    for (Map<String, Object> r :
+        scan(
+            Expressions.or(
+                Expressions.equal("batch_id", base),
+                Expressions.startsWith("batch_id", base + ".")))) {
+      BatchRecord b = new BatchRecord(r);
       if (followUpNumber(base, b.batchId()) > 0) {
         out.add(b);
       }
@@ -222,15 +253,11 @@ public final class BatchLedger {
     if (batchIds.isEmpty()) {
       return out;
     }
-    List<String> quoted = new ArrayList<>();
-    batchIds.forEach(b -> quoted.add("'" + b.replace("'", "''") + "'"));
-    for (Row r :
-        spark
-            .table(lake.table(TableNames.BATCHES))
-            .where("batch_id in (" + String.join(", ", quoted) + ")")
-            .collectAsList()) {
-      BatchRecord b = new BatchRecord(toMap(r));
-      out.put(b.batchId(), b);
+    for (Map<String, Object> r : scan(Expressions.in("batch_id", batchIds.toArray()))) {
+      BatchRecord b = new BatchRecord(r);
+      if (batchIds.contains(b.batchId())) {
+        out.put(b.batchId(), b);
+      }
     }
     return out;
   }
@@ -270,19 +297,5 @@ public final class BatchLedger {
           changed.addAll(c.asMap().keySet());
         });
     mergeRows(String.join(",", changesByBatch.keySet()), stage.code(), rows, changed);
-  }
-
-  private static Map<String, Object> toMap(Row r) {
-    Map<String, Object> m = new LinkedHashMap<>();
-    StructType schema = r.schema();
-    for (int i = 0; i < schema.fields().length; i++) {
-      StructField f = schema.fields()[i];
-      Object v =
-          r.isNullAt(i)
-              ? null
-              : f.dataType() instanceof MapType ? new LinkedHashMap<>(r.getJavaMap(i)) : r.get(i);
-      m.put(f.name(), v);
-    }
-    return m;
   }
 }
