@@ -373,7 +373,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     Timing export =
         out.stream()
-            .filter(t -> t.stage.equals(new ExportMartsJob().stage()))
+            .filter(t -> t.stage.equals(new ExportMartsJob().stage().code()))
             .findFirst()
             .orElseThrow();
     out.set(out.indexOf(export), export.withOutputRows(exported));
