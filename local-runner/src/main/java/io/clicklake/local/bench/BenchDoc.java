@@ -54,8 +54,10 @@ public final class BenchDoc {
       s.append(
               String.format(
                   Locale.ROOT,
-                  "**Hourly batches:** %d batches of %,d rows, each its own landing instance (the"
-                      + " next hours), through every stage on the same warm JVM.\n\n",
+                  "**Hourly batches:** %d per run (%d in all) of %,d rows each, each its own"
+                      + " landing instance (the next hours), through every stage on the same warm"
+                      + " JVM; the figures are over all of them.\n\n",
+                  hourlyPerRun(r),
                   r.hourly().runs().size(),
                   r.hourly().rows()))
           .append(table(r.hourly(), null, null))
@@ -86,12 +88,13 @@ public final class BenchDoc {
     if (r.hourly() != null) {
       t.append(
           String.format(
-              Locale.ROOT,
-              ", then %d hourly batches of %,d",
-              r.hourly().runs().size() / r.pipeline().runs().size(),
-              r.hourly().rows()));
+              Locale.ROOT, ", then %d hourly batches of %,d", hourlyPerRun(r), r.hourly().rows()));
     }
     return t.toString();
+  }
+
+  private static int hourlyPerRun(BenchResults r) {
+    return r.hourly().runs().size() / r.pipeline().runs().size();
   }
 
   private static String loadSentence(BenchResults r) {
