@@ -123,7 +123,9 @@ final class BenchCommand implements Callable<Integer> {
       names = "--settle",
       paramLabel = "S",
       defaultValue = "0",
-      description = "wait up to S seconds before each run for the load to fall to --max-load")
+      description =
+          "wait up to S seconds before each run for the load to fall to --max-load (default"
+              + " ${DEFAULT-VALUE})")
   int settle;
 
   @Option(
