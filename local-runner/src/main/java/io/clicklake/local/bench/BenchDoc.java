@@ -99,14 +99,11 @@ public final class BenchDoc {
 
   private static String loadSentence(BenchResults r) {
     List<String> loads = new ArrayList<>();
-    List<Integer> loud = new ArrayList<>();
     for (int i = 0; i < r.loadBefore().size(); i++) {
       LoadAverage l = r.loadBefore().get(i);
       loads.add(one(l) + (i < r.loadAfter().size() ? " → " + one(r.loadAfter().get(i)) : ""));
-      if (l.above(r.loadLimit())) {
-        loud.add(i + 1);
-      }
     }
+    List<Integer> loud = r.noisyRuns();
     String s =
         "1-minute load average before → after each run: "
             + String.join(", ", loads)

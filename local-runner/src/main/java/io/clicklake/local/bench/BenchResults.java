@@ -1,6 +1,7 @@
 package io.clicklake.local.bench;
 
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,6 +35,17 @@ public record BenchResults(
   public BenchResults {
     loadBefore = List.copyOf(loadBefore);
     loadAfter = List.copyOf(loadAfter);
+  }
+
+  /** The runs (1-based) whose 1-minute load average before they started was above the limit. */
+  public List<Integer> noisyRuns() {
+    List<Integer> out = new ArrayList<>();
+    for (int i = 0; i < loadBefore.size(); i++) {
+      if (loadBefore.get(i).above(loadLimit)) {
+        out.add(i + 1);
+      }
+    }
+    return out;
   }
 
   /** Baseline median / pipeline median: above 1, the pipeline is faster. NaN without baseline. */

@@ -1,5 +1,7 @@
 package io.clicklake.local.cli;
 
+import static io.clicklake.local.bench.Timing.timed;
+
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.generate.EventGenerator;
@@ -16,12 +18,12 @@ import io.clicklake.local.LocalEnv;
 import io.clicklake.local.bench.BenchChart;
 import io.clicklake.local.bench.BenchDoc;
 import io.clicklake.local.bench.BenchResults;
+import io.clicklake.local.bench.BenchSummary;
 import io.clicklake.local.bench.LoadAverage;
 import io.clicklake.local.bench.Series;
 import io.clicklake.local.bench.StageTime;
-import io.clicklake.local.bench.Stats;
+import io.clicklake.local.bench.Timing;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -156,108 +158,6 @@ final class BenchCommand implements Callable<Integer> {
 
   @Mixin EnvOptions options;
 
-  /** One timed stage. */
-  static final class Timing {
-    final String stage;
-    final double seconds;
-    final long rows;
-    final long bytes;
-    final long peakHeap;
-
-    /**
-     * Rows the stage wrote out, where that differs from its input (the export: rows published to
-     * MySQL); else -1.
-     */
-    final long outputRows;
-
-    Timing(String stage, double seconds, long rows, long bytes, long peakHeap) {
-      this(stage, seconds, rows, bytes, peakHeap, -1);
-    }
-
-    private Timing(
-        String stage, double seconds, long rows, long bytes, long peakHeap, long outputRows) {
-      this.stage = stage;
-      this.seconds = seconds;
-      this.rows = rows;
-      this.bytes = bytes;
-      this.peakHeap = peakHeap;
-      this.outputRows = outputRows;
-    }
-
-    Timing withOutputRows(long n) {
-      return new Timing(stage, seconds, rows, bytes, peakHeap, n);
-    }
-
-    List<Object> row() {
-      return List.of(
-          stage,
-          String.format(Locale.ROOT, "%.1f", seconds),
-          rows,
-          String.format(Locale.ROOT, "%,.0f", rows / Math.max(seconds, 1e-3)),
-          String.format(Locale.ROOT, "%.1f", bytes / 1e6 / Math.max(seconds, 1e-3)),
-          String.format(Locale.ROOT, "%.0f", peakHeap / 1e6));
-    }
-  }
-
-  /**
-   * The highest used heap (all pools together) seen while a stage runs, sampled every 50 ms.
-   * Summing each pool's own peak would overstate it: the pools peak at different times.
-   */
-  static final class HeapSampler implements AutoCloseable {
-    private final java.util.concurrent.atomic.AtomicLong peak =
-        new java.util.concurrent.atomic.AtomicLong();
-    private final Thread thread;
-    private volatile boolean running = true;
-
-    HeapSampler() {
-      thread =
-          new Thread(
-              () -> {
-                java.lang.management.MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
-                while (running) {
-                  peak.accumulateAndGet(heap.getHeapMemoryUsage().getUsed(), Math::max);
-                  try {
-                    Thread.sleep(50);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              },
-              "clicklake-heap-sampler");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    long peak() {
-      return Math.max(
-          peak.get(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-
-    @Override
-    public void close() {
-      running = false;
-      thread.interrupt();
-    }
-  }
-
-  static <T> T timed(List<Timing> out, String stage, long rows, long bytes, Supplier<T> work) {
-    System.gc();
-    T r;
-    long t0;
-    long peak;
-    try (HeapSampler heap = new HeapSampler()) {
-      t0 = System.nanoTime();
-      r = work.get();
-      peak = heap.peak();
-    }
-    Timing t = new Timing(stage, (System.nanoTime() - t0) / 1e9, rows, bytes, peak);
-    out.add(t);
-    Console.say(
-        "  %-10s %8.1f s  %,14d rows  %,12.0f rows/s  peak heap %,6.0f MB",
-        stage, t.seconds, rows, rows / Math.max(t.seconds, 1e-3), t.peakHeap / 1e6);
-    return r;
-  }
-
   /** The generated input: the main batches' files, the incremental file, the hourly files. */
   private record Inputs(List<Path> main, Path incremental, List<Path> hourly) {}
 
@@ -335,7 +235,7 @@ final class BenchCommand implements Callable<Integer> {
       }
     }
     BenchResults results = results(runs, before, after, limit);
-    printSummary(results, runs);
+    BenchSummary.print(results);
     if (chart != null) {
       writeChart(chart, results);
     }
@@ -580,69 +480,6 @@ final class BenchCommand implements Callable<Integer> {
       out.add(new StageTime(t.stage, t.seconds, t.rows));
     }
     return out;
-  }
-
-  /** Min, median and max over the runs: per stage, end to end, the baseline and its ratio. */
-  private void printSummary(BenchResults r, List<RunResult> runs) {
-    Console.say("");
-    Console.say(
-        "summary of %d run%s (median, min, max; rows/s at the median):",
-        runs.size(), runs.size() == 1 ? "" : "s");
-    printStats("stage", r.pipeline(), r.baseline());
-    if (r.baseline() != null) {
-      Console.say(
-          "  pipeline is %.2fx the baseline's speed (baseline median / end-to-end median)",
-          r.speedVsBaseline());
-    }
-    if (r.incremental() != null) {
-      printStats("incremental", r.incremental(), r.fullRefresh());
-    }
-    if (r.hourly() != null) {
-      printStats("hourly batch", r.hourly(), null);
-      Stats h = r.hourly().total();
-      Console.say(
-          "  hourly batch end to end over %d batches: median %.1f s (min %.1f, max %.1f);"
-              + " target median <= %.0f s: %s",
-          h.count(),
-          h.median(),
-          h.min(),
-          h.max(),
-          BenchResults.HOURLY_TARGET_SECONDS,
-          h.median() <= BenchResults.HOURLY_TARGET_SECONDS ? "met" : "not met");
-    }
-    List<String> loud = new ArrayList<>();
-    for (int i = 0; i < r.loadBefore().size(); i++) {
-      if (r.loadBefore().get(i).above(r.loadLimit())) {
-        loud.add(String.valueOf(i + 1));
-      }
-    }
-    if (!loud.isEmpty()) {
-      Console.say(
-          "WARNING: run(s) %s started with a 1-minute load average above %.2f: not a quiet machine",
-          String.join(", ", loud), r.loadLimit());
-    }
-  }
-
-  private static void printStats(String title, Series s, Series extra) {
-    List<List<Object>> lines = new ArrayList<>();
-    for (String stage : s.stages()) {
-      lines.add(statsRow(stage, s.stage(stage), s.rows(stage)));
-    }
-    lines.add(statsRow("end to end", s.total(), s.rows()));
-    if (extra != null) {
-      lines.add(statsRow(extra.name(), extra.total(), extra.rows()));
-    }
-    Console.table(List.of(title, "median s", "min s", "max s", "rows", "rows/s"), lines);
-  }
-
-  private static List<Object> statsRow(String name, Stats st, long rows) {
-    return List.of(
-        name,
-        String.format(Locale.ROOT, "%.1f", st.median()),
-        String.format(Locale.ROOT, "%.1f", st.min()),
-        String.format(Locale.ROOT, "%.1f", st.max()),
-        rows,
-        String.format(Locale.ROOT, "%,.0f", rows / Math.max(st.median(), 1e-3)));
   }
 
   private static void writeChart(Path file, BenchResults r) throws IOException {
