@@ -20,14 +20,15 @@ import io.clicklake.local.bench.BenchDoc;
 import io.clicklake.local.bench.BenchResults;
 import io.clicklake.local.bench.BenchSummary;
 import io.clicklake.local.bench.LoadAverage;
+import io.clicklake.local.bench.RunsTable;
 import io.clicklake.local.bench.Series;
 import io.clicklake.local.bench.StageTime;
 import io.clicklake.local.bench.Timing;
+import io.clicklake.local.bench.TutorialBaseline;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -35,12 +36,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -227,10 +224,26 @@ final class BenchCommand implements Callable<Integer> {
         after.add(end);
         Console.say("run %d of %d: load average after %s", r, repeat, end);
         if (report != null) {
-          report(report, result);
+          RunsTable.append(
+              report,
+              rows,
+              faults,
+              batches,
+              incRows,
+              result.main(),
+              result.incremental(),
+              result.baseline());
         }
         if (writeDoc != null && !writeDoc.equals(report)) {
-          report(writeDoc, result);
+          RunsTable.append(
+              writeDoc,
+              rows,
+              faults,
+              batches,
+              incRows,
+              result.main(),
+              result.incremental(),
+              result.baseline());
         }
       }
     }
@@ -384,7 +397,7 @@ final class BenchCommand implements Callable<Integer> {
           rows,
           baseBytes,
           () -> {
-            baseline(spark, cfg, paths);
+            TutorialBaseline.run(spark, cfg, paths);
             return null;
           });
       base = b.get(0);
@@ -463,7 +476,7 @@ final class BenchCommand implements Callable<Integer> {
         key(),
         command(),
         LocalDate.now(),
-        machine() + ", " + versions(),
+        RunsTable.machine() + ", " + RunsTable.versions(),
         new Series("pipeline", rows, main),
         base.isEmpty() ? null : new Series("baseline", rows, base),
         inc.isEmpty() ? null : new Series("incremental", incRows, inc),
@@ -637,131 +650,5 @@ final class BenchCommand implements Callable<Integer> {
         "  %-10s %,d rows published to MySQL: %,.0f rows/s",
         "", exported, exported / Math.max(export.seconds, 1e-3));
     return out.stream().mapToDouble(t -> t.seconds).sum();
-  }
-
-  /** What tutorials do: inferSchema, dropDuplicates, groupBy, JDBC overwrite. */
-  static void baseline(SparkSession spark, JobConfig cfg, List<String> paths) {
-    Dataset<Row> raw =
-        spark
-            .read()
-            .option("header", "true")
-            .option("inferSchema", "true")
-            .csv(paths.toArray(new String[0]));
-    Dataset<Row> clean = raw.na().drop().dropDuplicates();
-    clean.createOrReplaceTempView("baseline_events");
-    Dataset<Row> users =
-        spark
-            .sql(
-                "select user_id, sum(case when event_type = 'view' then 1 else 0 end) as"
-                    + " total_views, sum(case when event_type = 'cart' then 1 else 0 end) as"
-                    + " total_add_to_cart, sum(case when event_type = 'purchase' then 1 else 0 end)"
-                    + " as total_purchases from baseline_events group by user_id")
-            .selectExpr(
-                "*",
-                "total_add_to_cart / nullif(total_views, 0) as view_to_cart_rate",
-                "total_purchases / nullif(total_add_to_cart, 0) as cart_to_purchase_rate");
-    Dataset<Row> sessions =
-        spark.sql(
-            "select user_session, sum(case when event_type = 'purchase' then price else 0 end) as"
-                + " total_revenue from baseline_events group by user_session");
-    Properties p = new Properties();
-    p.setProperty("user", cfg.get(Keys.MYSQL_USER));
-    p.setProperty(
-        "password",
-        io.clicklake.config.Secrets.mysqlPassword(cfg, new org.apache.hadoop.conf.Configuration()));
-    p.setProperty("driver", "com.mysql.cj.jdbc.Driver");
-    String url =
-        cfg.require(Keys.MYSQL_URL)
-            .replace("rewriteBatchedStatements=true", "rewriteBatchedStatements=false");
-    users.write().mode(SaveMode.Overwrite).jdbc(url, "baseline_user_engagement", p);
-    sessions.write().mode(SaveMode.Overwrite).jdbc(url, "baseline_session_revenue", p);
-  }
-
-  /** Appends one row for the run to the table at the end of {@code file}. */
-  private void report(Path file, RunResult run) throws IOException {
-    List<Timing> main = run.main();
-    double total = main.stream().mapToDouble(t -> t.seconds).sum();
-    double incTotal = run.incremental().stream().mapToDouble(t -> t.seconds).sum();
-    double baseline = run.baseline() == null ? 0 : run.baseline().seconds;
-    StringBuilder sb = new StringBuilder();
-    if (!Files.exists(file)) {
-      sb.append(
-              "# Benchmarks\n\n## Runs\n\n"
-                  + "Rows appended by `bin/pipeline bench` (one row per run). Stage seconds are"
-                  + " wall time; ")
-          .append(
-              "rows/s = input rows / end-to-end seconds; peak heap is the driver JVM's (local mode:"
-                  + " driver and executors share it).\n\n")
-          .append(
-              "| date | machine | versions | rows | faults | batches | landing s | stage s | clean"
-                  + " s | marts s | export s | purge s | end-to-end s | rows/s | peak heap MB |"
-                  + " baseline s | speed-up | incremental rows | incremental s | rows to MySQL |"
-                  + " export rows/s |\n")
-          .append(
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    }
-    String machine = machine();
-    String versions = versions();
-    sb.append("| ")
-        .append(LocalDate.now())
-        .append(" | ")
-        .append(machine)
-        .append(" | ")
-        .append(versions)
-        .append(" | ")
-        .append(String.format(Locale.ROOT, "%,d", rows))
-        .append(" | ")
-        .append(faults)
-        .append(" | ")
-        .append(batches);
-    for (Timing t : main) {
-      sb.append(" | ").append(String.format(Locale.ROOT, "%.1f", t.seconds));
-    }
-    long peak = main.stream().mapToLong(t -> t.peakHeap).max().orElse(0);
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            " | %.1f | %,.0f | %,.0f | %s | %s | %s | %s |\n",
-            total,
-            rows / total,
-            peak / 1e6,
-            baseline > 0 ? String.format(Locale.ROOT, "%.1f", baseline) : "-",
-            baseline > 0 ? String.format(Locale.ROOT, "%.2fx", baseline / total) : "-",
-            incRows > 0 ? String.format(Locale.ROOT, "%,d", incRows) : "-",
-            incRows > 0 ? String.format(Locale.ROOT, "%.1f", incTotal) : "-"));
-    sb.setLength(sb.length() - 1);
-    Timing export = main.stream().filter(t -> t.outputRows >= 0).findFirst().orElse(null);
-    sb.append(
-        export == null
-            ? " - | - |\n"
-            : String.format(
-                Locale.ROOT,
-                " %,d | %,.0f |\n",
-                export.outputRows,
-                export.outputRows / Math.max(export.seconds, 1e-3)));
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(
-        file,
-        sb.toString(),
-        StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
-    Console.say("appended to %s", file);
-  }
-
-  static String machine() {
-    return Runtime.getRuntime().availableProcessors()
-        + " cores, "
-        + (Runtime.getRuntime().maxMemory() >> 20)
-        + " MB heap";
-  }
-
-  static String versions() {
-    return "Spark "
-        + org.apache.spark.package$.MODULE$.SPARK_VERSION()
-        + ", Iceberg "
-        + org.apache.iceberg.IcebergBuild.version().split(" ")[0]
-        + ", Java "
-        + System.getProperty("java.version");
   }
 }
