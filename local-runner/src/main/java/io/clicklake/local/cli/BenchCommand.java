@@ -34,6 +34,8 @@ import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -223,27 +225,18 @@ final class BenchCommand implements Callable<Integer> {
         LoadAverage end = LoadAverage.read();
         after.add(end);
         Console.say("run %d of %d: load average after %s", r, repeat, end);
-        if (report != null) {
-          RunsTable.append(
-              report,
-              rows,
-              faults,
-              batches,
-              incRows,
-              result.main(),
-              result.incremental(),
-              result.baseline());
-        }
-        if (writeDoc != null && !writeDoc.equals(report)) {
-          RunsTable.append(
-              writeDoc,
-              rows,
-              faults,
-              batches,
-              incRows,
-              result.main(),
-              result.incremental(),
-              result.baseline());
+        for (Path table : new LinkedHashSet<>(Arrays.asList(report, writeDoc))) {
+          if (table != null) {
+            RunsTable.append(
+                table,
+                rows,
+                faults,
+                batches,
+                incRows,
+                result.main(),
+                result.incremental(),
+                result.baseline());
+          }
         }
       }
     }
