@@ -88,7 +88,11 @@ public final class BenchDoc {
     if (r.hourly() != null) {
       t.append(
           String.format(
-              Locale.ROOT, ", then %d hourly batches of %,d", hourlyPerRun(r), r.hourly().rows()));
+              Locale.ROOT,
+              ", then %d hourly batch%s of %,d",
+              hourlyPerRun(r),
+              hourlyPerRun(r) == 1 ? "" : "es",
+              r.hourly().rows()));
     }
     return t.toString();
   }
