@@ -1,5 +1,7 @@
 package io.clicklake.local.cli;
 
+import static io.clicklake.local.bench.Timing.timed;
+
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.generate.EventGenerator;
@@ -9,27 +11,35 @@ import io.clicklake.job.ExportMartsJob;
 import io.clicklake.job.PurgeStagingJob;
 import io.clicklake.job.SparkJob;
 import io.clicklake.job.StageLandingJob;
+import io.clicklake.local.CliException;
 import io.clicklake.local.Console;
 import io.clicklake.local.Landing;
 import io.clicklake.local.LocalEnv;
+import io.clicklake.local.bench.BenchChart;
+import io.clicklake.local.bench.BenchDoc;
+import io.clicklake.local.bench.BenchResults;
+import io.clicklake.local.bench.BenchSummary;
+import io.clicklake.local.bench.LoadAverage;
+import io.clicklake.local.bench.RunsTable;
+import io.clicklake.local.bench.Series;
+import io.clicklake.local.bench.StageTime;
+import io.clicklake.local.bench.Timing;
+import io.clicklake.local.bench.TutorialBaseline;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Properties;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SaveMode;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -39,7 +49,10 @@ import picocli.CommandLine.Option;
  * {@code bin/pipeline bench}: generates data (not timed), runs the full pipeline on the embedded
  * defaults and, on the same data, a tutorial-style baseline (CSV with inferSchema, dropDuplicates,
  * groupBy marts, Spark's default JDBC overwrite); prints per-stage wall time, rows/s, MB/s and peak
- * heap, and appends the run to docs/benchmarks.md.
+ * heap. With {@code --repeat N} it does so N times, each run in a fresh environment, and prints
+ * min/median/max; {@code --hourly N} adds N hourly batches of 57,000 rows on the same JVM. The load
+ * average before and after each run says whether the machine was quiet. The doc and its chart are
+ * written only when asked ({@code --write-doc}, {@code --chart}, {@code --report}).
  */
 @Command(
     name = "bench",
@@ -47,7 +60,11 @@ import picocli.CommandLine.Option;
       "benchmark the pipeline against a tutorial-style baseline",
       "Generates N rows in B hourly files (not timed), runs landing → stage → clean → marts → MySQL"
           + " → purge and times each stage; with --incremental-rows, then times one more batch of M"
-          + " rows on top. The baseline runs on the same files."
+          + " rows on top; with --hourly, then N more batches of 57,000 rows, one hourly landing"
+          + " instance each (the REES46 October average per hour). The baseline runs on the main"
+          + " files. --repeat runs it all N times, each in a fresh <workdir>/run-N, and prints"
+          + " min/median/max. A run that starts with a 1-minute load average above --max-load is"
+          + " flagged: the machine was not quiet."
     })
 final class BenchCommand implements Callable<Integer> {
   @Option(
@@ -78,228 +95,466 @@ final class BenchCommand implements Callable<Integer> {
       description = "then time one more batch of M rows on top")
   long incRows;
 
+  @Option(
+      names = "--hourly",
+      paramLabel = "N",
+      defaultValue = "0",
+      description = "then time N hourly batches of 57,000 rows each (median target: 8 s)")
+  int hourly;
+
   @Option(names = "--no-baseline", description = "skip the baseline")
   boolean noBaseline;
 
   @Option(
+      names = "--repeat",
+      paramLabel = "N",
+      defaultValue = "1",
+      description =
+          "run the whole measurement N times; print min/median/max (default ${DEFAULT-VALUE})")
+  int repeat;
+
+  @Option(
+      names = "--max-load",
+      paramLabel = "L",
+      description =
+          "warn when the 1-minute load average before a run is above L (default 0.5 x cores)")
+  Double maxLoad;
+
+  @Option(
+      names = "--settle",
+      paramLabel = "S",
+      defaultValue = "0",
+      description =
+          "wait up to S seconds before each run for the load to fall to --max-load (default"
+              + " ${DEFAULT-VALUE})")
+  int settle;
+
+  @Option(
+      names = "--write-doc",
+      paramLabel = "FILE",
+      description =
+          "write the results section and chart (FILE's dir/benchmarks/*.svg) into FILE, e.g."
+              + " docs/benchmarks.md, and append the runs to its table")
+  Path writeDoc;
+
+  @Option(names = "--chart", paramLabel = "FILE", description = "write the SVG chart to FILE")
+  Path chart;
+
+  @Option(
       names = "--report",
       paramLabel = "FILE",
-      defaultValue = "docs/benchmarks.md",
-      description = "the report the run is appended to (default ${DEFAULT-VALUE})")
+      description = "append one table row per run to FILE")
   Path report;
+
+  /** The REES46 October average of events per hour: the size of an --hourly batch. */
+  static final long HOURLY_ROWS = 57_000;
+
+  static final LocalDateTime FIRST_HOUR = LocalDateTime.of(2019, 10, 1, 0, 0);
+  static final DateTimeFormatter INSTANCE = DateTimeFormatter.ofPattern("yyyy/MM/dd/HH");
+  static final String FULL_REFRESH = "full refresh of marts";
 
   @Mixin HelpOption help;
 
   @Mixin EnvOptions options;
 
-  /** One timed stage. */
-  static final class Timing {
-    final String stage;
-    final double seconds;
-    final long rows;
-    final long bytes;
-    final long peakHeap;
+  /** The generated input: the main batches' files, the incremental file, the hourly files. */
+  private record Inputs(List<Path> main, Path incremental, List<Path> hourly) {}
 
-    /**
-     * Rows the stage wrote out, where that differs from its input (the export: rows published to
-     * MySQL); else -1.
-     */
-    final long outputRows;
-
-    Timing(String stage, double seconds, long rows, long bytes, long peakHeap) {
-      this(stage, seconds, rows, bytes, peakHeap, -1);
-    }
-
-    private Timing(
-        String stage, double seconds, long rows, long bytes, long peakHeap, long outputRows) {
-      this.stage = stage;
-      this.seconds = seconds;
-      this.rows = rows;
-      this.bytes = bytes;
-      this.peakHeap = peakHeap;
-      this.outputRows = outputRows;
-    }
-
-    Timing withOutputRows(long n) {
-      return new Timing(stage, seconds, rows, bytes, peakHeap, n);
-    }
-
-    List<Object> row() {
-      return List.of(
-          stage,
-          String.format(Locale.ROOT, "%.1f", seconds),
-          rows,
-          String.format(Locale.ROOT, "%,.0f", rows / Math.max(seconds, 1e-3)),
-          String.format(Locale.ROOT, "%.1f", bytes / 1e6 / Math.max(seconds, 1e-3)),
-          String.format(Locale.ROOT, "%.0f", peakHeap / 1e6));
-    }
-  }
-
-  /**
-   * The highest used heap (all pools together) seen while a stage runs, sampled every 50 ms.
-   * Summing each pool's own peak would overstate it: the pools peak at different times.
-   */
-  static final class HeapSampler implements AutoCloseable {
-    private final java.util.concurrent.atomic.AtomicLong peak =
-        new java.util.concurrent.atomic.AtomicLong();
-    private final Thread thread;
-    private volatile boolean running = true;
-
-    HeapSampler() {
-      thread =
-          new Thread(
-              () -> {
-                java.lang.management.MemoryMXBean heap = ManagementFactory.getMemoryMXBean();
-                while (running) {
-                  peak.accumulateAndGet(heap.getHeapMemoryUsage().getUsed(), Math::max);
-                  try {
-                    Thread.sleep(50);
-                  } catch (InterruptedException e) {
-                    return;
-                  }
-                }
-              },
-              "clicklake-heap-sampler");
-      thread.setDaemon(true);
-      thread.start();
-    }
-
-    long peak() {
-      return Math.max(
-          peak.get(), ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-    }
-
-    @Override
-    public void close() {
-      running = false;
-      thread.interrupt();
-    }
-  }
-
-  static <T> T timed(List<Timing> out, String stage, long rows, long bytes, Supplier<T> work) {
-    System.gc();
-    T r;
-    long t0;
-    long peak;
-    try (HeapSampler heap = new HeapSampler()) {
-      t0 = System.nanoTime();
-      r = work.get();
-      peak = heap.peak();
-    }
-    Timing t = new Timing(stage, (System.nanoTime() - t0) / 1e9, rows, bytes, peak);
-    out.add(t);
-    Console.say(
-        "  %-10s %8.1f s  %,14d rows  %,12.0f rows/s  peak heap %,6.0f MB",
-        stage, t.seconds, rows, rows / Math.max(t.seconds, 1e-3), t.peakHeap / 1e6);
-    return r;
-  }
+  /** What one run measured. {@code incremental}, {@code fullRefresh}, {@code baseline}: if run. */
+  private record RunResult(
+      List<Timing> main,
+      List<Timing> incremental,
+      Timing fullRefresh,
+      List<List<Timing>> hourly,
+      Timing baseline) {}
 
   @Override
   public Integer call() throws IOException, SQLException {
     LocalEnv.Settings settings = options.settings("work/bench");
-    WorkDir.delete(settings.workdir().toAbsolutePath().normalize());
-    Console console = new Console();
-    try (LocalEnv env = LocalEnv.open(settings, console)) {
-      Path incoming = env.workdir.resolve("incoming");
-      long users = Math.max(1, (rows + incRows) / 14);
-      List<List<Path>> files = new ArrayList<>();
-      long t0 = System.nanoTime();
-      for (int b = 0; b < batches + (incRows > 0 ? 1 : 0); b++) {
-        long n = b < batches ? rows / batches + (b < rows % batches ? 1 : 0) : incRows;
-        Path f = incoming.resolve(String.format("events-%02d.csv", b));
-        EventGenerator.write(
-            f,
-            new EventGenerator.Options()
-                .rows(n)
-                .faultRate(faults)
-                .seed(7)
-                .users(users)
-                .start(LocalDateTime.of(2019, 10, 1, 0, 0).plusHours(b))
-                .minutes(60));
-        files.add(List.of(f));
-      }
-      Console.say(
-          "generated %,d rows in %d file(s) in %.0f s (not timed)",
-          rows + incRows, files.size(), (System.nanoTime() - t0) / 1e9);
-      JobConfig cfg = env.withDatabase();
-      SparkSession spark = env.spark();
-      // not timed: table creation and the first Spark job of the JVM (steady state is what is
-      // measured)
-      io.clicklake.table.Lake.configure(spark, cfg)
-          .ensure(spark, io.clicklake.table.TableNames.all());
-      spark.range(1000).selectExpr("sum(id)").collect();
-      List<Timing> main = new ArrayList<>();
-      long bytes = 0;
-      for (int b = 0; b < batches; b++) {
-        bytes += Files.size(files.get(b).get(0));
-      }
-      double total = pipeline(env, cfg, spark, files.subList(0, batches), rows, bytes, main, 0);
-      List<Timing> inc = new ArrayList<>();
-      double incTotal = 0;
-      if (incRows > 0) {
-        long incBytes = Files.size(files.get(batches).get(0));
-        Console.say("incremental batch of %,d rows on top of %,d:", incRows, rows);
-        incTotal =
-            pipeline(
-                env,
-                cfg,
-                spark,
-                files.subList(batches, batches + 1),
-                incRows,
-                incBytes,
-                inc,
-                batches);
-        // the same marts rebuilt from all events, for comparison with the incremental marts stage
-        timed(
-            inc,
-            "full refresh of marts",
-            rows + incRows,
-            0,
-            () ->
-                new BuildMartsJob()
-                    .run(spark, cfg.with(java.util.Map.of(Keys.FULL_REFRESH.name(), "true"))));
-      }
-      double baseline = 0;
-      List<Timing> base = new ArrayList<>();
-      if (!noBaseline) {
-        List<String> paths = new ArrayList<>();
-        for (int b = 0; b < batches; b++) {
-          paths.add(files.get(b).get(0).toUri().toString());
-        }
-        timed(
-            base,
-            "baseline",
-            rows,
-            bytes,
-            () -> {
-              baseline(spark, cfg, paths);
-              return null;
-            });
-        baseline = base.get(0).seconds;
-      }
-      Console.say("");
-      Console.table(
-          List.of("stage", "seconds", "rows", "rows/s", "MB/s", "peak heap MB"), toRows(main));
-      Console.say(
-          "  pipeline end to end: %.1f s (%,.0f rows/s)%s",
-          total,
-          rows / total,
-          baseline > 0
-              ? String.format(
-                  Locale.ROOT,
-                  "; baseline %.1f s; pipeline is %.2fx the baseline's speed",
-                  baseline,
-                  baseline / total)
-              : "");
-      if (incRows > 0) {
-        Console.table(
-            List.of("incremental", "seconds", "rows", "rows/s", "MB/s", "peak heap MB"),
-            toRows(inc));
-        Console.say("  incremental batch end to end: %.1f s", incTotal);
-      }
-      report(report, rows, faults, batches, incRows, main, total, inc, incTotal, baseline, env);
-      return 0;
+    if (repeat < 1 || hourly < 0 || batches < 1) {
+      throw new CliException(
+          "--repeat and --batches expect at least 1 and --hourly at least 0, found --repeat "
+              + repeat
+              + " --batches "
+              + batches
+              + " --hourly "
+              + hourly);
     }
+    if (repeat > 1
+        && (settings.landing() != null
+            || settings.warehouse() != null
+            || settings.mysqlUrl() != null)) {
+      throw new CliException(
+          "--repeat needs a fresh landing, warehouse and database for each run: drop --landing,"
+              + " --warehouse and --mysql-url (every run then has its own <workdir>/run-N)");
+    }
+    Path root = settings.workdir().toAbsolutePath().normalize();
+    WorkDir.delete(root);
+    Inputs in = generate(root.resolve("incoming"));
+    double limit = maxLoad != null ? maxLoad : 0.5 * Runtime.getRuntime().availableProcessors();
+    Console console = new Console();
+    List<RunResult> runs = new ArrayList<>();
+    List<LoadAverage> before = new ArrayList<>();
+    List<LoadAverage> after = new ArrayList<>();
+    for (int r = 1; r <= repeat; r++) {
+      Path workdir = repeat == 1 ? root : root.resolve("run-" + r);
+      if (r > 1) {
+        WorkDir.delete(root.resolve("run-" + (r - 1)));
+      }
+      try (LocalEnv env = LocalEnv.open(withWorkdir(settings, workdir), console)) {
+        JobConfig cfg = env.withDatabase();
+        SparkSession spark = env.spark();
+        // not timed: table creation and the first Spark job of the run (steady state is what is
+        // measured)
+        io.clicklake.table.Lake.configure(spark, cfg)
+            .ensure(spark, io.clicklake.table.TableNames.all());
+        spark.range(1000).selectExpr("sum(id)").collect();
+        LoadAverage load = settle(limit);
+        before.add(load);
+        Console.say("");
+        Console.say("run %d of %d: load average before %s", r, repeat, load);
+        if (load.above(limit)) {
+          Console.say(
+              "WARNING: the 1-minute load average before run %d was %.2f, above %.2f (--max-load;"
+                  + " default 0.5 x %d cores): the machine was not quiet, so this run may be slower"
+                  + " than the code. --settle S waits up to S seconds for a quiet machine.",
+              r, load.one(), limit, Runtime.getRuntime().availableProcessors());
+        }
+        RunResult result = runOnce(env, cfg, spark, in);
+        runs.add(result);
+        LoadAverage end = LoadAverage.read();
+        after.add(end);
+        Console.say("run %d of %d: load average after %s", r, repeat, end);
+        for (Path table : new LinkedHashSet<>(Arrays.asList(report, writeDoc))) {
+          if (table != null) {
+            RunsTable.append(
+                table,
+                rows,
+                faults,
+                batches,
+                incRows,
+                result.main(),
+                result.incremental(),
+                result.baseline());
+          }
+        }
+      }
+    }
+    BenchResults results = results(runs, before, after, limit);
+    BenchSummary.print(results);
+    if (chart != null) {
+      writeChart(chart, results);
+    }
+    if (writeDoc != null) {
+      writeDoc(writeDoc, results);
+    }
+    return 0;
+  }
+
+  /** Writes the input files (not timed): the main batches, the incremental and hourly batches. */
+  private Inputs generate(Path incoming) throws IOException {
+    long users = Math.max(1, (rows + incRows) / 14);
+    long t0 = System.nanoTime();
+    List<Path> main = new ArrayList<>();
+    for (int b = 0; b < batches; b++) {
+      long n = rows / batches + (b < rows % batches ? 1 : 0);
+      main.add(write(incoming, b, n, users, 7));
+    }
+    Path inc = incRows > 0 ? write(incoming, batches, incRows, users, 7) : null;
+    List<Path> hourlyFiles = new ArrayList<>();
+    int firstHour = batches + (incRows > 0 ? 1 : 0);
+    for (int h = 0; h < hourly; h++) {
+      // a seed per hour: each hour has its own sessions, as real traffic does
+      hourlyFiles.add(write(incoming, firstHour + h, HOURLY_ROWS, users, 7 + firstHour + h));
+    }
+    Console.say(
+        "generated %,d rows in %d file(s) in %.0f s (not timed)",
+        rows + incRows + hourly * HOURLY_ROWS,
+        main.size() + (inc != null ? 1 : 0) + hourlyFiles.size(),
+        (System.nanoTime() - t0) / 1e9);
+    return new Inputs(main, inc, hourlyFiles);
+  }
+
+  private Path write(Path incoming, int hour, long n, long users, long seed) throws IOException {
+    Path f = incoming.resolve(String.format(Locale.ROOT, "events-%02d.csv", hour));
+    EventGenerator.write(
+        f,
+        new EventGenerator.Options()
+            .rows(n)
+            .faultRate(faults)
+            .seed(seed)
+            .users(users)
+            .start(FIRST_HOUR.plusHours(hour))
+            .minutes(60));
+    return f;
+  }
+
+  private static LocalEnv.Settings withWorkdir(LocalEnv.Settings s, Path workdir) {
+    return new LocalEnv.Settings(
+        workdir,
+        s.landing(),
+        s.warehouse(),
+        s.mysqlUrl(),
+        s.mysqlUser(),
+        s.mysqlPassword(),
+        s.mysqlPort(),
+        s.configFile(),
+        s.conf(),
+        s.hdfs(),
+        s.verbose());
+  }
+
+  /**
+   * The load average once it is at or below {@code limit}, or after {@code --settle} seconds. The
+   * bench's own data generation and previous run count too: the 1-minute figure takes about a
+   * minute to forget them.
+   */
+  private LoadAverage settle(double limit) {
+    long deadline = System.nanoTime() + (long) (settle * 1e9);
+    LoadAverage load = LoadAverage.read();
+    if (load.above(limit) && settle > 0) {
+      Console.say(
+          "waiting up to %d s for the 1-minute load average (%.2f) to fall to %.2f",
+          settle, load.one(), limit);
+    }
+    while (load.above(limit) && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      load = LoadAverage.read();
+    }
+    return load;
+  }
+
+  /** One run of the measured scenario in a fresh environment; prints its tables. */
+  private RunResult runOnce(LocalEnv env, JobConfig cfg, SparkSession spark, Inputs in)
+      throws IOException {
+    List<Timing> main = new ArrayList<>();
+    long bytes = 0;
+    for (Path f : in.main()) {
+      bytes += Files.size(f);
+    }
+    double total = pipeline(env, cfg, spark, in.main(), rows, bytes, main, 0);
+    List<Timing> inc = new ArrayList<>();
+    double incTotal = 0;
+    Timing fullRefresh = null;
+    if (in.incremental() != null) {
+      Console.say("incremental batch of %,d rows on top of %,d:", incRows, rows);
+      incTotal =
+          pipeline(
+              env,
+              cfg,
+              spark,
+              List.of(in.incremental()),
+              incRows,
+              Files.size(in.incremental()),
+              inc,
+              batches);
+      // the same marts rebuilt from all events, for comparison with the incremental marts stage
+      List<Timing> refresh = new ArrayList<>();
+      timed(
+          refresh,
+          FULL_REFRESH,
+          rows + incRows,
+          0,
+          () ->
+              new BuildMartsJob()
+                  .run(spark, cfg.with(java.util.Map.of(Keys.FULL_REFRESH.name(), "true"))));
+      fullRefresh = refresh.get(0);
+    }
+    List<List<Timing>> hourlyRuns = new ArrayList<>();
+    int firstHour = batches + (in.incremental() != null ? 1 : 0);
+    for (int h = 0; h < in.hourly().size(); h++) {
+      Console.say(
+          "hourly batch %d of %d (%s, %,d rows):",
+          h + 1, in.hourly().size(), instance(firstHour + h), HOURLY_ROWS);
+      List<Timing> batch = new ArrayList<>();
+      Path f = in.hourly().get(h);
+      pipeline(env, cfg, spark, List.of(f), HOURLY_ROWS, Files.size(f), batch, firstHour + h);
+      hourlyRuns.add(batch);
+    }
+    Timing base = null;
+    if (!noBaseline) {
+      List<String> paths = new ArrayList<>();
+      for (Path f : in.main()) {
+        paths.add(f.toUri().toString());
+      }
+      List<Timing> b = new ArrayList<>();
+      long baseBytes = bytes;
+      timed(
+          b,
+          "baseline",
+          rows,
+          baseBytes,
+          () -> {
+            TutorialBaseline.run(spark, cfg, paths);
+            return null;
+          });
+      base = b.get(0);
+    }
+    double baseline = base == null ? 0 : base.seconds;
+    Console.say("");
+    Console.table(
+        List.of("stage", "seconds", "rows", "rows/s", "MB/s", "peak heap MB"), toRows(main));
+    Console.say(
+        "  pipeline end to end: %.1f s (%,.0f rows/s)%s",
+        total,
+        rows / total,
+        baseline > 0
+            ? String.format(
+                Locale.ROOT,
+                "; baseline %.1f s; pipeline is %.2fx the baseline's speed",
+                baseline,
+                baseline / total)
+            : "");
+    if (in.incremental() != null) {
+      List<Timing> incRowsTable = new ArrayList<>(inc);
+      incRowsTable.add(fullRefresh);
+      Console.table(
+          List.of("incremental", "seconds", "rows", "rows/s", "MB/s", "peak heap MB"),
+          toRows(incRowsTable));
+      Console.say("  incremental batch end to end: %.1f s", incTotal);
+    }
+    if (!hourlyRuns.isEmpty()) {
+      printHourly(hourlyRuns, firstHour);
+    }
+    return new RunResult(main, inc, fullRefresh, hourlyRuns, base);
+  }
+
+  /** One line per hourly batch: its instance, each stage's seconds, end to end. */
+  private static void printHourly(List<List<Timing>> batches, int firstHour) {
+    List<String> header = new ArrayList<>(List.of("hourly batch", "instance"));
+    for (Timing t : batches.get(0)) {
+      header.add(t.stage + " s");
+    }
+    header.add("end to end s");
+    List<List<Object>> lines = new ArrayList<>();
+    for (int i = 0; i < batches.size(); i++) {
+      List<Object> line = new ArrayList<>(List.of(i + 1, instance(firstHour + i)));
+      for (Timing t : batches.get(i)) {
+        line.add(String.format(Locale.ROOT, "%.1f", t.seconds));
+      }
+      line.add(
+          String.format(
+              Locale.ROOT, "%.1f", batches.get(i).stream().mapToDouble(t -> t.seconds).sum()));
+      lines.add(line);
+    }
+    Console.table(header, lines);
+  }
+
+  private BenchResults results(
+      List<RunResult> runs, List<LoadAverage> before, List<LoadAverage> after, double limit) {
+    List<List<StageTime>> main = new ArrayList<>();
+    List<List<StageTime>> inc = new ArrayList<>();
+    List<List<StageTime>> refresh = new ArrayList<>();
+    List<List<StageTime>> hourlyRuns = new ArrayList<>();
+    List<List<StageTime>> base = new ArrayList<>();
+    for (RunResult r : runs) {
+      main.add(stageTimes(r.main()));
+      if (!r.incremental().isEmpty()) {
+        inc.add(stageTimes(r.incremental()));
+        refresh.add(stageTimes(List.of(r.fullRefresh())));
+      }
+      for (List<Timing> h : r.hourly()) {
+        hourlyRuns.add(stageTimes(h));
+      }
+      if (r.baseline() != null) {
+        base.add(stageTimes(List.of(r.baseline())));
+      }
+    }
+    return new BenchResults(
+        key(),
+        command(),
+        LocalDate.now(),
+        RunsTable.machine() + ", " + RunsTable.versions(),
+        new Series("pipeline", rows, main),
+        base.isEmpty() ? null : new Series("baseline", rows, base),
+        inc.isEmpty() ? null : new Series("incremental", incRows, inc),
+        refresh.isEmpty() ? null : new Series(FULL_REFRESH, rows + incRows, refresh),
+        hourlyRuns.isEmpty() ? null : new Series("hourly batch", HOURLY_ROWS, hourlyRuns),
+        before,
+        after,
+        limit);
+  }
+
+  private static List<StageTime> stageTimes(List<Timing> ts) {
+    List<StageTime> out = new ArrayList<>();
+    for (Timing t : ts) {
+      out.add(new StageTime(t.stage, t.seconds, t.rows));
+    }
+    return out;
+  }
+
+  private static void writeChart(Path file, BenchResults r) throws IOException {
+    Path parent = file.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Files.writeString(
+        file,
+        BenchChart.svg("Stage times: " + BenchDoc.title(r), BenchDoc.bars(r)),
+        StandardCharsets.UTF_8);
+    Console.say("wrote the chart %s", file);
+  }
+
+  /** The chart beside the doc (benchmarks/KEY.svg) and this scenario's section in the doc. */
+  private static void writeDoc(Path doc, BenchResults r) throws IOException {
+    String link = "benchmarks/" + r.key() + ".svg";
+    writeChart(doc.toAbsolutePath().getParent().resolve(link), r);
+    String text = Files.exists(doc) ? Files.readString(doc, StandardCharsets.UTF_8) : "";
+    Files.writeString(
+        doc, BenchDoc.upsert(text, r.key(), BenchDoc.section(r, link)), StandardCharsets.UTF_8);
+    Console.say("wrote the results of %s to %s", r.key(), doc);
+  }
+
+  /** Names the scenario: a later run with the same options replaces its section in the doc. */
+  String key() {
+    StringBuilder k = new StringBuilder("rows-" + rows);
+    if (batches != 1) {
+      k.append("-batches-").append(batches);
+    }
+    if (incRows > 0) {
+      k.append("-inc-").append(incRows);
+    }
+    if (hourly > 0) {
+      k.append("-hourly-").append(hourly);
+    }
+    if (faults != 0.01) {
+      k.append("-faults-").append(faults);
+    }
+    if (noBaseline) {
+      k.append("-no-baseline");
+    }
+    return k.toString();
+  }
+
+  /** The command line that reproduces the measurement (without the output options). */
+  String command() {
+    StringBuilder c = new StringBuilder("bin/pipeline bench --rows " + rows);
+    if (faults != 0.01) {
+      c.append(" --faults ").append(faults);
+    }
+    if (batches != 1) {
+      c.append(" --batches ").append(batches);
+    }
+    if (incRows > 0) {
+      c.append(" --incremental-rows ").append(incRows);
+    }
+    if (hourly > 0) {
+      c.append(" --hourly ").append(hourly);
+    }
+    if (noBaseline) {
+      c.append(" --no-baseline");
+    }
+    if (repeat != 1) {
+      c.append(" --repeat ").append(repeat);
+    }
+    return c.toString();
+  }
+
+  static String instance(int hour) {
+    return FIRST_HOUR.plusHours(hour).format(INSTANCE);
   }
 
   private static List<List<Object>> toRows(List<Timing> ts) {
@@ -310,12 +565,15 @@ final class BenchCommand implements Callable<Integer> {
     return out;
   }
 
-  /** Lands and runs the batches; returns the end-to-end seconds (landing included). */
+  /**
+   * Lands each file as its own hourly instance from {@code hourOffset} on and runs the batches;
+   * returns the end-to-end seconds (landing included).
+   */
   private static double pipeline(
       LocalEnv env,
       JobConfig cfg,
       SparkSession spark,
-      List<List<Path>> files,
+      List<Path> files,
       long rows,
       long bytes,
       List<Timing> out,
@@ -329,11 +587,15 @@ final class BenchCommand implements Callable<Integer> {
         bytes,
         () -> {
           for (int i = 0; i < files.size(); i++) {
-            String inst = String.format("2019/10/01/%02d", hourOffset + i);
+            String inst = instance(hourOffset + i);
             try {
               instances.add(
                   Landing.land(
-                          env.fs(landing), landing, inst, files.get(i), cfg.get(Keys.DONE_FLAG))
+                          env.fs(landing),
+                          landing,
+                          inst,
+                          List.of(files.get(i)),
+                          cfg.get(Keys.DONE_FLAG))
                       .toString());
             } catch (IOException e) {
               throw new java.io.UncheckedIOException(e);
@@ -381,132 +643,5 @@ final class BenchCommand implements Callable<Integer> {
         "  %-10s %,d rows published to MySQL: %,.0f rows/s",
         "", exported, exported / Math.max(export.seconds, 1e-3));
     return out.stream().mapToDouble(t -> t.seconds).sum();
-  }
-
-  /** What tutorials do: inferSchema, dropDuplicates, groupBy, JDBC overwrite. */
-  static void baseline(SparkSession spark, JobConfig cfg, List<String> paths) {
-    Dataset<Row> raw =
-        spark
-            .read()
-            .option("header", "true")
-            .option("inferSchema", "true")
-            .csv(paths.toArray(new String[0]));
-    Dataset<Row> clean = raw.na().drop().dropDuplicates();
-    clean.createOrReplaceTempView("baseline_events");
-    Dataset<Row> users =
-        spark
-            .sql(
-                "select user_id, sum(case when event_type = 'view' then 1 else 0 end) as"
-                    + " total_views, sum(case when event_type = 'cart' then 1 else 0 end) as"
-                    + " total_add_to_cart, sum(case when event_type = 'purchase' then 1 else 0 end)"
-                    + " as total_purchases from baseline_events group by user_id")
-            .selectExpr(
-                "*",
-                "total_add_to_cart / nullif(total_views, 0) as view_to_cart_rate",
-                "total_purchases / nullif(total_add_to_cart, 0) as cart_to_purchase_rate");
-    Dataset<Row> sessions =
-        spark.sql(
-            "select user_session, sum(case when event_type = 'purchase' then price else 0 end) as"
-                + " total_revenue from baseline_events group by user_session");
-    Properties p = new Properties();
-    p.setProperty("user", cfg.get(Keys.MYSQL_USER));
-    p.setProperty(
-        "password",
-        io.clicklake.config.Secrets.mysqlPassword(cfg, new org.apache.hadoop.conf.Configuration()));
-    p.setProperty("driver", "com.mysql.cj.jdbc.Driver");
-    String url =
-        cfg.require(Keys.MYSQL_URL)
-            .replace("rewriteBatchedStatements=true", "rewriteBatchedStatements=false");
-    users.write().mode(SaveMode.Overwrite).jdbc(url, "baseline_user_engagement", p);
-    sessions.write().mode(SaveMode.Overwrite).jdbc(url, "baseline_session_revenue", p);
-  }
-
-  private static void report(
-      Path file,
-      long rows,
-      double faults,
-      int batches,
-      long incRows,
-      List<Timing> main,
-      double total,
-      List<Timing> inc,
-      double incTotal,
-      double baseline,
-      LocalEnv env)
-      throws IOException {
-    StringBuilder sb = new StringBuilder();
-    if (!Files.exists(file)) {
-      sb.append(
-              "# Benchmarks\n\n"
-                  + "Rows appended by `bin/pipeline bench` (one row per run). Stage seconds are"
-                  + " wall time; ")
-          .append(
-              "rows/s = input rows / end-to-end seconds; peak heap is the driver JVM's (local mode:"
-                  + " driver and executors share it).\n\n")
-          .append(
-              "| date | machine | versions | rows | faults | batches | landing s | stage s | clean"
-                  + " s | marts s | export s | purge s | end-to-end s | rows/s | peak heap MB |"
-                  + " baseline s | speed-up | incremental rows | incremental s | rows to MySQL |"
-                  + " export rows/s |\n")
-          .append(
-              "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
-    }
-    String machine =
-        Runtime.getRuntime().availableProcessors()
-            + " cores, "
-            + (Runtime.getRuntime().maxMemory() >> 20)
-            + " MB heap";
-    String versions =
-        "Spark "
-            + org.apache.spark.package$.MODULE$.SPARK_VERSION()
-            + ", Iceberg "
-            + org.apache.iceberg.IcebergBuild.version().split(" ")[0]
-            + ", Java "
-            + System.getProperty("java.version");
-    sb.append("| ")
-        .append(LocalDate.now())
-        .append(" | ")
-        .append(machine)
-        .append(" | ")
-        .append(versions)
-        .append(" | ")
-        .append(String.format(Locale.ROOT, "%,d", rows))
-        .append(" | ")
-        .append(faults)
-        .append(" | ")
-        .append(batches);
-    for (Timing t : main) {
-      sb.append(" | ").append(String.format(Locale.ROOT, "%.1f", t.seconds));
-    }
-    long peak = main.stream().mapToLong(t -> t.peakHeap).max().orElse(0);
-    sb.append(
-        String.format(
-            Locale.ROOT,
-            " | %.1f | %,.0f | %,.0f | %s | %s | %s | %s |\n",
-            total,
-            rows / total,
-            peak / 1e6,
-            baseline > 0 ? String.format(Locale.ROOT, "%.1f", baseline) : "-",
-            baseline > 0 ? String.format(Locale.ROOT, "%.2fx", baseline / total) : "-",
-            incRows > 0 ? String.format(Locale.ROOT, "%,d", incRows) : "-",
-            incRows > 0 ? String.format(Locale.ROOT, "%.1f", incTotal) : "-"));
-    sb.setLength(sb.length() - 1);
-    Timing export = main.stream().filter(t -> t.outputRows >= 0).findFirst().orElse(null);
-    sb.append(
-        export == null
-            ? " - | - |\n"
-            : String.format(
-                Locale.ROOT,
-                " %,d | %,.0f |\n",
-                export.outputRows,
-                export.outputRows / Math.max(export.seconds, 1e-3)));
-    Files.createDirectories(file.toAbsolutePath().getParent());
-    Files.writeString(
-        file,
-        sb.toString(),
-        StandardCharsets.UTF_8,
-        StandardOpenOption.CREATE,
-        StandardOpenOption.APPEND);
-    Console.say("appended to %s", file);
   }
 }
