@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.sql.Timestamp;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,17 +17,14 @@ import org.apache.iceberg.expressions.Expression;
 import org.apache.iceberg.expressions.Expressions;
 import org.apache.iceberg.io.CloseableIterable;
 import org.apache.iceberg.types.Types;
-import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.StructField;
-import org.apache.spark.sql.types.StructType;
 
 /**
- * The {@code batches} table: one row per batch, updated by each stage with one MERGE commit tagged
- * with the batch id and stage. A stage reads the row, changes its own columns, writes it back
+ * The {@code batches} table: one row per batch, updated by each stage with one commit tagged with
+ * the batch id and stage (an equality delete of the row and the new row, written through Iceberg's
+ * API in the driver: no Spark job). A stage reads the row, changes its own columns, writes it back
  * whole. Two runs of one step never overlap (each holds its step's lease), so read-modify-write of
- * a row is safe; runs of different steps may commit at once, and a MERGE that loses that race is
+ * a row is safe; runs of different steps may commit at once, and a commit that loses that race is
  * retried.
  */
 public final class BatchLedger {
@@ -53,8 +51,20 @@ public final class BatchLedger {
    */
   private List<Map<String, Object>> scan(Expression filter) {
     Table table = lake.iceberg(spark, TableNames.BATCHES);
+    return scan(
+        table,
+        table.currentSnapshot() == null ? null : table.currentSnapshot().snapshotId(),
+        filter);
+  }
+
+  /** The rows of {@code table} at {@code snapshot} (null: the empty table) that filter selects. */
+  private List<Map<String, Object>> scan(Table table, Long snapshot, Expression filter) {
     List<Map<String, Object>> out = new ArrayList<>();
-    try (CloseableIterable<Record> records = IcebergGenerics.read(table).where(filter).build()) {
+    if (snapshot == null) {
+      return out;
+    }
+    try (CloseableIterable<Record> records =
+        IcebergGenerics.read(table).useSnapshot(snapshot).where(filter).build()) {
       for (Record r : records) {
         Map<String, Object> m = new LinkedHashMap<>();
         for (Types.NestedField f : table.schema().columns()) {
@@ -85,7 +95,7 @@ public final class BatchLedger {
   /**
    * As {@link #update(String, BatchRecord.Stage, BatchRecord.Changes)}, from the row the caller
    * already read (one Spark action fewer). Runs of different steps may update different batch rows
-   * at the same time; Iceberg then rejects one of the MERGEs (a conflicting commit). That one
+   * at the same time; Iceberg then rejects one of the commits (a conflicting commit). That one
    * re-reads its row and merges again, a few times with a growing pause.
    */
   public void update(
@@ -148,56 +158,52 @@ public final class BatchLedger {
   }
 
   /**
-   * Writes rows (batch id → every column) with one MERGE, tagged {@code tag} / {@code stage}: a new
-   * row is inserted whole; an existing one gets only the {@code changed} columns, so a step never
-   * writes back (and reverts) a column another step set since it read the row.
+   * Writes rows (batch id → every column) in one commit tagged {@code tag} / {@code stage}, through
+   * Iceberg's API ({@link DirectWrite#replace}): a new row is inserted whole; an existing one gets
+   * only the {@code changed} columns, so a step never writes back (and reverts) a column another
+   * step set since it read the row. A commit that lost a race for one of these rows fails and is
+   * retried by the caller.
    */
   private void mergeRows(
       String tag,
       String stage,
       Map<String, Map<String, Object>> rowsById,
       java.util.Set<String> changed) {
-    StructType schema = spark.table(lake.table(TableNames.BATCHES)).schema();
-    List<String> names = java.util.Arrays.asList(schema.fieldNames());
-    List<Row> rows = new ArrayList<>();
+    Table table = lake.iceberg(spark, TableNames.BATCHES);
+    Long base = table.currentSnapshot() == null ? null : table.currentSnapshot().snapshotId();
+    Map<String, Map<String, Object>> stored = new LinkedHashMap<>();
+    for (Map<String, Object> r :
+        scan(table, base, Expressions.in("batch_id", rowsById.keySet().toArray()))) {
+      if (rowsById.containsKey((String) r.get("batch_id"))) {
+        stored.put((String) r.get("batch_id"), r);
+      }
+    }
+    List<Map<String, Object>> out = new ArrayList<>();
     for (Map.Entry<String, Map<String, Object>> e : rowsById.entrySet()) {
       for (String k : e.getValue().keySet()) {
-        if (!names.contains(k)) {
+        if (table.schema().findField(k) == null) {
           throw new IllegalArgumentException("batches has no column " + k);
         }
       }
-      Map<String, Object> row = new LinkedHashMap<>(e.getValue());
-      row.put("batch_id", e.getKey());
-      List<Object> values = new ArrayList<>();
-      for (StructField f : schema.fields()) {
-        values.add(row.get(f.name()));
+      Map<String, Object> row = new LinkedHashMap<>();
+      if (stored.containsKey(e.getKey())) {
+        row.putAll(stored.get(e.getKey()));
+        changed.forEach(c -> row.put(c, e.getValue().get(c)));
+      } else {
+        row.putAll(e.getValue());
       }
-      rows.add(RowFactory.create(values.toArray()));
+      row.put("batch_id", e.getKey());
+      Map<String, Object> record = new LinkedHashMap<>();
+      for (Types.NestedField f : table.schema().columns()) {
+        Object v = row.get(f.name());
+        record.put(
+            f.name(),
+            v instanceof Timestamp ? ((Timestamp) v).toInstant().atOffset(ZoneOffset.UTC) : v);
+      }
+      out.add(record);
     }
-    String view = "clicklake_batch_update";
-    spark.createDataFrame(rows, schema).createOrReplaceTempView(view);
-    Lake.tagged(
-        tag,
-        stage,
-        () ->
-            spark.sql(
-                "merge into "
-                    + lake.table(TableNames.BATCHES)
-                    + " t using "
-                    + view
-                    + " s on t.batch_id = s.batch_id"
-                    + (changed.isEmpty()
-                        ? ""
-                        : " when matched then update set " + assignments(changed))
-                    + " when not matched then insert *"));
-  }
-
-  private static String assignments(java.util.Set<String> columns) {
-    List<String> out = new ArrayList<>();
-    for (String c : columns) {
-      out.add("t.`" + c + "` = s.`" + c + "`");
-    }
-    return String.join(", ", out);
+    DirectWrite.replace(
+        table, "batch_id", out, base, Map.of(Lake.TAG_BATCH, tag, Lake.TAG_STAGE, stage));
   }
 
   /**
@@ -263,7 +269,7 @@ public final class BatchLedger {
   }
 
   /**
-   * Sets columns of several batch rows (creating missing ones) in ONE tagged MERGE, so that an
+   * Sets columns of several batch rows (creating missing ones) in ONE tagged commit, so that an
    * export publishing several batches at once records them all or none. The commit is tagged with
    * the batch ids joined by commas.
    */

@@ -337,7 +337,7 @@ public final class Lake {
 
   /**
    * Appends a few bookkeeping rows (column name to value) to an unpartitioned table in one commit
-   * tagged with the batch and stage, without a Spark job ({@link DirectAppend}).
+   * tagged with the batch and stage, without a Spark job ({@link DirectWrite}).
    */
   public void appendDirect(
       SparkSession spark,
@@ -345,7 +345,7 @@ public final class Lake {
       List<Map<String, Object>> rows,
       String batchId,
       String stage) {
-    DirectAppend.append(iceberg(spark, table), rows, Map.of(TAG_BATCH, batchId, TAG_STAGE, stage));
+    DirectWrite.append(iceberg(spark, table), rows, Map.of(TAG_BATCH, batchId, TAG_STAGE, stage));
   }
 
   /**
