@@ -252,6 +252,13 @@ class PipelineCliTest {
         .contains("2019-10-01-00", "2019-10-01-01", "2019-10-01-02")
         .contains("rejected legacy-export.csv")
         .contains("marts in MySQL", "user_engagement", "session_revenue", "top sessions by revenue")
+        .contains(
+            "category_performance",
+            "brand_performance",
+            "product_performance",
+            "hourly_activity",
+            "cohort_retention",
+            "cart_abandonment")
         .contains("dashboard:", "database:   embedded MariaDB", "warehouse:");
     assertThat(work.resolve("dashboard.html")).exists();
     assertThat(work.resolve("rejected/2019-10-01-01/legacy-export.csv.reason")).exists();

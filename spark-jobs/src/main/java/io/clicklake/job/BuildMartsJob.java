@@ -20,17 +20,19 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the star schema (fact_sessions, dim_*; events is the event-grain fact) and the marts
- * (mart_user_engagement, mart_session_revenue, mart_daily_funnel) current.
+ * Keeps the star schema (fact_*, dim_*; events is the event-grain fact) and the marts (mart_*, one
+ * model file each under {@code models/}) current.
  *
  * <p>Incremental (default): only the batch's events are aggregated, and the result is merged into
  * each table with one tagged MERGE (counts add, first/last take min/max, latest attributes win, the
- * funnel days the batch touched are recomputed). Cost grows with the batch, not the history, except
- * for the MERGE joins against the target tables. {@code --full-refresh} rebuilds every table from
- * {@code events}; both give the same rows. A retried batch skips the tables already merged (their
- * commits carry the batch id, and {@code batch_commits} records each one where snapshot expiry
- * cannot erase it), so counts are never added twice. Without {@code --batch-id}, every cleaned
- * batch of the instance whose marts are not built yet is built, first batch first.
+ * days the batch touched are recomputed). Cost grows with the batch, not the history, except for
+ * the MERGE joins against the target tables and the reads the semantics need: RFM over every user
+ * (mart_user_engagement), the cohorts from fact_user_weeks (see docs/star-schema.md). {@code
+ * --full-refresh} rebuilds every table from {@code events}; both give the same rows. A retried
+ * batch skips the tables already merged (their commits carry the batch id, and {@code
+ * batch_commits} records each one where snapshot expiry cannot erase it), so counts are never added
+ * twice. Without {@code --batch-id}, every cleaned batch of the instance whose marts are not built
+ * yet is built, first batch first.
  */
 public final class BuildMartsJob extends SparkJob<BuildMartsJob.Result> {
   private static final Logger LOG = LoggerFactory.getLogger(BuildMartsJob.class);

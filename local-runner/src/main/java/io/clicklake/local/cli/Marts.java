@@ -36,6 +36,60 @@ final class Marts {
         Secrets.mysqlPassword(cfg, new org.apache.hadoop.conf.Configuration()));
   }
 
+  /**
+   * One line per analyst mart (issue 15): its row count, in the unit of its rows, and its headline
+   * figure; each one query.
+   */
+  private static void analystMarts(Statement s, List<List<Object>> rows) throws SQLException {
+    String[][] marts = {
+      {
+        "category_performance",
+        "day×category rows",
+        "select count(*), concat(count(distinct category_id), ' categories, revenue ',"
+            + " coalesce(sum(revenue), 0), ', purchases ', coalesce(sum(purchases), 0)) from"
+            + " category_performance"
+      },
+      {
+        "brand_performance",
+        "day×brand rows",
+        "select count(*), concat(count(distinct brand_key), ' brands (0 = none), revenue ',"
+            + " coalesce(sum(revenue), 0)) from brand_performance"
+      },
+      {
+        "product_performance",
+        "products",
+        "select count(*), concat(coalesce(sum(purchases > 0), 0), ' with a purchase, revenue ',"
+            + " coalesce(sum(revenue), 0)) from product_performance"
+      },
+      {
+        "hourly_activity",
+        "weekday×hour cells",
+        "select count(*), concat('events ', coalesce(sum(events), 0), ', purchases ',"
+            + " coalesce(sum(purchases), 0), ' (of 7×24 cells)') from hourly_activity"
+      },
+      {
+        "cohort_retention",
+        "cohort×week rows",
+        "select count(*), concat(count(distinct cohort_week), ' cohorts, ',"
+            + " coalesce(sum(case when week_offset = 0 then cohort_users end), 0), ' users') from"
+            + " cohort_retention"
+      },
+      {
+        "cart_abandonment",
+        "days",
+        "select count(*), concat(coalesce(sum(abandoned_sessions), 0), ' of ',"
+            + " coalesce(sum(carting_sessions), 0), ' carting sessions abandoned, value ',"
+            + " coalesce(sum(abandoned_value), 0)) from cart_abandonment"
+      }
+    };
+    for (String[] m : marts) {
+      try (ResultSet r = s.executeQuery(m[2])) {
+        r.next();
+        rows.add(List.of(m[0], r.getLong(1) + " " + m[1], r.getString(2)));
+      }
+    }
+  }
+
   /** The marts summary printed after run, export and demo. */
   static void print(JobConfig cfg) throws SQLException {
     try (Connection c = connect(cfg);
@@ -100,6 +154,7 @@ final class Marts {
                 r.getLong(1) + " days",
                 r.getString(2) + " .. " + r.getString(3) + ", purchases " + r.getLong(4)));
       }
+      analystMarts(s, rows);
       try (ResultSet r = s.executeQuery("select count(*), max(export_at) from pipeline_batches")) {
         r.next();
         rows.add(
