@@ -1,6 +1,6 @@
 -- mart_brand_performance: one row per UTC day and brand: counts per event type, revenue, distinct users and
 -- sessions, and the view-to-cart and cart-to-purchase rates (NULL when the denominator is 0). brand_key is
--- dim_brand's xxhash64(brand); the events without a brand make one row per day with brand_key 0 and brand NULL.
+-- dim_brand's xxhash64(brand), the events' brand_key; the events without a brand make one row per day with brand_key 0 and brand NULL.
 -- Distinct counts cannot be added across batches, so the days this run touched are recomputed from all their events.
 --
 -- key: event_date, brand_key
@@ -18,7 +18,7 @@ day_events as (
 
     select
         event_date,
-        case when brand is null then cast(0 as bigint) else xxhash64(brand) end as brand_key,
+        coalesce(brand_key, cast(0 as bigint)) as brand_key,
         brand,
         is_view,
         is_cart,
