@@ -56,6 +56,18 @@ begin
   prepare st from @clicklake_s; execute st; deallocate prepare st;
   set @clicklake_s = concat('grant select on `', replace(db, '`', '``'), '`.`daily_funnel` to ''reporting''@''%''');
   prepare st from @clicklake_s; execute st; deallocate prepare st;
+  set @clicklake_s = concat('grant select on `', replace(db, '`', '``'), '`.`category_performance` to ''reporting''@''%''');
+  prepare st from @clicklake_s; execute st; deallocate prepare st;
+  set @clicklake_s = concat('grant select on `', replace(db, '`', '``'), '`.`brand_performance` to ''reporting''@''%''');
+  prepare st from @clicklake_s; execute st; deallocate prepare st;
+  set @clicklake_s = concat('grant select on `', replace(db, '`', '``'), '`.`product_performance` to ''reporting''@''%''');
+  prepare st from @clicklake_s; execute st; deallocate prepare st;
+  set @clicklake_s = concat('grant select on `', replace(db, '`', '``'), '`.`hourly_activity` to ''reporting''@''%''');
+  prepare st from @clicklake_s; execute st; deallocate prepare st;
+  set @clicklake_s = concat('grant select on `', replace(db, '`', '``'), '`.`cohort_retention` to ''reporting''@''%''');
+  prepare st from @clicklake_s; execute st; deallocate prepare st;
+  set @clicklake_s = concat('grant select on `', replace(db, '`', '``'), '`.`cart_abandonment` to ''reporting''@''%''');
+  prepare st from @clicklake_s; execute st; deallocate prepare st;
   -- a table-level grant would include error_message (1147: there was none)
   set @clicklake_s = concat('revoke select on `', replace(db, '`', '``'), '`.`pipeline_batches` from ''reporting''@''%''');
   prepare st from @clicklake_s; execute st; deallocate prepare st;
