@@ -10,6 +10,7 @@ create table if not exists ${catalog}.${namespace}.fact_sessions (
   removes         bigint        comment 'remove_from_cart events',
   purchases       bigint        comment 'purchase events',
   revenue         decimal(18,2) comment 'sum of price over purchase events; 0.00 when none',
+  cart_value      decimal(18,2) comment 'sum of price over cart events; 0.00 when none; NULL on a row an older release wrote, until a full refresh',
   updated_batch_id string       comment 'last batch that changed the row'
 )
 using iceberg

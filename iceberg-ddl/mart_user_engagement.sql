@@ -10,6 +10,11 @@ create table if not exists ${catalog}.${namespace}.mart_user_engagement (
   total_revenue          decimal(18,2) comment 'sum of price over purchase events',
   first_event_at         timestamp     comment 'first event time',
   last_event_at          timestamp     comment 'last event time',
+  sessions               bigint        comment 'distinct sessions the user has an event in; NULL on a row an older release wrote, until the user has new events or a full refresh',
+  recency_score          int           comment 'RFM R, 1..5: from the share of users whose last event day is earlier (5 = most recent); recomputed over all users on every build; NULL as sessions',
+  frequency_score        int           comment 'RFM F, 1..5: from the share of users with fewer sessions; NULL as sessions',
+  monetary_score         int           comment 'RFM M, 1..5: from the share of users with a smaller total_revenue; NULL as sessions',
+  rfm_segment            string        comment 'champions, loyal, new, at_risk, lost or regular: the first that the three scores match; NULL as sessions',
   updated_batch_id       string        comment 'last batch that changed the row'
 )
 using iceberg

@@ -1,5 +1,5 @@
--- fact_sessions: one row per session: its smallest user, first and last event, counts per event type and revenue.
--- A session may span batches and days: its counts and revenue add up across batches.
+-- fact_sessions: one row per session: its smallest user, first and last event, counts per event type, revenue and
+-- the value of its cart events. A session may span batches and days: its counts and sums add up across batches.
 --
 -- key: user_session
 -- strategy: combine
@@ -14,6 +14,7 @@
 --   removes = t.removes + s.removes
 --   purchases = t.purchases + s.purchases
 --   revenue = {{ money(t.revenue + s.revenue, concat('session ', s.user_session)) }}
+--   cart_value = {{ money(coalesce(t.cart_value, 0) + s.cart_value, concat('carts of session ', s.user_session)) }}
 --   updated_batch_id = s.updated_batch_id
 
 with events as (
@@ -35,6 +36,7 @@ final as (
         sum(is_remove) as removes,
         sum(is_purchase) as purchases,
         {{ money(sum(purchase_revenue), concat('session ', user_session)) }} as revenue,
+        {{ money(sum(case when is_cart = 1 then cast(price as decimal(38,2)) else cast(0 as decimal(38,2)) end), concat('carts of session ', user_session)) }} as cart_value,
         ${batch_id} as updated_batch_id
     from events
     group by user_session

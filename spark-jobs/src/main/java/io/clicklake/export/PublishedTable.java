@@ -14,6 +14,14 @@ public enum PublishedTable {
   USER_ENGAGEMENT("user_engagement", TableNames.MART_USER_ENGAGEMENT, "updated_batch_id"),
   SESSION_REVENUE("session_revenue", TableNames.MART_SESSION_REVENUE, "updated_batch_id"),
   DAILY_FUNNEL("daily_funnel", TableNames.MART_DAILY_FUNNEL, "updated_batch_id"),
+  CATEGORY_PERFORMANCE(
+      "category_performance", TableNames.MART_CATEGORY_PERFORMANCE, "updated_batch_id"),
+  BRAND_PERFORMANCE("brand_performance", TableNames.MART_BRAND_PERFORMANCE, "updated_batch_id"),
+  PRODUCT_PERFORMANCE(
+      "product_performance", TableNames.MART_PRODUCT_PERFORMANCE, "updated_batch_id"),
+  HOURLY_ACTIVITY("hourly_activity", TableNames.MART_HOURLY_ACTIVITY, "updated_batch_id"),
+  COHORT_RETENTION("cohort_retention", TableNames.MART_COHORT_RETENTION, "updated_batch_id"),
+  CART_ABANDONMENT("cart_abandonment", TableNames.MART_CART_ABANDONMENT, "updated_batch_id"),
   /** Last: its rows report the counts of the others. */
   PIPELINE_BATCHES("pipeline_batches", TableNames.BATCHES, "batch_id");
 
@@ -34,7 +42,9 @@ public enum PublishedTable {
 
   /** The marts: every published table but the batch records. */
   public static List<PublishedTable> marts() {
-    return List.of(USER_ENGAGEMENT, SESSION_REVENUE, DAILY_FUNNEL);
+    List<PublishedTable> marts = new ArrayList<>(all());
+    marts.remove(PIPELINE_BATCHES);
+    return List.copyOf(marts);
   }
 
   /** The MySQL names of {@code tables}, in their order. */

@@ -14,6 +14,9 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>{@code {{ ref('name') }}}: the relation of a model or source, as the builder names it (a
  *       table of the lake, or a temporary view);
+ *   <li>{@code {{ this }}}: the model's own table as it is before this run writes it (as in dbt),
+ *       for a model that combines its new rows with the stored ones itself; {@code ref} receives
+ *       {@value #THIS} for it;
  *   <li>{@code {{ money(amount, what) }}}: {@code amount} as decimal(18,2), or a failed query
  *       naming {@code what} (an SQL string expression, e.g. {@code concat('session ',
  *       user_session)}) and the value;
@@ -33,6 +36,9 @@ final class Macros {
   /** The largest value of {@link #MONEY}. */
   static final String MONEY_MAX = "9999999999999999.99";
 
+  /** What {@code ref} is asked for {@code {{ this }}}: no model can have this name. */
+  static final String THIS = "this model's own table";
+
   static final Pattern REF = Pattern.compile("\\{\\{\\s*ref\\('(\\w+)'\\)\\s*}}");
   private static final Pattern MACRO = Pattern.compile("\\{\\{(.*?)}}", Pattern.DOTALL);
   private static final Pattern CALL = Pattern.compile("\\s*(\\w+)\\((.*)\\)\\s*", Pattern.DOTALL);
@@ -51,6 +57,9 @@ final class Macros {
   }
 
   private static String call(String text, Function<String, String> ref, String where) {
+    if (text.strip().equals("this")) {
+      return ref.apply(THIS);
+    }
     Matcher c = CALL.matcher(text);
     if (!c.matches()) {
       throw new IllegalArgumentException(
@@ -74,7 +83,7 @@ final class Macros {
         return rate(args.get(0), args.get(1));
       default:
         throw new IllegalArgumentException(
-            where + ": unknown macro " + name + "; expected ref, money or rate");
+            where + ": unknown macro " + name + "; expected ref, this, money or rate");
     }
   }
 

@@ -93,6 +93,7 @@ public final class MartBuilder {
           m -> {
             if (!done.contains(m.name)) {
               Dataset<Row> rowsOfModel = spark.sql(render(m, m.select, params));
+              Dataset<Row> kept = kept(m, rowsOfModel);
               String merge = m.merge();
               // the first batch meets empty tables: appending equals merging and skips the join
               if (merge == null || lake.iceberg(spark, m.name).currentSnapshot() == null) {
@@ -100,7 +101,7 @@ public final class MartBuilder {
                     batchId,
                     STAGE,
                     () -> {
-                      rowsOfModel.writeTo(lake.table(m.name)).append();
+                      kept.writeTo(lake.table(m.name)).append();
                       return null;
                     });
               } else {
@@ -196,7 +197,7 @@ public final class MartBuilder {
           spark,
           wave,
           m -> {
-            Dataset<Row> df = spark.sql(render(m, m.select, params));
+            Dataset<Row> df = kept(m, spark.sql(render(m, m.select, params)));
             Lake.tagged(
                 label,
                 STAGE + "-full",
@@ -212,6 +213,16 @@ public final class MartBuilder {
     return rows;
   }
 
+  /**
+   * The rows of a model to write when there is no merge (first batch, full refresh): those its
+   * {@code delete when} condition does not delete.
+   */
+  private static Dataset<Row> kept(ModelFile m, Dataset<Row> rows) {
+    return m.deleteWhen == null
+        ? rows
+        : rows.alias("s").where("not (" + m.deleteWhen + ")").select("s.*");
+  }
+
   /** The staging models, as temporary views of this session that the tables read. */
   private void createViews(Map<String, String> params) {
     for (ModelFile v : models.views()) {
@@ -221,7 +232,10 @@ public final class MartBuilder {
 
   /** {@code sql} of model {@code m} with its macros expanded and its parameters substituted. */
   private String render(ModelFile m, String sql, Map<String, String> params) {
-    return Macros.substitute(Macros.expand(sql, this::relation, m.path), params, m.path);
+    return Macros.substitute(
+        Macros.expand(sql, n -> n.equals(Macros.THIS) ? lake.table(m.name) : relation(n), m.path),
+        params,
+        m.path);
   }
 
   /** What {@code ref(name)} reads: the events view, a staging view, or a table of the lake. */

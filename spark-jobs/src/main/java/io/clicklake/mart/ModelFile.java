@@ -26,6 +26,12 @@ import java.util.regex.Pattern;
  * {@code reads} must name exactly the refs of the select. The {@code combine} section, only for
  * that strategy, holds one {@code column = expression} rule per line, indented; the columns it
  * leaves out keep the table's value.
+ *
+ * <p>The key may be several columns ({@code -- key: event_date, category_id}): rows match when all
+ * are equal. A replace-keys model may have {@code -- delete when: s.users = 0}, a condition over
+ * its row: a matching table row is deleted instead of replaced, and such a row is never inserted.
+ * That lets a model that recomputes a key which no longer has data (a cohort whose users all moved
+ * to an earlier week) remove it, so that an incremental build keeps equal to a full refresh.
  */
 final class ModelFile {
   /** How the rows of a model are combined with what its table already holds. */
@@ -71,7 +77,8 @@ final class ModelFile {
     }
   }
 
-  private static final Pattern FIELD = Pattern.compile("--\\s*(key|strategy|reads):\\s*(.*)");
+  private static final Pattern FIELD =
+      Pattern.compile("--\\s*(key|strategy|reads|delete when):\\s*(.*)");
   private static final Pattern COMBINE = Pattern.compile("--\\s*combine\\b.*:\\s*");
   private static final Pattern RULE = Pattern.compile("--\\s{2,}(\\w+)\\s*=\\s*(\\S.*)");
   private static final Pattern REF = Pattern.compile("ref\\('(\\w+)'\\)");
@@ -87,7 +94,17 @@ final class ModelFile {
   final String layer;
 
   final String key;
+
+  /** The key's columns: {@link #key} split at its commas. */
+  final List<String> keyColumns;
+
   final Strategy strategy;
+
+  /**
+   * For {@link Strategy#REPLACE_KEYS}: the condition over s (the new row) that deletes the row
+   * instead; null when the model never deletes.
+   */
+  final String deleteWhen;
 
   /** The models and sources the select reads, in the order of the header. */
   final List<String> reads;
@@ -109,12 +126,19 @@ final class ModelFile {
       Strategy strategy,
       List<String> reads,
       List<String> rules,
+      String deleteWhen,
       String select) {
     this.path = path;
     this.name = name;
     this.layer = layer;
     this.key = key;
+    List<String> keys = new ArrayList<>();
+    for (String k : key.split(",")) {
+      keys.add(k.strip());
+    }
+    this.keyColumns = List.copyOf(keys);
     this.strategy = strategy;
+    this.deleteWhen = deleteWhen;
     this.reads = List.copyOf(reads);
     this.rules = List.copyOf(rules);
     this.select = select;
@@ -135,6 +159,7 @@ final class ModelFile {
     String key = null;
     String strategy = null;
     String reads = null;
+    String deleteWhen = null;
     List<String> rules = null;
     int i = 0;
     for (; i < lines.length; i++) {
@@ -152,6 +177,9 @@ final class ModelFile {
             break;
           case "strategy":
             strategy = once(path, lineNo, "strategy", strategy, value);
+            break;
+          case "delete when":
+            deleteWhen = once(path, lineNo, "delete when", deleteWhen, value);
             break;
           default:
             reads = once(path, lineNo, "reads", reads, value);
@@ -202,6 +230,17 @@ final class ModelFile {
               + strategy
               + "; only strategy combine takes rules");
     }
+    if (deleteWhen != null && s != Strategy.REPLACE_KEYS) {
+      throw new IllegalArgumentException(
+          path
+              + ": a 'delete when:' field, but the strategy is "
+              + strategy
+              + "; only strategy replace-keys deletes rows");
+    }
+    if (!key.matches("\\w+(\\s*,\\s*\\w+)*")) {
+      throw new IllegalArgumentException(
+          path + ": expected the key as column names separated by commas, found '" + key + "'");
+    }
     if (select.isEmpty()) {
       throw new IllegalArgumentException(
           path + ": expected a select after the header, found nothing");
@@ -222,7 +261,15 @@ final class ModelFile {
               + "; list every {{ ref('...') }} of the select in '-- reads:'");
     }
     return new ModelFile(
-        path, n.group(2), n.group(1), key, s, declared, rules == null ? List.of() : rules, select);
+        path,
+        n.group(2),
+        n.group(1),
+        key,
+        s,
+        declared,
+        rules == null ? List.of() : rules,
+        deleteWhen,
+        select);
   }
 
   /** The names of a reads field: {@code ref('a'), ref('b')}. */
@@ -270,7 +317,9 @@ final class ModelFile {
    * for append and views.
    */
   String merge() {
-    String on = "on t." + key + " = s." + key;
+    List<String> match = new ArrayList<>();
+    keyColumns.forEach(k -> match.add("t." + k + " = s." + k));
+    String on = "on " + String.join(" and ", match);
     switch (strategy) {
       case INSERT_MISSING:
         return on + " when not matched then insert *";
@@ -280,6 +329,14 @@ final class ModelFile {
             + String.join(", ", rules)
             + " when not matched then insert *";
       case REPLACE_KEYS:
+        if (deleteWhen != null) {
+          return on
+              + " when matched and ("
+              + deleteWhen
+              + ") then delete when matched then update set * when not matched and not ("
+              + deleteWhen
+              + ") then insert *";
+        }
         return on + " when matched then update set * when not matched then insert *";
       default:
         return null;

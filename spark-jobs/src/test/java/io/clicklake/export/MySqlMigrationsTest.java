@@ -42,7 +42,7 @@ class MySqlMigrationsTest {
 
     MigrateResult r = MySqlMigrations.migrate(dataSource("fresh"));
 
-    assertThat(r.migrationsExecuted).as("migrations run on an empty database").isEqualTo(2);
+    assertThat(r.migrationsExecuted).as("migrations run on an empty database").isEqualTo(4);
     assertThat(schema("fresh"))
         .as("the migrated schema against sql/01_tables.sql (information_schema)")
         .containsExactlyElementsOf(schema("reference"));
@@ -62,6 +62,10 @@ class MySqlMigrationsTest {
         "alter table session_revenue modify total_revenue decimal(14,2) not null default 0.00",
         "alter table daily_funnel modify revenue decimal(14,2) not null",
         "drop table clicklake_export_lock",
+        "drop table category_performance, brand_performance, product_performance,"
+            + " hourly_activity, cohort_retention, cart_abandonment",
+        "alter table user_engagement drop column sessions, drop column recency_score, drop column"
+            + " frequency_score, drop column monetary_score, drop column rfm_segment",
         "insert into pipeline_batches (batch_id, status, q_missing_session) values ('b1',"
             + " 'succeeded', 3)",
         "insert into user_engagement (user_id, total_views, total_add_to_cart, total_purchases,"
@@ -78,8 +82,9 @@ class MySqlMigrationsTest {
                 "select version, type, success from "
                     + MySqlMigrations.HISTORY_TABLE
                     + " order by installed_rank"))
-        .as("history: baselined below V1, then V1 and V1.1 run")
-        .containsExactly("0|BASELINE|true", "1|JDBC|true", "1.1|SQL|true");
+        .as("history: baselined below V1, then V1 to V1.3 run")
+        .containsExactly(
+            "0|BASELINE|true", "1|JDBC|true", "1.1|SQL|true", "1.2|JDBC|true", "1.3|SQL|true");
     assertThat(
             db.rows(
                 "old",
@@ -89,6 +94,38 @@ class MySqlMigrationsTest {
     assertThat(db.rows("old", "select user_id, total_revenue from user_engagement"))
         .as("the old mart row")
         .containsExactly("7|999999999999.99");
+  }
+
+  /**
+   * A database the release before issue 15 migrated (history at V1.1): V1.2 creates the analyst
+   * marts, V1.3 adds user_engagement's columns after last_event_at, its rows kept.
+   */
+  @Test
+  void aDatabaseAtV11GetsTheAnalystMarts() throws Exception {
+    runTablesSql("reference_v11");
+    MySqlMigrations.configure(dataSource("v11")).target("1.1").load().migrate();
+    db.execute(
+        "v11",
+        "drop table category_performance, brand_performance, product_performance,"
+            + " hourly_activity, cohort_retention, cart_abandonment",
+        "alter table user_engagement drop column sessions, drop column recency_score, drop column"
+            + " frequency_score, drop column monetary_score, drop column rfm_segment",
+        "insert into user_engagement (user_id, total_views, total_add_to_cart, total_purchases,"
+            + " total_revenue, updated_batch_id) values (7, 1, 1, 1, 12.50, 'b1')");
+
+    MigrateResult r = MySqlMigrations.migrate(dataSource("v11"));
+
+    assertThat(r.migrationsExecuted).as("V1.2 and V1.3").isEqualTo(2);
+    assertThat(schema("v11"))
+        .as("a database at V1.1 after the migration, against sql/01_tables.sql")
+        .containsExactlyElementsOf(schema("reference_v11"));
+    assertThat(
+            db.rows(
+                "v11",
+                "select user_id, total_revenue, sessions, rfm_segment, updated_batch_id from"
+                    + " user_engagement"))
+        .as("the row of the older release: no sessions counted, no segment yet")
+        .containsExactly("7|12.50|0|<null>|b1");
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.clicklake.config.JobConfig;
 import io.clicklake.config.Keys;
 import io.clicklake.generate.EventGenerator;
+import io.clicklake.io.StagingArea;
 import io.clicklake.mart.MartBuilder;
 import io.clicklake.testing.LakehouseTestBase;
 import java.io.ByteArrayOutputStream;
@@ -83,6 +84,125 @@ class BuildMartsJobTest extends LakehouseTestBase {
                     + " where category_id = 2053013552326770905"))
         .containsExactly("appliances.environment.water_heater|appliances|environment|water_heater");
     assertThat(rows("select count(*) from " + env.table("fact_events"))).containsExactly("10");
+  }
+
+  /**
+   * The analyst marts of issue 15 on the contract fixture plus two small files in two batches: a
+   * session that spans both batches and two days (span-session: carted in the first, bought in the
+   * second), a category whose code first appears in the second batch on another day, a late event
+   * that moves a user to an earlier cohort, a product whose latest event has no brand, users who
+   * buy without a cart. Every row was computed by hand.
+   */
+  @Test
+  void goldenAnalystMartsOverTwoBatches() throws IOException {
+    Env env = newEnv("golden_analyst");
+    Path first = env.goldenInstance();
+    env.instance("2019/10/01/00", true, "analyst-1.csv", resource("marts/analyst-1.csv"));
+    ingestAndBuild(env.config(first.toString()));
+    assertThat(
+            rows(
+                "select session_date, carting_sessions, abandoned_sessions, abandoned_value,"
+                    + " cart_purchase_rate from "
+                    + env.table("mart_cart_abandonment")))
+        .as("after the first batch, span-session has carted but not bought")
+        .containsExactly("2019-10-01|3|3|262.74|0.0");
+    Path second =
+        env.instance("2019/10/01/01", true, "analyst-2.csv", resource("marts/analyst-2.csv"));
+    ingestAndBuild(env.config(second.toString()));
+
+    assertThat(
+            rows(
+                "select event_date, category_id, category_code, top_category, views, carts,"
+                    + " purchases, revenue, users, sessions, view_to_cart_rate,"
+                    + " cart_to_purchase_rate from "
+                    + env.table("mart_category_performance")
+                    + " order by event_date, category_id"))
+        .as("category_performance")
+        .containsExactlyElementsOf(expected("expected_category_performance.txt"));
+    assertThat(
+            rows(
+                "select event_date, brand, views, carts, purchases, revenue, users, sessions,"
+                    + " view_to_cart_rate, cart_to_purchase_rate from "
+                    + env.table("mart_brand_performance")
+                    + " order by event_date, brand"))
+        .as("brand_performance")
+        .containsExactlyElementsOf(expected("expected_brand_performance.txt"));
+    assertThat(
+            count(
+                "select * from "
+                    + env.table("mart_brand_performance")
+                    + " where brand_key <> case when brand is null then 0 else xxhash64(brand)"
+                    + " end"))
+        .as("brand_key: dim_brand's hash of the brand, 0 without a brand")
+        .isZero();
+    assertThat(
+            rows(
+                "select product_id, views, carts, purchases, revenue, view_to_cart_rate,"
+                    + " cart_to_purchase_rate, first_seen_at, last_seen_at, brand, category_id,"
+                    + " category_code from "
+                    + env.table("mart_product_performance")
+                    + " order by product_id"))
+        .as("product_performance")
+        .containsExactlyElementsOf(expected("expected_product_performance.txt"));
+    assertThat(
+            rows(
+                "select day_of_week, hour_of_day, events, views, carts, removes, purchases,"
+                    + " revenue from "
+                    + env.table("mart_hourly_activity")
+                    + " order by day_of_week, hour_of_day"))
+        .as("hourly_activity: 2019-10-01 is a Tuesday (2), 2019-09-29 a Sunday (7)")
+        .containsExactly(
+            "2|0|8|3|2|1|2|41.87",
+            "2|9|1|1|0|0|0|0.00",
+            "2|23|2|1|1|0|0|0.00",
+            "3|0|1|0|0|0|1|10.00",
+            "3|10|2|0|0|1|1|1081.98",
+            "7|12|1|1|0|0|0|0.00");
+    assertThat(
+            rows(
+                "select cohort_week, week_offset, cohort_users, active_users, purchasing_users,"
+                    + " retention_rate from "
+                    + env.table("mart_cohort_retention")
+                    + " order by cohort_week, week_offset"))
+        .as("cohort_retention: user 42's late event of 2019-09-29 moves it to the cohort before")
+        .containsExactly(
+            "2019-09-23|0|1|1|0|1.0",
+            "2019-09-23|1|1|1|1|1.0",
+            "2019-09-30|0|7|7|3|1.0",
+            "2019-09-30|1|7|1|0|0.14285714285714285");
+    assertThat(
+            rows(
+                "select session_date, carting_sessions, abandoned_sessions, abandoned_value,"
+                    + " cart_purchase_rate from "
+                    + env.table("mart_cart_abandonment")))
+        .as("cart_abandonment: span-session bought in the second batch, on the next day")
+        .containsExactly("2019-10-01|3|2|252.74|0.3333333333333333");
+    assertThat(
+            rows(
+                "select user_id, sessions, recency_score, frequency_score, monetary_score,"
+                    + " rfm_segment from "
+                    + env.table("mart_user_engagement")
+                    + " order by user_id"))
+        .as("user_engagement: sessions and RFM")
+        .containsExactlyElementsOf(expected("expected_rfm.txt"));
+    assertThat(
+            rows(
+                "select user_id from "
+                    + env.table("mart_user_engagement")
+                    + " where updated_batch_id = (select updated_batch_id from "
+                    + env.table("mart_user_engagement")
+                    + " where user_id = 42) order by user_id"))
+        .as("the second batch writes only the users whose values changed (535871217: recency)")
+        .containsExactly("42", "535871217", "541312140");
+
+    Map<String, List<String>> incremental = snapshot(env);
+    new BuildMartsJob().run(spark, env.config().with(Map.of(Keys.FULL_REFRESH.name(), "true")));
+    Map<String, List<String>> full = snapshot(env);
+    for (String t : MartBuilder.tables()) {
+      assertThat(incremental.get(t))
+          .as("%s: incremental equals full refresh", t)
+          .isEqualTo(full.get(t));
+    }
   }
 
   @Test
@@ -171,11 +291,26 @@ class BuildMartsJobTest extends LakehouseTestBase {
         .as("maintenance keeps query results identical")
         .isEqualTo(incremental);
 
+    // a follow-up batch of the last instance: late events that move a session's start (and a user's
+    // cohort) to an earlier day and week, and give category 9002 its first code, on another day
+    Path lastInstance = new Path(env.landing, hours[2]);
+    env.instance(hours[2], true, "follow-up.csv", resource("marts/follow-up.csv"));
+    fs.create(new Path(lastInstance, StagingArea.FOLLOW_UP), true).close();
+    ingestAndBuild(env.config(lastInstance.toString()));
+    assertThat(
+            rows(
+                "select category_code from "
+                    + env.table("mart_category_performance")
+                    + " where category_id = 9002 order by event_date"))
+        .as("category 9002's first code, on its earlier day too")
+        .containsExactly("stationery.pens", "stationery.pens");
+    Map<String, List<String>> withFollowUp = snapshot(env);
+
     new BuildMartsJob().run(spark, env.config().with(Map.of(Keys.FULL_REFRESH.name(), "true")));
     Map<String, List<String>> full = snapshot(env);
     for (String t : MartBuilder.tables()) {
-      assertThat(incremental.get(t))
-          .as("%s: incremental equals full refresh", t)
+      assertThat(withFollowUp.get(t))
+          .as("%s: incremental (three batches and a follow-up) equals full refresh", t)
           .isEqualTo(full.get(t))
           .isNotEmpty();
     }

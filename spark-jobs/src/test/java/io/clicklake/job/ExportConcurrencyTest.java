@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.clicklake.config.Keys;
 import io.clicklake.export.MySqlException;
+import io.clicklake.export.PublishedTable;
 import io.clicklake.lock.LockHeldException;
 import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.table.TableNames;
@@ -230,8 +231,9 @@ class ExportConcurrencyTest extends ExportTestBase {
             .as("export (full refresh %s) while a reader holds user_engagement", full)
             .isInstanceOf(MySqlException.class)
             .hasMessageStartingWith(
-                "a reader held user_engagement, session_revenue, daily_funnel, pipeline_batches for"
-                    + " too long: ")
+                "a reader held "
+                    + String.join(", ", PublishedTable.mysqlNames(PublishedTable.all()))
+                    + " for too long: ")
             .hasMessageContaining(
                 "clicklake.export.lock-wait-timeout-seconds allows 3 s in all. Nothing was"
                     + " published");

@@ -10,6 +10,7 @@ import io.clicklake.export.FailPoint;
 import io.clicklake.export.MySqlException;
 import io.clicklake.export.MySqlTarget;
 import io.clicklake.export.MySqlUnavailableException;
+import io.clicklake.export.PublishedTable;
 import io.clicklake.export.StagingLoader;
 import io.clicklake.mariadb.EmbeddedMariaDb;
 import io.clicklake.table.BatchLedger;
@@ -89,6 +90,12 @@ class ExportMartsJobTest extends ExportTestBase {
           .containsEntry("user_engagement", 42L)
           .containsEntry("session_revenue", 110L)
           .containsEntry("daily_funnel", 5L)
+          .containsEntry("category_performance", 3L)
+          .containsEntry("brand_performance", 3L)
+          .containsEntry("product_performance", 3L)
+          .containsEntry("hourly_activity", 3L)
+          .containsEntry("cohort_retention", 3L)
+          .containsEntry("cart_abandonment", 3L)
           .containsEntry("pipeline_batches", 1L);
       assertMirrors(env, "rfr");
       List<String> published = dump("rfr");
@@ -153,10 +160,16 @@ class ExportMartsJobTest extends ExportTestBase {
                     + " order by 1"))
         .as("staging tables dropped after the publish; the lock's holder and schema history stay")
         .containsExactly(
+            "brand_performance",
+            "cart_abandonment",
+            "category_performance",
             "clicklake_export_lock",
             "clicklake_schema_history",
+            "cohort_retention",
             "daily_funnel",
+            "hourly_activity",
             "pipeline_batches",
+            "product_performance",
             "session_revenue",
             "user_engagement");
     assertThat(
@@ -231,7 +244,7 @@ class ExportMartsJobTest extends ExportTestBase {
         .as("a full refresh exports every session")
         .isEqualTo(countRows(env, TableNames.MART_SESSION_REVENUE));
     assertMirrors(env, "full");
-    for (String t : List.of("user_engagement", "session_revenue", "daily_funnel")) {
+    for (String t : PublishedTable.mysqlNames(PublishedTable.marts())) {
       assertThat(db.rows("inc", "select * from " + t + " order by 1"))
           .as("%s: incremental upserts = full refresh", t)
           .isEqualTo(db.rows("full", "select * from " + t + " order by 1"));

@@ -48,24 +48,33 @@ class ModelsTest {
             List.of("stg_all_events"),
             List.of("stg_events"),
             List.of(
-                "fact_sessions",
-                "dim_brand",
                 "dim_category",
-                "dim_date",
+                "fact_sessions",
                 "dim_product",
+                "fact_user_sessions",
+                "fact_user_weeks",
+                "dim_brand",
+                "dim_date",
                 "dim_user",
                 "fact_events",
+                "mart_brand_performance",
                 "mart_daily_funnel",
-                "mart_user_engagement"),
-            List.of("mart_session_revenue"));
+                "mart_hourly_activity"),
+            List.of(
+                "mart_cart_abandonment",
+                "mart_category_performance",
+                "mart_cohort_retention",
+                "mart_product_performance",
+                "mart_session_revenue",
+                "mart_user_engagement"));
     assertThat(models.views().stream().map(m -> m.name))
         .as("views, in order")
         .containsExactly("stg_all_events", "stg_events");
     assertThat(models.tables())
         .as("tables in build order")
-        .hasSize(10)
+        .hasSize(18)
         .last()
-        .isEqualTo("mart_session_revenue");
+        .isEqualTo("mart_user_engagement");
     assertThat(models.waves().stream().flatMap(List::stream).map(m -> m.layer + "/" + m.name))
         .as("layers are the folders")
         .contains(
@@ -76,7 +85,7 @@ class ModelsTest {
     assertThat(sessions.reads).containsExactly("stg_events");
     assertThat(sessions.rules)
         .as("combine rules of the header")
-        .hasSize(10)
+        .hasSize(11)
         .startsWith("user_key = least(t.user_key, s.user_key)")
         .endsWith("updated_batch_id = s.updated_batch_id");
     assertThat(sessions.select)
@@ -121,6 +130,30 @@ class ModelsTest {
                 .merge())
         .isEqualTo("on t.k = s.k when matched then update set * when not matched then insert *");
     assertThat(table("f", "events").merge()).as("append: no merge").isNull();
+    assertThat(
+            model(
+                    "models/marts/m.sql",
+                    "-- key: d, k\n-- strategy: replace-keys\n-- delete when: s.n = 0\n"
+                        + "-- reads: ref('events')",
+                    "select 1 from {{ ref('events') }}")
+                .merge())
+        .as("a key of two columns; rows deleted instead of replaced")
+        .isEqualTo(
+            "on t.d = s.d and t.k = s.k when matched and (s.n = 0) then delete when matched then"
+                + " update set * when not matched and not (s.n = 0) then insert *");
+    assertThatThrownBy(
+            () ->
+                model(
+                    "models/star/a.sql",
+                    "-- key: k\n-- strategy: combine\n-- delete when: s.n = 0\n"
+                        + "-- reads: ref('events')\n-- combine:\n--   n = s.n",
+                    "select 1 from {{ ref('events') }}"))
+        .hasMessage(
+            "models/star/a.sql: a 'delete when:' field, but the strategy is combine; only strategy"
+                + " replace-keys deletes rows");
+    assertThat(Macros.expand("select * from {{ this }}", n -> "<" + n + ">", "models/marts/m.sql"))
+        .as("{{ this }}: the model's own table")
+        .isEqualTo("select * from <" + Macros.THIS + ">");
   }
 
   @Test
@@ -255,7 +288,7 @@ class ModelsTest {
         .hasMessage(
             "models/star/f.sql: expected money(amount, what), found money with 1 arguments [x]");
     assertThatThrownBy(() -> Macros.expand("{{ ratio(a, b) }}", n -> n, "models/star/f.sql"))
-        .hasMessage("models/star/f.sql: unknown macro ratio; expected ref, money or rate");
+        .hasMessage("models/star/f.sql: unknown macro ratio; expected ref, this, money or rate");
   }
 
   @Test

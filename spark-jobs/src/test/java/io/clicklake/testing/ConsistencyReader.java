@@ -1,5 +1,6 @@
 package io.clicklake.testing;
 
+import io.clicklake.export.PublishedTable;
 import io.clicklake.mariadb.EmbeddedMariaDb;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -40,7 +41,25 @@ public final class ConsistencyReader implements AutoCloseable {
             + " daily_funnel), (select count(*) from pipeline_batches), (select"
             + " coalesce(max(export_status), '-') from pipeline_batches where batch_id = '"
             + batch
-            + "'))";
+            + "')"
+            + analystMarts()
+            + ")";
+  }
+
+  /**
+   * The row count and newest batch of every other published mart (the analyst marts), so a reader
+   * would see any of them published apart from the others.
+   */
+  private static String analystMarts() {
+    StringBuilder sb = new StringBuilder();
+    for (PublishedTable t : PublishedTable.marts()) {
+      if (!List.of("user_engagement", "session_revenue", "daily_funnel").contains(t.mysqlName)) {
+        sb.append(", (select concat(count(*), '/', coalesce(max(updated_batch_id), '-')) from ")
+            .append(t.mysqlName)
+            .append(")");
+      }
+    }
+    return sb.toString();
   }
 
   public static ConsistencyReader start(EmbeddedMariaDb db, String database, String batch)

@@ -247,6 +247,7 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     replace(env, TableNames.MART_USER_ENGAGEMENT, users);
     replace(env, TableNames.MART_SESSION_REVENUE, sessions);
     replace(env, TableNames.MART_DAILY_FUNNEL, days);
+    analystMarts(env, k);
     long changed = users.stream().filter(m -> b.equals(m.get("updated_batch_id"))).count();
 
     Map<String, Object> record = new LinkedHashMap<>();
@@ -285,8 +286,100 @@ public abstract class ExportTestBase extends LakehouseTestBase {
     m.put("total_revenue", revenue);
     m.put("first_event_at", Timestamp.from(T0.plusSeconds(seed * 97)));
     m.put("last_event_at", Timestamp.from(T0.plusSeconds(seed * 97 + 86_399)));
+    m.put("sessions", 1 + seed % 7);
+    m.put("recency_score", (int) (1 + seed % 5));
+    m.put("frequency_score", (int) (1 + (seed / 5) % 5));
+    m.put("monetary_score", (int) (1 + (seed / 25) % 5));
+    m.put("rfm_segment", SEGMENTS[(int) (seed % SEGMENTS.length)]);
     m.put("updated_batch_id", batch);
     return m;
+  }
+
+  private static final String[] SEGMENTS = {
+    "champions", "loyal", "new", "at_risk", "lost", "regular"
+  };
+
+  /**
+   * The analyst marts after batch {@code k}: three rows per batch in each, written by that batch
+   * and never changed, so every batch has rows of every table to stage and publish.
+   */
+  private static void analystMarts(Env env, int k) {
+    Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
+    for (int i = 0; i < 3 * k; i++) {
+      String batch = batchId(i / 3 + 1);
+      java.sql.Date day = java.sql.Date.valueOf(LocalDate.of(2019, 10, 1).plusDays(i));
+      BigDecimal money = BigDecimal.valueOf(i * 100003L + 7, 2);
+      Map<String, Object> funnel = new HashMap<>();
+      funnel.put("views", 100L + i);
+      funnel.put("carts", 10L + i);
+      funnel.put("purchases", (long) i);
+      funnel.put("revenue", money);
+      funnel.put("users", 5L + i);
+      funnel.put("sessions", 6L + i);
+      funnel.put("view_to_cart_rate", (10.0 + i) / (100 + i));
+      funnel.put("cart_to_purchase_rate", i == 0 ? null : i / (10.0 + i));
+      funnel.put("updated_batch_id", batch);
+
+      Map<String, Object> category = new HashMap<>(funnel);
+      category.put("event_date", day);
+      category.put("category_id", 2053013555631882655L + i);
+      category.put("category_code", i % 2 == 0 ? null : "electronics.audio.headphone");
+      category.put("top_category", i % 2 == 0 ? null : "electronics");
+      tables
+          .computeIfAbsent(TableNames.MART_CATEGORY_PERFORMANCE, t -> new ArrayList<>())
+          .add(category);
+
+      Map<String, Object> brand = new HashMap<>(funnel);
+      brand.put("event_date", day);
+      brand.put("brand_key", i == 0 ? 0L : -4_000_000_000_000_000_000L + i);
+      brand.put("brand", i == 0 ? null : "brand ü " + i);
+      tables.computeIfAbsent(TableNames.MART_BRAND_PERFORMANCE, t -> new ArrayList<>()).add(brand);
+
+      Map<String, Object> product = new HashMap<>(funnel);
+      product.remove("users");
+      product.remove("sessions");
+      product.put("product_id", 1_000_000L + i);
+      product.put("first_seen_at", Timestamp.from(T0.plusSeconds(i * 61L)));
+      product.put("last_seen_at", Timestamp.from(T0.plusSeconds(i * 61L + 3_600)));
+      product.put("brand", i == 1 ? null : "brand " + i);
+      product.put("category_id", i == 1 ? null : 2053013555631882655L + i);
+      product.put("category_code", i % 2 == 0 ? "kids.toys" : null);
+      tables
+          .computeIfAbsent(TableNames.MART_PRODUCT_PERFORMANCE, t -> new ArrayList<>())
+          .add(product);
+
+      Map<String, Object> hour = new HashMap<>();
+      hour.put("day_of_week", 1 + (i / 24) % 7);
+      hour.put("hour_of_day", i % 24);
+      hour.put("events", 200L + i);
+      hour.put("views", 100L + i);
+      hour.put("carts", 10L + i);
+      hour.put("removes", 2L);
+      hour.put("purchases", (long) i);
+      hour.put("revenue", money);
+      hour.put("updated_batch_id", batch);
+      tables.computeIfAbsent(TableNames.MART_HOURLY_ACTIVITY, t -> new ArrayList<>()).add(hour);
+
+      Map<String, Object> cohort = new HashMap<>();
+      cohort.put("cohort_week", java.sql.Date.valueOf(LocalDate.of(2019, 9, 30).plusWeeks(i / 2)));
+      cohort.put("week_offset", i % 2);
+      cohort.put("cohort_users", 40L + i);
+      cohort.put("active_users", 20L + i);
+      cohort.put("purchasing_users", (long) i);
+      cohort.put("retention_rate", (20.0 + i) / (40 + i));
+      cohort.put("updated_batch_id", batch);
+      tables.computeIfAbsent(TableNames.MART_COHORT_RETENTION, t -> new ArrayList<>()).add(cohort);
+
+      Map<String, Object> carts = new HashMap<>();
+      carts.put("session_date", day);
+      carts.put("carting_sessions", 30L + i);
+      carts.put("abandoned_sessions", 10L + i);
+      carts.put("abandoned_value", money);
+      carts.put("cart_purchase_rate", 20.0 / (30 + i));
+      carts.put("updated_batch_id", batch);
+      tables.computeIfAbsent(TableNames.MART_CART_ABANDONMENT, t -> new ArrayList<>()).add(carts);
+    }
+    tables.forEach((t, rows) -> replace(env, t, rows));
   }
 
   protected static Map<String, Object> session(

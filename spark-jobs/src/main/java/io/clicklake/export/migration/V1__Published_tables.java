@@ -23,6 +23,13 @@ public final class V1__Published_tables extends BaseJavaMigration {
 
   @Override
   public void migrate(Context context) throws Exception {
+    createMissingTables(context);
+  }
+
+  /**
+   * Runs every statement of {@value #DDL}: creates the tables it defines that the database lacks.
+   */
+  static void createMissingTables(Context context) throws Exception {
     try (Statement s = context.getConnection().createStatement()) {
       for (String ddl : statements(DDL)) {
         s.execute(ddl);
