@@ -193,12 +193,15 @@
         intFormat.format(c.events) + ' events, ' + intFormat.format(c.purchases) + ' purchases, revenue ' +
         moneyFormat.format(Number(c.revenue));
       if (c.events > 0) {
-        label(g, c.hour * cellW + cellW / 2, (c.day - 1) * cellH + cellH / 2 + 4, compact(c.events), 'cell-label', 'middle')
+        var y = (c.day - 1) * cellH + cellH / 2 + 4;
+        label(g, c.hour * cellW + cellW / 2, y, compact(c.events), 'cell-label', 'middle')
           .setAttribute('fill', share > 0.55 ? '#fff' : '#1f2933');
       }
     });
   }
-  function compact(n) { return n >= 10000 ? Math.round(n / 1000) + 'k' : n >= 1000 ? (n / 1000).toFixed(1) + 'k' : String(n); }
+  function compact(n) {
+    return n >= 10000 ? Math.round(n / 1000) + 'k' : n >= 1000 ? (n / 1000).toFixed(1) + 'k' : String(n);
+  }
 
   // Cohorts as rows, week offsets as columns: a triangle, as newer cohorts have fewer weeks.
   function retention(data) {
@@ -217,11 +220,12 @@
       c.weeks.forEach(function (w) {
         var rate = w.retention === '' ? null : Number(w.retention);
         var rect = el('rect', { 'class': 'cell', x: w.offset * cellW, y: i * cellH, width: cellW, height: cellH,
-          fill: rate === null ? 'rgb(' + PALE.join(',') + ')' : shade([42, 157, 143], Math.min(rate, 1)), 'data-cohort': c.week,
-          'data-offset': w.offset, 'data-value': w.retention, 'data-active': String(w.active),
+          fill: rate === null ? 'rgb(' + PALE.join(',') + ')' : shade([42, 157, 143], Math.min(rate, 1)),
+          'data-cohort': c.week, 'data-offset': w.offset, 'data-value': w.retention, 'data-active': String(w.active),
           'data-purchasing': String(w.purchasing) }, g);
-        el('title', {}, rect).textContent = 'cohort ' + c.week + ', week ' + w.offset + ': ' + intFormat.format(w.active) +
-          ' of ' + intFormat.format(c.users) + ' users active, ' + intFormat.format(w.purchasing) + ' purchasing';
+        el('title', {}, rect).textContent = 'cohort ' + c.week + ', week ' + w.offset + ': ' +
+          intFormat.format(w.active) + ' of ' + intFormat.format(c.users) + ' users active, ' +
+          intFormat.format(w.purchasing) + ' purchasing';
         label(g, w.offset * cellW + cellW / 2, i * cellH + cellH / 2 + 4,
           rate === null ? '–' : (100 * rate).toFixed(rate > 0 && rate < 0.1 ? 1 : 0) + '%', 'cell-label', 'middle')
           .setAttribute('fill', rate !== null && rate > 0.55 ? '#fff' : '#1f2933');
@@ -233,8 +237,8 @@
     var figure = document.getElementById('abandonment-chart');
     if (data.abandonment.length === 0) { empty(figure, 'No carting session yet.'); return; }
     var s = svg(figure, 640, 170, 'Abandoned cart value per day');
-    columns(s, { width: 640, height: 170, maxLabels: 6, title: 'Value left in abandoned carts per day', cls: 's-abandoned',
-      format: moneyFormat, items: data.abandonment.map(function (d) {
+    columns(s, { width: 640, height: 170, maxLabels: 6, title: 'Value left in abandoned carts per day',
+      cls: 's-abandoned', format: moneyFormat, items: data.abandonment.map(function (d) {
         return { label: d.date, value: Number(d.value), raw: d.value, attrs: { 'data-abandonment-date': d.date } };
       }) });
   }
