@@ -80,9 +80,10 @@
       var attrs = { 'class': 'bar ' + o.cls, x: 0, y: y + 3, width: r2(w), height: rowH - 6, 'data-value': it.raw };
       Object.keys(it.attrs).forEach(function (k) { attrs[k] = it.attrs[k]; });
       var rect = el('rect', attrs, g);
-      el('title', {}, rect).textContent = it.label + ': ' + intFormat.format(it.value);
+      var format = o.format || intFormat;
+      el('title', {}, rect).textContent = it.label + ': ' + format.format(it.value);
       label(g, -8, y + rowH / 2 + 4, it.label, 'bar-label', 'end');
-      label(g, w + 6, y + rowH / 2 + 4, intFormat.format(it.value) + (it.note ? '  ' + it.note : ''), 'bar-label');
+      label(g, w + 6, y + rowH / 2 + 4, format.format(it.value) + (it.note ? '  ' + it.note : ''), 'bar-label');
     });
     el('line', { 'class': 'axis', x1: 0, y1: 0, x2: 0, y2: o.items.length * rowH }, g);
     return g;
@@ -152,6 +153,96 @@
     rows(s, { width: 640, items: items, cls: 's-quarantine', labelWidth: 130 });
   }
 
+  // Revenue of the top categories or brands, one horizontal bar each.
+  function performance(data, key, id, attr) {
+    var figure = document.getElementById(id);
+    var items = data[key].map(function (p) {
+      var attrs = { 'data-revenue-of': key };
+      attrs[attr] = p.key;
+      return { label: p.label === null ? '– (' + p.key + ')' : shorten(p.label, 28), value: Number(p.revenue),
+        raw: p.revenue, attrs: attrs };
+    });
+    if (items.length === 0) { empty(figure, 'No ' + key + ' yet.'); return; }
+    var s = svg(figure, 640, items.length * 26 + 8, 'Revenue by ' + key);
+    rows(s, { width: 640, items: items, cls: 's-revenue', labelWidth: 190, format: moneyFormat });
+  }
+  function shorten(text, n) { return text.length > n ? text.substring(0, n - 1) + '…' : text; }
+
+  // Linear blend from a pale grey (0, so that empty cells still show the grid) to the given RGB colour.
+  var PALE = [240, 244, 248];
+  function shade(rgb, share) {
+    return 'rgb(' + rgb.map(function (c, i) { return Math.round(PALE[i] + (c - PALE[i]) * share); }).join(',') + ')';
+  }
+
+  // Weekday x hour grid, always 7 x 24 cells; a cell's colour grows with its events.
+  function heatmap(data) {
+    var figure = document.getElementById('hourly-heatmap');
+    var days = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'];
+    var cellW = 40, cellH = 24, left = 44, top = 18;
+    var s = svg(figure, left + 24 * cellW + 4, top + 7 * cellH + 4, 'Events by weekday and hour');
+    var max = maxOf(data.hourly.map(function (c) { return { value: c.events }; }));
+    var g = el('g', { 'class': 'plot heatmap', transform: 'translate(' + left + ',' + top + ')', 'data-max': max }, s);
+    for (var h = 0; h < 24; h++) { label(g, h * cellW + cellW / 2, -5, String(h), null, 'middle'); }
+    days.forEach(function (d, i) { label(g, -6, i * cellH + cellH / 2 + 4, d, null, 'end'); });
+    data.hourly.forEach(function (c) {
+      var share = max > 0 ? c.events / max : 0;
+      var rect = el('rect', { 'class': 'cell', x: (c.hour) * cellW, y: (c.day - 1) * cellH, width: cellW, height: cellH,
+        fill: shade([62, 124, 177], share), 'data-day': c.day, 'data-hour': c.hour, 'data-value': String(c.events),
+        'data-purchases': String(c.purchases), 'data-revenue': c.revenue }, g);
+      el('title', {}, rect).textContent = days[c.day - 1] + ' ' + c.hour + ':00–' + c.hour + ':59 UTC: ' +
+        intFormat.format(c.events) + ' events, ' + intFormat.format(c.purchases) + ' purchases, revenue ' +
+        moneyFormat.format(Number(c.revenue));
+      if (c.events > 0) {
+        var y = (c.day - 1) * cellH + cellH / 2 + 4;
+        label(g, c.hour * cellW + cellW / 2, y, compact(c.events), 'cell-label', 'middle')
+          .setAttribute('fill', share > 0.55 ? '#fff' : '#1f2933');
+      }
+    });
+  }
+  function compact(n) {
+    return n >= 10000 ? Math.round(n / 1000) + 'k' : n >= 1000 ? (n / 1000).toFixed(1) + 'k' : String(n);
+  }
+
+  // Cohorts as rows, week offsets as columns: a triangle, as newer cohorts have fewer weeks.
+  function retention(data) {
+    var figure = document.getElementById('retention-triangle');
+    if (data.cohorts.length === 0) { empty(figure, 'No cohort yet.'); return; }
+    var offsets = data.cohorts.reduce(function (m, c) { return Math.max(m, c.weeks.length); }, 0);
+    var cellW = 52, cellH = 24, left = 150, top = 20;
+    var width = left + Math.max(offsets, 4) * cellW + 4;
+    var s = svg(figure, width, top + data.cohorts.length * cellH + 4, 'Retention by cohort');
+    s.style.maxWidth = width * 1.25 + 'px'; // few weeks: keep the cells small rather than fill the card
+    var g = el('g', { 'class': 'plot retention', transform: 'translate(' + left + ',' + top + ')' }, s);
+    for (var o = 0; o < offsets; o++) { label(g, o * cellW + cellW / 2, -6, 'week ' + o, null, 'middle'); }
+    data.cohorts.forEach(function (c, i) {
+      label(g, -6, i * cellH + cellH / 2 + 4, c.week + ' · ' + intFormat.format(c.users), null, 'end')
+        .setAttribute('data-cohort-label', c.week);
+      c.weeks.forEach(function (w) {
+        var rate = w.retention === '' ? null : Number(w.retention);
+        var rect = el('rect', { 'class': 'cell', x: w.offset * cellW, y: i * cellH, width: cellW, height: cellH,
+          fill: rate === null ? 'rgb(' + PALE.join(',') + ')' : shade([42, 157, 143], Math.min(rate, 1)),
+          'data-cohort': c.week, 'data-offset': w.offset, 'data-value': w.retention, 'data-active': String(w.active),
+          'data-purchasing': String(w.purchasing) }, g);
+        el('title', {}, rect).textContent = 'cohort ' + c.week + ', week ' + w.offset + ': ' +
+          intFormat.format(w.active) + ' of ' + intFormat.format(c.users) + ' users active, ' +
+          intFormat.format(w.purchasing) + ' purchasing';
+        label(g, w.offset * cellW + cellW / 2, i * cellH + cellH / 2 + 4,
+          rate === null ? '–' : (100 * rate).toFixed(rate > 0 && rate < 0.1 ? 1 : 0) + '%', 'cell-label', 'middle')
+          .setAttribute('fill', rate !== null && rate > 0.55 ? '#fff' : '#1f2933');
+      });
+    });
+  }
+
+  function abandonment(data) {
+    var figure = document.getElementById('abandonment-chart');
+    if (data.abandonment.length === 0) { empty(figure, 'No carting session yet.'); return; }
+    var s = svg(figure, 640, 170, 'Abandoned cart value per day');
+    columns(s, { width: 640, height: 170, maxLabels: 6, title: 'Value left in abandoned carts per day',
+      cls: 's-abandoned', format: moneyFormat, items: data.abandonment.map(function (d) {
+        return { label: d.date, value: Number(d.value), raw: d.value, attrs: { 'data-abandonment-date': d.date } };
+      }) });
+  }
+
   try {
     var data = JSON.parse(document.getElementById('dashboard-data').textContent);
     funnel(data);
@@ -159,6 +250,11 @@
     histogram(data, 'view_to_cart_rate', 'hist-view-to-cart-rate');
     histogram(data, 'cart_to_purchase_rate', 'hist-cart-to-purchase-rate');
     quarantine(data);
+    performance(data, 'categories', 'categories-revenue', 'data-category-id');
+    performance(data, 'brands', 'brands-revenue', 'data-brand-key');
+    heatmap(data);
+    retention(data);
+    abandonment(data);
     document.body.setAttribute('data-rendered', 'true');
   } catch (e) {
     document.body.setAttribute('data-rendered', 'error');

@@ -63,3 +63,48 @@ insert into pipeline_batches (batch_id, instance_path, started_at, finished_at, 
   ('2019-10-04-00', '/landing/2019/10/04/00', '2019-10-04 01:00:00', null, 'running', 3, null, null, null,
     null, null, null, null,   null, null, null, null, null, null, null, null,
     'done', null, null, null, null, '2019-10-04 01:01:00', null, null, null, null, null);
+
+-- Analyst marts (issue 15).
+-- Categories over all days, by revenue: 100 (1400.00; views 80, carts 15, purchases 7), 200 (90.00; 30, 2, 3:
+-- more purchases than carts; its code is only known from 2019-10-02 on), 300 (20.50; no views: view->cart NULL,
+-- an HTML-hostile code).
+insert into category_performance (event_date, category_id, category_code, top_category, views, carts, purchases, revenue, users, sessions, view_to_cart_rate, cart_to_purchase_rate) values
+  ('2019-10-01', 100, 'electronics.smartphone', 'electronics', 50, 10, 5, 1000.00, 20, 25, 0.2e0, 0.5e0),
+  ('2019-10-02', 100, 'electronics.smartphone', 'electronics', 30,  5, 2,  400.00, 12, 14, 0.16666666666666666e0, 0.4e0),
+  ('2019-10-01', 200, null, null,                              20,  0, 0,    0.00,  8,  9, 0.0e0, null),
+  ('2019-10-02', 200, 'appliances.kitchen', 'appliances',      10,  2, 3,   90.00,  4,  4, 0.2e0, 1.5e0),
+  ('2019-10-03', 300, 'apparel.<shoes> & "co"', 'apparel',      0,  1, 1,   20.50,  1,  1, null, 1.0e0);
+
+-- Brands over all days, by revenue: 11 samsung (1300.00; 60, 12, 6), 0 without a brand (120.00; 40, 3, 2),
+-- 22 apple (0.00; 5, 5, 0).
+insert into brand_performance (event_date, brand_key, brand, views, carts, purchases, revenue, users, sessions, view_to_cart_rate, cart_to_purchase_rate) values
+  ('2019-10-01', 11, 'samsung', 50, 10, 5, 1000.00, 20, 22, 0.2e0, 0.5e0),
+  ('2019-10-02', 11, 'samsung', 10,  2, 1,  300.00,  5,  5, 0.2e0, 0.5e0),
+  ('2019-10-01',  0, null,      40,  3, 2,  120.00, 10, 12, 0.075e0, 0.6666666666666666e0),
+  ('2019-10-02', 22, 'apple',    5,  5, 0,    0.00,  3,  3, 1.0e0, 0.0e0);
+
+-- 4 of the 168 weekday x hour cells; the others are 0.
+insert into hourly_activity (day_of_week, hour_of_day, events, views, carts, removes, purchases, revenue) values
+  (1,  0,  10,  7,  2, 0, 1,  50.00),
+  (1, 13, 100, 80, 10, 5, 5, 500.00),
+  (5, 20,  40, 30,  5, 1, 4, 320.25),
+  (7, 23,   3,  3,  0, 0, 0,   0.00);
+
+-- 4 weekly cohorts; the data reaches the week of 2019-10-14, so the triangle has 4, 3, 2 and 1 weeks.
+-- Cohort 2019-09-23 has no row for week 2 (nobody active): the dashboard shows 0 there.
+insert into cohort_retention (cohort_week, week_offset, cohort_users, active_users, purchasing_users, retention_rate) values
+  ('2019-09-23', 0, 10, 10, 4, 1.0e0),
+  ('2019-09-23', 1, 10,  4, 1, 0.4e0),
+  ('2019-09-23', 3, 10,  1, 0, 0.1e0),
+  ('2019-09-30', 0,  5,  5, 2, 1.0e0),
+  ('2019-09-30', 1,  5,  2, 0, 0.4e0),
+  ('2019-09-30', 2,  5,  1, 1, 0.2e0),
+  ('2019-10-07', 0,  4,  4, 1, 1.0e0),
+  ('2019-10-07', 1,  4,  1, 1, 0.25e0),
+  ('2019-10-14', 0,  2,  2, 0, 1.0e0);
+
+-- 3 days; on 2019-10-03 no session carted (rate NULL).
+insert into cart_abandonment (session_date, carting_sessions, abandoned_sessions, abandoned_value, cart_purchase_rate) values
+  ('2019-10-01', 10, 4, 250.50, 0.6e0),
+  ('2019-10-02',  5, 5,  99.99, 0.0e0),
+  ('2019-10-03',  0, 0,   0.00, null);

@@ -22,14 +22,16 @@ import java.util.Map;
  * Writes the offline HTML dashboard: one self-contained file (inline CSS, script and SVG; no
  * network needed to view it) from the published MySQL tables of {@code sql/01_tables.sql}: KPI
  * tiles, the funnel and the daily funnel, the distribution of per-user conversion rates, the top
- * sessions by revenue, and batch freshness with quarantine counts by reason. Written as a user that
- * may not read {@code pipeline_batches.error_message}, such as the reporting user of {@code
- * sql/02_reporting_user.sql}, the batch table has no error column and a note says that error texts
- * are for administrators.
+ * categories and brands by revenue with their conversion, a weekday x hour heat map of events, a
+ * retention triangle of weekly cohorts, cart abandonment per day, the top sessions by revenue, and
+ * batch freshness with quarantine counts by reason. Written as a user that may not read {@code
+ * pipeline_batches.error_message}, such as the reporting user of {@code sql/02_reporting_user.sql},
+ * the batch table has no error column and a note says that error texts are for administrators.
  *
  * <p>The database does the aggregation ({@link MartsReader}), so the cost is a few scans of the
  * marts whatever their size; the page holds only aggregates, the {@value MartsReader#TOP_SESSIONS}
- * top sessions and the {@value MartsReader#RECENT_BATCHES} newest batches.
+ * top sessions, the {@value MartsReader#TOP_PERFORMERS} top categories and brands and the {@value
+ * MartsReader#RECENT_BATCHES} newest batches.
  *
  * <p>Its own command line: {@code --jdbc-url URL [--user U] --out FILE}; {@code bin/pipeline
  * dashboard} calls {@link #write} with the CLI's --mysql-url instead, password from the environment

@@ -11,9 +11,14 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import com.github.mustachejava.DefaultMustacheFactory;
 import com.github.mustachejava.Mustache;
 import com.github.mustachejava.MustacheException;
+import io.clicklake.local.dashboard.MartsSnapshot.AbandonmentDay;
 import io.clicklake.local.dashboard.MartsSnapshot.Batch;
+import io.clicklake.local.dashboard.MartsSnapshot.Cohort;
+import io.clicklake.local.dashboard.MartsSnapshot.CohortWeek;
 import io.clicklake.local.dashboard.MartsSnapshot.Day;
 import io.clicklake.local.dashboard.MartsSnapshot.Freshness;
+import io.clicklake.local.dashboard.MartsSnapshot.HourCell;
+import io.clicklake.local.dashboard.MartsSnapshot.Performance;
 import io.clicklake.local.dashboard.MartsSnapshot.RateHistogram;
 import io.clicklake.local.dashboard.MartsSnapshot.TopSession;
 import io.clicklake.local.dashboard.MartsSnapshot.Totals;
@@ -48,8 +53,10 @@ import java.util.Map;
  * data-value} on table cells, {@code data-value} on chart bars. The script draws SVG bar charts
  * into the {@code figure} elements; a bar's length is {@code value / max * plot length}, with the
  * plot length on the enclosing {@code g.plot} ({@code data-max}, {@code data-plot-length}) so a
- * test can check the geometry. When drawing finishes the body gets {@code data-rendered="true"}; on
- * an error, {@code "error"} and the message in {@code #render-errors}.
+ * test can check the geometry. The weekday x hour heat map and the retention triangle are grids of
+ * {@code rect}s with their numbers in {@code data-} attributes as well. When drawing finishes the
+ * body gets {@code data-rendered="true"}; on an error, {@code "error"} and the message in {@code
+ * #render-errors}.
  */
 final class HtmlDashboard {
   private static final DateTimeFormatter SHOWN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
@@ -105,6 +112,14 @@ final class HtmlDashboard {
     p.put("errorTextsHidden", ERROR_TEXTS_HIDDEN);
     p.put("batchCount", s.recentBatches().size());
     p.put("batches", batches(s.recentBatches(), s.errorTextsReadable()));
+    p.put("topPerformerLimit", MartsReader.TOP_PERFORMERS);
+    p.put("categories", performance(s.topCategories(), "category_id", "category_code"));
+    p.put("categoryCount", s.topCategories().size());
+    p.put("brands", performance(s.topBrands(), "brand_key", "brand"));
+    p.put("brandCount", s.topBrands().size());
+    p.put("cohortCount", s.cohorts().size());
+    p.put("abandonmentDays", abandonment(s.abandonment()));
+    p.put("abandonmentDayCount", s.abandonment().size());
     p.put("data", json(data(s)));
     return p;
   }
@@ -206,6 +221,65 @@ final class HtmlDashboard {
       rows.add(row);
     }
     return rows;
+  }
+
+  /** Rows of the top categories or brands table: key and label columns, then the measures. */
+  private static List<Map<String, Object>> performance(
+      List<Performance> rows, String keyColumn, String labelColumn) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    int rank = 1;
+    for (Performance p : rows) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("rank", rank++);
+      row.put("key", p.key());
+      row.put(
+          "cells",
+          List.of(
+              cell(labelColumn, p.label() == null ? "–" : p.label(), p.label(), false),
+              cell(keyColumn, String.valueOf(p.key()), String.valueOf(p.key()), true),
+              cell("revenue", money(p.revenue()), plain(p.revenue()), true),
+              cell("views", count(p.views()), String.valueOf(p.views()), true),
+              cell("carts", count(p.carts()), String.valueOf(p.carts()), true),
+              cell("purchases", count(p.purchases()), String.valueOf(p.purchases()), true),
+              cell("view_to_cart_rate", percent(p.viewToCart()), ratio(p.viewToCart()), true),
+              cell(
+                  "cart_to_purchase_rate",
+                  percent(p.cartToPurchase()),
+                  ratio(p.cartToPurchase()),
+                  true)));
+      out.add(row);
+    }
+    return out;
+  }
+
+  private static List<Map<String, Object>> abandonment(List<AbandonmentDay> days) {
+    List<Map<String, Object>> out = new ArrayList<>();
+    for (AbandonmentDay d : days) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("date", d.date().toString());
+      row.put(
+          "cells",
+          List.of(
+              cell("session_date", d.date().toString(), d.date().toString(), false),
+              cell(
+                  "carting_sessions",
+                  count(d.cartingSessions()),
+                  String.valueOf(d.cartingSessions()),
+                  true),
+              cell(
+                  "abandoned_sessions",
+                  count(d.abandonedSessions()),
+                  String.valueOf(d.abandonedSessions()),
+                  true),
+              cell("abandoned_value", money(d.abandonedValue()), plain(d.abandonedValue()), true),
+              cell(
+                  "cart_purchase_rate",
+                  percent(d.cartPurchaseRate()),
+                  ratio(d.cartPurchaseRate()),
+                  true)));
+      out.add(row);
+    }
+    return out;
   }
 
   /**
@@ -404,7 +478,50 @@ final class HtmlDashboard {
         .quarantinedByReason()
         .forEach((reason, n) -> reasons.add(map("reason", reason, "count", n)));
     d.put("quarantine", reasons);
+    d.put("categories", performanceData(s.topCategories()));
+    d.put("brands", performanceData(s.topBrands()));
+    List<Object> hourly = new ArrayList<>();
+    for (HourCell c : s.hourly()) {
+      Map<String, Object> m = map("day", c.dayOfWeek(), "hour", c.hour());
+      m.put("events", c.events());
+      m.put("purchases", c.purchases());
+      m.put("revenue", plain(c.revenue()));
+      hourly.add(m);
+    }
+    d.put("hourly", hourly);
+    List<Object> cohorts = new ArrayList<>();
+    for (Cohort c : s.cohorts()) {
+      List<Object> weeks = new ArrayList<>();
+      for (CohortWeek w : c.weeks()) {
+        Map<String, Object> m = map("offset", w.offset(), "active", w.activeUsers());
+        m.put("purchasing", w.purchasingUsers());
+        m.put("retention", ratio(w.retention()));
+        weeks.add(m);
+      }
+      Map<String, Object> m = map("week", c.week().toString(), "users", c.users());
+      m.put("weeks", weeks);
+      cohorts.add(m);
+    }
+    d.put("cohorts", cohorts);
+    List<Object> abandonment = new ArrayList<>();
+    for (AbandonmentDay a : s.abandonment()) {
+      Map<String, Object> m = map("date", a.date().toString(), "value", plain(a.abandonedValue()));
+      m.put("abandoned", a.abandonedSessions());
+      m.put("carting", a.cartingSessions());
+      abandonment.add(m);
+    }
+    d.put("abandonment", abandonment);
     return d;
+  }
+
+  private static List<Object> performanceData(List<Performance> rows) {
+    List<Object> out = new ArrayList<>();
+    for (Performance p : rows) {
+      Map<String, Object> m = map("key", String.valueOf(p.key()), "label", p.label());
+      m.put("revenue", plain(p.revenue()));
+      out.add(m);
+    }
+    return out;
   }
 
   private static Map<String, Object> stage(String key, String label, long value) {

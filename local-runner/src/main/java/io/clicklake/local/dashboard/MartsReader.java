@@ -1,8 +1,13 @@
 package io.clicklake.local.dashboard;
 
+import io.clicklake.local.dashboard.MartsSnapshot.AbandonmentDay;
 import io.clicklake.local.dashboard.MartsSnapshot.Batch;
+import io.clicklake.local.dashboard.MartsSnapshot.Cohort;
+import io.clicklake.local.dashboard.MartsSnapshot.CohortWeek;
 import io.clicklake.local.dashboard.MartsSnapshot.Day;
 import io.clicklake.local.dashboard.MartsSnapshot.Freshness;
+import io.clicklake.local.dashboard.MartsSnapshot.HourCell;
+import io.clicklake.local.dashboard.MartsSnapshot.Performance;
 import io.clicklake.local.dashboard.MartsSnapshot.RateHistogram;
 import io.clicklake.local.dashboard.MartsSnapshot.TopSession;
 import io.clicklake.local.dashboard.MartsSnapshot.Totals;
@@ -15,6 +20,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +29,10 @@ import java.util.Map;
 /**
  * Reads a {@link MartsSnapshot} from the published MySQL tables of {@code sql/01_tables.sql}. Every
  * aggregate is computed by the database (a handful of small result sets, whatever the data size):
- * the cost is one scan of user_engagement per histogram and one of session_revenue.
+ * the cost is one scan of user_engagement per histogram and one of session_revenue, and one of each
+ * analyst mart (category_performance and brand_performance are grouped to their top {@value
+ * #TOP_PERFORMERS}; hourly_activity, cohort_retention and cart_abandonment are small by design: 168
+ * cells, weeks squared, days).
  */
 final class MartsReader {
   /** How many sessions the "top sessions by revenue" table lists. */
@@ -31,6 +40,9 @@ final class MartsReader {
 
   /** How many of the newest batches the freshness table lists. */
   static final int RECENT_BATCHES = 20;
+
+  /** How many categories and brands the "top by revenue" tables list. */
+  static final int TOP_PERFORMERS = 10;
 
   /** Stages whose *_status columns the batch table shows, in pipeline order. */
   static final List<String> STAGES = List.of("stage", "clean", "marts", "export", "purge");
@@ -75,7 +87,12 @@ final class MartsReader {
         topSessions(),
         freshness(),
         recentBatches(),
-        errorTextsReadable);
+        errorTextsReadable,
+        topCategories(),
+        topBrands(),
+        hourly(),
+        cohorts(),
+        abandonment());
   }
 
   /** Set by {@link #recentBatches}: whether this user may read {@value #ERROR_COLUMN}. */
@@ -310,6 +327,154 @@ final class MartsReader {
       }
     }
     return batches;
+  }
+
+  /**
+   * Categories summed over all days, highest revenue first (then most views, then id). The label is
+   * the category_code of the newest day that has one: the export writes the code known when a day
+   * was built, and a code may first appear in a later batch.
+   */
+  private List<Performance> topCategories() throws SQLException {
+    return performance(
+        "category_performance",
+        "select p.category_id, (select c.category_code from category_performance c where"
+            + " c.category_id = p.category_id and c.category_code is not null order by c.event_date"
+            + " desc limit 1), sum(p.views), sum(p.carts), sum(p.purchases), sum(p.revenue) from"
+            + " category_performance p group by p.category_id order by sum(p.revenue) desc,"
+            + " sum(p.views) desc, p.category_id limit "
+            + TOP_PERFORMERS);
+  }
+
+  /** Brands summed over all days, ordered as {@link #topCategories}; brand_key 0 has no brand. */
+  private List<Performance> topBrands() throws SQLException {
+    return performance(
+        "brand_performance",
+        "select brand_key, max(brand), sum(views), sum(carts), sum(purchases), sum(revenue) from"
+            + " brand_performance group by brand_key order by sum(revenue) desc, sum(views) desc,"
+            + " brand_key limit "
+            + TOP_PERFORMERS);
+  }
+
+  private List<Performance> performance(String table, String sql) throws SQLException {
+    List<Performance> out = new ArrayList<>();
+    try (Query q = query(table, sql)) {
+      ResultSet rs = q.all();
+      while (rs.next()) {
+        out.add(
+            new Performance(
+                rs.getLong(1),
+                rs.getString(2),
+                rs.getLong(3),
+                rs.getLong(4),
+                rs.getLong(5),
+                money(rs.getBigDecimal(6))));
+      }
+    }
+    return out;
+  }
+
+  /** All 7 x 24 cells of hourly_activity, Monday 0h first; zeros where the table has no row. */
+  private List<HourCell> hourly() throws SQLException {
+    HourCell[] cells = new HourCell[HourCell.DAYS * HourCell.HOURS];
+    try (Query q =
+        query(
+            "hourly_activity",
+            "select day_of_week, hour_of_day, events, purchases, revenue from hourly_activity")) {
+      ResultSet rs = q.all();
+      while (rs.next()) {
+        int day = rs.getInt(1);
+        int hour = rs.getInt(2);
+        if (day < 1 || day > HourCell.DAYS || hour < 0 || hour >= HourCell.HOURS) {
+          throw new DashboardException(
+              "hourly_activity has a row for day_of_week "
+                  + day
+                  + ", hour_of_day "
+                  + hour
+                  + "; days are 1..7 (ISO, Monday first) and hours 0..23: check the marts job");
+        }
+        cells[(day - 1) * HourCell.HOURS + hour] =
+            new HourCell(day, hour, rs.getLong(3), rs.getLong(4), money(rs.getBigDecimal(5)));
+      }
+    }
+    List<HourCell> out = new ArrayList<>();
+    for (int i = 0; i < cells.length; i++) {
+      out.add(
+          cells[i] != null
+              ? cells[i]
+              : new HourCell(
+                  i / HourCell.HOURS + 1, i % HourCell.HOURS, 0, 0, money(BigDecimal.ZERO)));
+    }
+    return out;
+  }
+
+  /**
+   * Cohorts oldest first, each with its weeks from offset 0 to the last week the data reaches (the
+   * newest cohort_week + week_offset of the table), so the weeks form a triangle. A week inside it
+   * without a row had no active user.
+   */
+  private List<Cohort> cohorts() throws SQLException {
+    Map<LocalDate, Long> users = new LinkedHashMap<>();
+    Map<LocalDate, Map<Integer, CohortWeek>> weeks = new LinkedHashMap<>();
+    LocalDate lastWeek = null;
+    try (Query q =
+        query(
+            "cohort_retention",
+            "select cohort_week, week_offset, cohort_users, active_users, purchasing_users,"
+                + " retention_rate from cohort_retention order by cohort_week, week_offset")) {
+      ResultSet rs = q.all();
+      while (rs.next()) {
+        LocalDate week = rs.getObject(1, LocalDate.class);
+        int offset = rs.getInt(2);
+        users.merge(week, rs.getLong(3), Math::max);
+        Double rate = rs.getDouble(6);
+        if (rs.wasNull()) {
+          rate = null;
+        }
+        weeks
+            .computeIfAbsent(week, w -> new LinkedHashMap<>())
+            .put(offset, new CohortWeek(offset, rs.getLong(4), rs.getLong(5), rate));
+        LocalDate reached = week.plusWeeks(offset);
+        if (lastWeek == null || reached.isAfter(lastWeek)) {
+          lastWeek = reached;
+        }
+      }
+    }
+    List<Cohort> out = new ArrayList<>();
+    for (Map.Entry<LocalDate, Long> cohort : users.entrySet()) {
+      int span = (int) ChronoUnit.WEEKS.between(cohort.getKey(), lastWeek);
+      List<CohortWeek> row = new ArrayList<>();
+      for (int offset = 0; offset <= span; offset++) {
+        CohortWeek w = weeks.get(cohort.getKey()).get(offset);
+        row.add(w != null ? w : new CohortWeek(offset, 0, 0, Totals.ratio(0, cohort.getValue())));
+      }
+      out.add(new Cohort(cohort.getKey(), cohort.getValue(), row));
+    }
+    return out;
+  }
+
+  private List<AbandonmentDay> abandonment() throws SQLException {
+    List<AbandonmentDay> out = new ArrayList<>();
+    try (Query q =
+        query(
+            "cart_abandonment",
+            "select session_date, carting_sessions, abandoned_sessions, abandoned_value,"
+                + " cart_purchase_rate from cart_abandonment order by session_date")) {
+      ResultSet rs = q.all();
+      while (rs.next()) {
+        Double rate = rs.getDouble(5);
+        if (rs.wasNull()) {
+          rate = null;
+        }
+        out.add(
+            new AbandonmentDay(
+                rs.getObject(1, LocalDate.class),
+                rs.getLong(2),
+                rs.getLong(3),
+                money(rs.getBigDecimal(4)),
+                rate));
+      }
+    }
+    return out;
   }
 
   private static Long nullableLong(ResultSet rs, int col) throws SQLException {

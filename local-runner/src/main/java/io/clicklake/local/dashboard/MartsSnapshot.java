@@ -27,12 +27,29 @@ record MartsSnapshot(
     List<TopSession> topSessions,
     Freshness freshness,
     List<Batch> recentBatches,
-    boolean errorTextsReadable) {
+    boolean errorTextsReadable,
+    List<Performance> topCategories,
+    List<Performance> topBrands,
+    List<HourCell> hourly,
+    List<Cohort> cohorts,
+    List<AbandonmentDay> abandonment) {
 
   MartsSnapshot {
     days = List.copyOf(days);
     topSessions = List.copyOf(topSessions);
     recentBatches = List.copyOf(recentBatches);
+    topCategories = List.copyOf(topCategories);
+    topBrands = List.copyOf(topBrands);
+    hourly = List.copyOf(hourly);
+    cohorts = List.copyOf(cohorts);
+    abandonment = List.copyOf(abandonment);
+    if (hourly.size() != HourCell.DAYS * HourCell.HOURS) {
+      throw new IllegalArgumentException(
+          "the heat map needs all "
+              + HourCell.DAYS * HourCell.HOURS
+              + " cells, got "
+              + hourly.size());
+    }
   }
 
   /**
@@ -72,7 +89,7 @@ record MartsSnapshot(
           : sessionRevenue.divide(BigDecimal.valueOf(purchasingSessions), 2, RoundingMode.HALF_UP);
     }
 
-    private static Double ratio(long numerator, long denominator) {
+    static Double ratio(long numerator, long denominator) {
       return denominator == 0 ? null : (double) numerator / denominator;
     }
   }
@@ -172,4 +189,51 @@ record MartsSnapshot(
       return rowsRead == rowsClean + rowsQuarantined + rowsDuplicate;
     }
   }
+
+  /**
+   * A category or brand summed over all days of category_performance or brand_performance: {@code
+   * key} is category_id or brand_key, {@code label} the category_code or brand (null when none is
+   * known).
+   */
+  record Performance(
+      long key, String label, long views, long carts, long purchases, BigDecimal revenue) {
+    Double viewToCart() {
+      return Totals.ratio(carts, views);
+    }
+
+    Double cartToPurchase() {
+      return Totals.ratio(purchases, carts);
+    }
+  }
+
+  /**
+   * One cell of the weekday x hour heat map (hourly_activity): ISO day of week 1 = Monday .. 7,
+   * hour 0..23, UTC. A cell without a row in the table holds zeros.
+   */
+  record HourCell(int dayOfWeek, int hour, long events, long purchases, BigDecimal revenue) {
+    static final int DAYS = 7;
+    static final int HOURS = 24;
+  }
+
+  /**
+   * One cohort of cohort_retention: its week (the Monday), its users, and its weeks from offset 0
+   * up to the last week the data reaches ({@code weeks.get(i)} is offset i; a week without a row
+   * has no active users).
+   */
+  record Cohort(LocalDate week, long users, List<CohortWeek> weeks) {
+    Cohort {
+      weeks = List.copyOf(weeks);
+    }
+  }
+
+  /** Active and purchasing users of a cohort in the week {@code offset} weeks after its first. */
+  record CohortWeek(int offset, long activeUsers, long purchasingUsers, Double retention) {}
+
+  /** One row of cart_abandonment. */
+  record AbandonmentDay(
+      LocalDate date,
+      long cartingSessions,
+      long abandonedSessions,
+      BigDecimal abandonedValue,
+      Double cartPurchaseRate) {}
 }

@@ -90,8 +90,10 @@ class DashboardWriterTest {
             dom.byId("render-errors").text())
         .isEqualTo("true");
     assertThat(dom.all(tag("svg")))
-        .as("one SVG per funnel, 4 daily panels, 2 histograms, quarantine")
-        .hasSize(8);
+        .as(
+            "one SVG per funnel, 4 daily panels, 2 histograms, quarantine, category and brand"
+                + " revenue, heat map, retention, abandonment")
+        .hasSize(13);
     assertThat(body.attr("data-generated-at")).isEqualTo("2019-10-04T01:06:30");
   }
 
@@ -360,6 +362,76 @@ class DashboardWriterTest {
   }
 
   @Test
+  void topCategoriesAndBrandsEqualTheirMartsSummedOverDays() throws SQLException {
+    AnalystSections sections = new AnalystSections(dom, marts);
+    List<Map<String, String>> categories = sections.categories();
+    assertThat(categories)
+        .extracting(
+            r -> r.get("category_id") + "|" + r.get("category_code") + "|" + r.get("revenue"))
+        .as("hand-checked: the newest known code; an HTML-hostile code stays text")
+        .containsExactly(
+            "100|electronics.smartphone|1400.00",
+            "200|appliances.kitchen|90.00",
+            "300|apparel.<shoes> & \"co\"|20.50");
+    assertThat(Double.parseDouble(categories.get(0).get("view_to_cart_rate"))).isEqualTo(15 / 80.0);
+    assertThat(Double.parseDouble(categories.get(1).get("cart_to_purchase_rate")))
+        .as("not capped at 1")
+        .isEqualTo(1.5);
+    assertThat(categories.get(2).get("view_to_cart_rate")).as("no views: NULL").isEmpty();
+    assertThat(dom.all(e -> e.tag().equals("td") && e.has("data-col", "view_to_cart_rate")))
+        .extracting(Element::text)
+        .startsWith("18.8%", "6.7%", "–");
+    assertThat(dom.all(e -> e.tag().equals("shoes"))).as("a code is text, never markup").isEmpty();
+
+    List<Map<String, String>> brands = sections.brands();
+    assertThat(brands)
+        .extracting(r -> r.get("brand_key") + "|" + r.get("brand") + "|" + r.get("revenue"))
+        .containsExactly("11|samsung|1300.00", "0||120.00", "22|apple|0.00");
+    assertThat(Double.parseDouble(brands.get(2).get("cart_to_purchase_rate"))).isEqualTo(0.0);
+  }
+
+  @Test
+  void heatMapHasACellForEveryWeekdayAndHour() throws SQLException {
+    Map<String, Long> cells = new AnalystSections(dom, marts).heatMap();
+    assertThat(cells).hasSize(168).containsEntry("1/13", 100L).containsEntry("7/23", 3L);
+    assertThat(cells.values().stream().filter(v -> v == 0)).as("cells without a row").hasSize(164);
+    Element busiest =
+        dom.one(
+            e -> e.tag().equals("rect") && e.has("data-day", "1") && e.has("data-hour", "13"),
+            "cell");
+    Element quiet =
+        dom.one(
+            e -> e.tag().equals("rect") && e.has("data-day", "2") && e.has("data-hour", "13"),
+            "cell");
+    assertThat(busiest.attr("fill"))
+        .as("the busiest cell is the darkest")
+        .isEqualTo("rgb(62,124,177)");
+    assertThat(quiet.attr("fill")).as("an empty cell is the palest").isEqualTo("rgb(240,244,248)");
+  }
+
+  @Test
+  void retentionTriangleHasEachCohortsWeeks() throws SQLException {
+    Map<String, Long> cells = new AnalystSections(dom, marts).retention();
+    assertThat(cells)
+        .as("hand-checked triangle: 4, 3, 2 and 1 weeks")
+        .hasSize(10)
+        .containsEntry("2019-09-23/2", 0L)
+        .containsEntry("2019-09-23/3", 1L)
+        .containsEntry("2019-10-14/0", 2L);
+    assertThat(dom.byId("retention-triangle").attr("data-cohorts")).isEqualTo("4");
+  }
+
+  @Test
+  void cartAbandonmentPerDayEqualsItsMart() throws SQLException {
+    Map<String, Map<String, String>> days = new AnalystSections(dom, marts).abandonment();
+    assertThat(days).containsOnlyKeys("2019-10-01", "2019-10-02", "2019-10-03");
+    assertThat(days.get("2019-10-01")).containsEntry("abandoned_value", "250.50");
+    assertThat(days.get("2019-10-03"))
+        .as("no carting session: rate NULL")
+        .containsEntry("cart_purchase_rate", "");
+  }
+
+  @Test
   void screenshotIsWrittenUnderTarget() throws Exception {
     chromium.screenshot(page, SCREENSHOT, 1400, 2000);
     byte[] png = Files.readAllBytes(SCREENSHOT);
@@ -395,7 +467,15 @@ class DashboardWriterTest {
               "No days in daily_funnel yet.",
               "No events yet.",
               "No session with revenue yet.",
-              "No batch recorded yet.");
+              "No batch recorded yet.",
+              "No category yet.",
+              "No brand yet.",
+              "No cohort yet.",
+              "No carting session yet.");
+      assertThat(emptyDom.all(e -> e.tag().equals("rect") && e.has("data-day")))
+          .as("the heat map has its 7 x 24 cells without data")
+          .hasSize(168)
+          .allMatch(e -> e.attr("data-value").equals("0"));
       assertThat(emptyDom.all(e -> e.tag().equals("rect") && e.has("data-series"))).isEmpty();
     }
   }

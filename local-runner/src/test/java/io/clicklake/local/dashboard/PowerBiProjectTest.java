@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The Power BI project in {@code dashboards/powerbi} is well-formed text and names only what {@code
  * sql/01_tables.sql} creates: every JSON file parses, every table and column the TMDL or a report
- * visual references exists in the DDL, and the measures and pages of issue 7 exist.
+ * visual references exists in the DDL with the matching data type, every DAX reference and
+ * relationship resolves, and the measures and pages of issues 7 and 15 exist.
  */
 class PowerBiProjectTest {
   static final List<String> REQUIRED_MEASURES =
@@ -40,9 +41,55 @@ class PowerBiProjectTest {
           "Cart→Purchase conversion",
           "Share of sessions with a purchase",
           "Avg revenue per purchasing session",
-          "Last successful batch time");
+          "Last successful batch time",
+          "Category revenue",
+          "Category view→cart conversion",
+          "Category cart→purchase conversion",
+          "Brand revenue",
+          "Brand view→cart conversion",
+          "Brand cart→purchase conversion",
+          "Abandoned cart value",
+          "Cart abandonment rate",
+          "Retention rate");
   static final List<String> REQUIRED_PAGES =
-      List.of("Overview", "Users", "Sessions", "Data freshness");
+      List.of(
+          "Overview",
+          "Users",
+          "Sessions",
+          "Data freshness",
+          "Categories",
+          "Brands",
+          "Time of day",
+          "Retention",
+          "Abandoned carts");
+
+  /** The published tables of sql/01_tables.sql, which the model holds one for one. */
+  static final List<String> PUBLISHED_TABLES =
+      List.of(
+          "user_engagement",
+          "session_revenue",
+          "daily_funnel",
+          "pipeline_batches",
+          "category_performance",
+          "brand_performance",
+          "product_performance",
+          "hourly_activity",
+          "cohort_retention",
+          "cart_abandonment");
+
+  /** The TMDL data type a column of each MySQL type is imported as. */
+  static final Map<String, String> DATA_TYPES =
+      Map.ofEntries(
+          Map.entry("bigint", "int64"),
+          Map.entry("int", "int64"),
+          Map.entry("tinyint", "int64"),
+          Map.entry("double", "double"),
+          Map.entry("decimal", "decimal"),
+          Map.entry("date", "dateTime"),
+          Map.entry("datetime", "dateTime"),
+          Map.entry("varchar", "string"),
+          Map.entry("text", "string"));
+
   static final String MICROSOFT_SCHEMAS = "https://developer.microsoft.com/json-schemas/fabric/";
 
   /**
@@ -54,6 +101,8 @@ class PowerBiProjectTest {
   static final ObjectMapper JSON = new ObjectMapper();
   static Path project;
   static Map<String, Set<String>> ddl;
+  static Map<String, Map<String, String>> ddlTypes;
+  static Map<String, List<String>> primaryKeys;
   static Model model;
   static Map<String, Set<String>> measuresByTable;
 
@@ -61,6 +110,8 @@ class PowerBiProjectTest {
   static void read() throws IOException {
     project = Repo.powerBi();
     ddl = SqlDdl.tables(Repo.tablesDdl());
+    ddlTypes = SqlDdl.types(Repo.tablesDdl());
+    primaryKeys = SqlDdl.primaryKeys(Repo.tablesDdl());
     model = Tmdl.read(project.resolve("Clickstream.SemanticModel/definition"));
     measuresByTable = new LinkedHashMap<>();
     for (Table t : model.tables()) {
@@ -104,14 +155,11 @@ class PowerBiProjectTest {
 
   @Test
   void tablesAreThePublishedMySqlTables() {
-    assertThat(ddl.keySet())
-        .as("tables of sql/01_tables.sql")
-        .contains("user_engagement", "session_revenue", "daily_funnel", "pipeline_batches");
+    assertThat(ddl.keySet()).as("tables of sql/01_tables.sql").containsAll(PUBLISHED_TABLES);
     List<String> names = model.tables().stream().map(Table::name).toList();
     assertThat(names)
         .as("tables of the semantic model")
-        .containsExactlyInAnyOrder(
-            "user_engagement", "session_revenue", "daily_funnel", "pipeline_batches");
+        .containsExactlyInAnyOrderElementsOf(PUBLISHED_TABLES);
     assertThat(model.refTables())
         .as("ref table lines of model.tmdl")
         .containsExactlyInAnyOrderElementsOf(names);
@@ -138,6 +186,37 @@ class PowerBiProjectTest {
             .as("sourceColumn of %s.%s", t.name(), c.name())
             .isEqualTo(c.name());
       }
+    }
+  }
+
+  @Test
+  void everyColumnHasTheDataTypeOfItsDdlType() {
+    for (Table t : model.tables()) {
+      for (Column c : t.columns()) {
+        String mysql = ddlTypes.get(t.name()).get(c.name());
+        assertThat(DATA_TYPES)
+            .as("MySQL type %s of %s.%s", mysql, t.name(), c.name())
+            .containsKey(mysql);
+        assertThat(c.dataType())
+            .as(
+                "dataType of %s.%s (%s line %s), %s in sql/01_tables.sql",
+                t.name(), c.name(), t.file().getFileName(), c.line(), mysql)
+            .isEqualTo(DATA_TYPES.get(mysql));
+      }
+    }
+  }
+
+  @Test
+  void everyReadableDdlColumnIsInTheModel() {
+    for (Table t : model.tables()) {
+      List<String> readable = new ArrayList<>(ddl.get(t.name()));
+      readable.remove(HIDDEN_FROM_REPORTING);
+      assertThat(t.columns())
+          .extracting(Column::name)
+          .as(
+              "columns of %s: those of sql/01_tables.sql the reporting user may read, in order",
+              t.name())
+          .containsExactlyElementsOf(readable);
     }
   }
 
@@ -248,8 +327,22 @@ class PowerBiProjectTest {
           assertThat(ddl)
               .as("table %s in measure [%s] of %s", table, m.name(), t.name())
               .containsKey(table);
-          assertThat(ddl.get(table))
-              .as("column %s[%s] in measure [%s] of %s", table, c.group(2), m.name(), t.name())
+          Table referenced = table(table);
+          assertThat(referenced)
+              .as("table %s of measure [%s] in the semantic model", table, m.name())
+              .isNotNull();
+          // 'Table'[Name] names a column of that table, or one of its measures
+          Set<String> names = new HashSet<>(measuresByTable.get(table));
+          if (!names.contains(c.group(2))) {
+            assertThat(ddl.get(table))
+                .as("column %s[%s] in measure [%s] of %s", table, c.group(2), m.name(), t.name())
+                .contains(c.group(2));
+          }
+          referenced.columns().forEach(col -> names.add(col.name()));
+          assertThat(names)
+              .as(
+                  "%s[%s] in measure [%s] of %s: a column or measure of %s in the model",
+                  table, c.group(2), m.name(), t.name(), table)
               .contains(c.group(2));
         }
         Matcher r = measureRef.matcher(dax);
@@ -263,6 +356,22 @@ class PowerBiProjectTest {
   }
 
   @Test
+  void divisionsUseDivideSoThatAZeroDenominatorGivesBlank() {
+    // a rate's denominator can be 0 (no views, no carts, an empty cohort): DIVIDE gives blank
+    // there,
+    // the / operator an error or infinity; only a division by a number literal is safe
+    Pattern division = Pattern.compile("/(?!\\s*\\d)");
+    for (Table t : model.tables()) {
+      for (Measure m : t.measures()) {
+        String dax = m.expression().replaceAll("\"[^\"]*\"", "\"\"").replaceAll("//[^\n]*", "");
+        assertThat(division.matcher(dax).find())
+            .as("measure [%s] of %s divides with / instead of DIVIDE: %s", m.name(), t.name(), dax)
+            .isFalse();
+      }
+    }
+  }
+
+  @Test
   void relationshipsJoinExistingColumns() {
     assertThat(model.relationships()).as("relationships").isNotEmpty();
     assertThat(model.relationships())
@@ -270,15 +379,41 @@ class PowerBiProjectTest {
         .contains(
             org.assertj.core.groups.Tuple.tuple(
                 "session_revenue.user_id", "user_engagement.user_id"));
+    assertThat(model.relationships())
+        .extracting(Relationship::fromColumn, Relationship::toColumn)
+        .as("marts per day share daily_funnel's event_date as their date")
+        .contains(
+            org.assertj.core.groups.Tuple.tuple(
+                "category_performance.event_date", "daily_funnel.event_date"),
+            org.assertj.core.groups.Tuple.tuple(
+                "brand_performance.event_date", "daily_funnel.event_date"),
+            org.assertj.core.groups.Tuple.tuple(
+                "cart_abandonment.session_date", "daily_funnel.event_date"));
     for (Relationship r : model.relationships()) {
+      List<Column> ends = new ArrayList<>();
       for (String end : List.of(r.fromColumn(), r.toColumn())) {
         String[] parts = end.split("\\.", 2);
         String table = Tmdl.unquote(parts[0]);
+        String column = Tmdl.unquote(parts[1]);
         assertThat(ddl.get(table))
             .as("%s of relationship %s", end, r.name())
             .isNotNull()
-            .contains(Tmdl.unquote(parts[1]));
+            .contains(column);
+        assertThat(table(table)).as("table of %s in the semantic model", end).isNotNull();
+        ends.add(
+            table(table).columns().stream()
+                .filter(c -> c.name().equals(column))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(end + " is not a column of the model")));
       }
+      assertThat(ends.get(0).dataType())
+          .as("data types of the two ends of %s -> %s", r.fromColumn(), r.toColumn())
+          .isEqualTo(ends.get(1).dataType());
+      // many to one: the "to" column must be unique, which the DDL guarantees as a one-column key
+      String toTable = Tmdl.unquote(r.toColumn().split("\\.", 2)[0]);
+      assertThat(primaryKeys.get(toTable))
+          .as("primary key of %s, the one side of %s -> %s", toTable, r.fromColumn(), r.toColumn())
+          .containsExactly(ends.get(1).name());
     }
   }
 
@@ -330,6 +465,111 @@ class PowerBiProjectTest {
     }
     assertThat(displayNames).as("report pages").containsExactlyElementsOf(REQUIRED_PAGES);
     assertThat(visuals).as("visuals in the report").isGreaterThan(20);
+  }
+
+  @Test
+  void heatMapsAreMatricesColouredByTheirValue() throws IOException {
+    assertHeatMap("time_of_day", "hourly_activity", "day_of_week", "hour_of_day", "Hourly events");
+    assertHeatMap("retention", "cohort_retention", "cohort_week", "week_offset", "Retention rate");
+  }
+
+  private static void assertHeatMap(
+      String page, String table, String rows, String columns, String measure) throws IOException {
+    List<JsonNode> matrices =
+        visuals(page).stream()
+            .filter(v -> v.path("visual").path("visualType").asText().equals("pivotTable"))
+            .toList();
+    assertThat(matrices).as("matrices on page %s", page).hasSize(1);
+    JsonNode visual = matrices.get(0).path("visual");
+    JsonNode state = visual.path("query").path("queryState");
+    assertThat(state.path("Rows").path("projections").path(0).path("queryRef").asText())
+        .as("rows of the matrix on %s", page)
+        .isEqualTo(table + "." + rows);
+    assertThat(state.path("Columns").path("projections").path(0).path("queryRef").asText())
+        .as("columns of the matrix on %s", page)
+        .isEqualTo(table + "." + columns);
+    assertThat(state.path("Values").path("projections").path(0).path("queryRef").asText())
+        .as("values of the matrix on %s", page)
+        .isEqualTo(table + "." + measure);
+    JsonNode rule =
+        visual
+            .path("objects")
+            .path("values")
+            .path(0)
+            .path("properties")
+            .path("backColor")
+            .path("solid")
+            .path("color")
+            .path("expr")
+            .path("FillRule");
+    assertThat(rule.path("Input").path("Measure").path("Property").asText())
+        .as("conditional background colour of the matrix on %s, by its value", page)
+        .isEqualTo(measure);
+    assertThat(rule.path("FillRule").has("linearGradient2"))
+        .as("colour scale of the matrix on %s", page)
+        .isTrue();
+  }
+
+  @Test
+  void categoryBrandAndCartPagesAreSliceableByDate() throws IOException {
+    for (String page : List.of("categories", "brands", "abandoned_carts")) {
+      List<JsonNode> visuals = visuals(page);
+      List<JsonNode> slicers =
+          visuals.stream()
+              .filter(v -> v.path("visual").path("visualType").asText().equals("slicer"))
+              .toList();
+      assertThat(slicers).as("slicers on page %s", page).hasSize(1);
+      String field =
+          slicers
+              .get(0)
+              .path("visual")
+              .path("query")
+              .path("queryState")
+              .path("Values")
+              .path("projections")
+              .path(0)
+              .path("queryRef")
+              .asText();
+      assertThat(field).as("the slicer of page %s", page).isEqualTo("daily_funnel.event_date");
+      // the slicer filters the page's mart through a relationship to daily_funnel
+      Set<String> filtered = new HashSet<>(Set.of("daily_funnel"));
+      model.relationships().stream()
+          .filter(r -> r.toColumn().equals("daily_funnel.event_date"))
+          .forEach(r -> filtered.add(r.fromColumn().split("\\.", 2)[0]));
+      for (JsonNode v : visuals) {
+        List<JsonNode> refs = new ArrayList<>();
+        collectFieldRefs(v.path("visual"), refs);
+        for (JsonNode ref : refs) {
+          JsonNode f = ref.has("Column") ? ref.get("Column") : ref.get("Measure");
+          assertThat(filtered)
+              .as("table of %s on page %s, filtered by the date slicer", v.path("name"), page)
+              .contains(f.path("Expression").path("SourceRef").path("Entity").asText());
+        }
+      }
+      if (!page.equals("abandoned_carts")) {
+        assertThat(visuals)
+            .extracting(v -> v.path("visual").path("visualType").asText())
+            .as("visuals of page %s", page)
+            .contains("tableEx", "clusteredBarChart");
+      }
+    }
+  }
+
+  private static List<JsonNode> visuals(String page) throws IOException {
+    Path dir =
+        project.resolve("Clickstream.Report/definition/pages").resolve(page).resolve("visuals");
+    List<JsonNode> out = new ArrayList<>();
+    try (Stream<Path> files = Files.walk(dir)) {
+      for (Path v :
+          files.filter(p -> p.getFileName().toString().equals("visual.json")).sorted().toList()) {
+        out.add(JSON.readTree(v.toFile()));
+      }
+    }
+    return out;
+  }
+
+  private static Table table(String name) {
+    return model.tables().stream().filter(t -> t.name().equals(name)).findFirst().orElse(null);
   }
 
   private static void collectFieldRefs(JsonNode node, List<JsonNode> out) {

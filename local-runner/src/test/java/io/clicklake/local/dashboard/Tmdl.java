@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * table} list of model.tmdl. Indentation is tabs, as Power BI Desktop writes it.
  */
 final class Tmdl {
-  record Column(String name, String sourceColumn, int line) {}
+  record Column(String name, String dataType, String sourceColumn, int line) {}
 
   record Measure(String name, String expression, int line) {}
 
@@ -104,15 +104,18 @@ final class Tmdl {
         name = unquote(m.group(2));
       } else if (depth == 1 && m.matches() && m.group(1).equals("column")) {
         String source = null;
+        String dataType = null;
         for (int j = i + 1;
             j < lines.size() && (lines.get(j).isBlank() || depth(lines.get(j)) >= 2);
             j++) {
           String p = lines.get(j).trim();
           if (depth(lines.get(j)) == 2 && p.startsWith("sourceColumn:")) {
             source = p.substring("sourceColumn:".length()).trim();
+          } else if (depth(lines.get(j)) == 2 && p.startsWith("dataType:")) {
+            dataType = p.substring("dataType:".length()).trim();
           }
         }
-        columns.add(new Column(unquote(m.group(2)), source, i + 1));
+        columns.add(new Column(unquote(m.group(2)), dataType, source, i + 1));
       } else if (depth == 1 && m.matches() && m.group(1).equals("measure")) {
         StringBuilder expr = new StringBuilder(m.group(3) == null ? "" : m.group(3));
         for (int j = i + 1;
