@@ -79,11 +79,11 @@ public final class ExportScope {
 
   /**
    * The rows of a table this export takes: those of the published batches, or all of them in a full
-   * refresh.
+   * refresh or for a table sent whole ({@link PublishedTable#sentWhole}).
    */
   public Dataset<Row> rows(PublishedTable t, boolean full) {
     Dataset<Row> src = spark.table(lake.table(t.icebergName));
-    return full ? src : src.where(col(t.batchColumn).isin(batches.toArray()));
+    return full || t.sentWhole ? src : src.where(col(t.batchColumn).isin(batches.toArray()));
   }
 
   /** Rows this export takes from every published table. */

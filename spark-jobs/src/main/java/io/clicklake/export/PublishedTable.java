@@ -20,8 +20,10 @@ public enum PublishedTable {
   PRODUCT_PERFORMANCE(
       "product_performance", TableNames.MART_PRODUCT_PERFORMANCE, "updated_batch_id"),
   HOURLY_ACTIVITY("hourly_activity", TableNames.MART_HOURLY_ACTIVITY, "updated_batch_id"),
-  COHORT_RETENTION("cohort_retention", TableNames.MART_COHORT_RETENTION, "updated_batch_id"),
-  CART_ABANDONMENT("cart_abandonment", TableNames.MART_CART_ABANDONMENT, "updated_batch_id"),
+  /** Sent whole: its mart deletes a cohort whose users all moved to an earlier week. */
+  COHORT_RETENTION("cohort_retention", TableNames.MART_COHORT_RETENTION, "updated_batch_id", true),
+  /** Sent whole: its mart deletes a day whose carting sessions all moved to an earlier day. */
+  CART_ABANDONMENT("cart_abandonment", TableNames.MART_CART_ABANDONMENT, "updated_batch_id", true),
   /** Last: its rows report the counts of the others. */
   PIPELINE_BATCHES("pipeline_batches", TableNames.BATCHES, "batch_id");
 
@@ -29,10 +31,32 @@ public enum PublishedTable {
   public final String icebergName;
   public final String batchColumn;
 
+  /**
+   * Whether every export sends all its rows and deletes the MySQL rows it did not send, in the same
+   * transaction: for a small table whose mart deletes rows, which sending the changed rows alone
+   * would leave behind.
+   */
+  public final boolean sentWhole;
+
   PublishedTable(String mysqlName, String icebergName, String batchColumn) {
+    this(mysqlName, icebergName, batchColumn, false);
+  }
+
+  PublishedTable(String mysqlName, String icebergName, String batchColumn, boolean sentWhole) {
     this.mysqlName = mysqlName;
     this.icebergName = icebergName;
     this.batchColumn = batchColumn;
+    this.sentWhole = sentWhole;
+  }
+
+  /** Whether the published table of MySQL name {@code mysqlName} is {@link #sentWhole}. */
+  public static boolean sentWhole(String mysqlName) {
+    for (PublishedTable t : values()) {
+      if (t.mysqlName.equals(mysqlName)) {
+        return t.sentWhole;
+      }
+    }
+    return false;
   }
 
   /** Every published table, in load order. */

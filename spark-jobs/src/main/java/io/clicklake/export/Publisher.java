@@ -239,6 +239,10 @@ public final class Publisher {
                   for (MySqlSchema.Shape t : shapes) {
                     int n = s.executeUpdate(upsertSql(t));
                     LOG.info("publish {}: {} row change(s) pending commit", t.table, n);
+                    if (PublishedTable.sentWhole(t.table)) {
+                      int d = s.executeUpdate(deleteUnsentSql(t));
+                      LOG.info("publish {}: {} row(s) the mart deleted", t.table, d);
+                    }
                   }
                   failPoint.reached(PUBLISH_STEP);
                   lock.checkHeld(); // still ours: no other run can have published or dropped our
@@ -290,6 +294,23 @@ public final class Publisher {
         return rs.getLong(1) > 0;
       }
     }
+  }
+
+  /** Deletes the rows of a table sent whole that the staged copy lacks. */
+  String deleteUnsentSql(MySqlSchema.Shape t) {
+    List<String> on = new ArrayList<>();
+    for (String k : t.key) {
+      on.add("s." + q(k) + " = t." + q(k));
+    }
+    return "delete t from "
+        + q(t.table)
+        + " t left join "
+        + q(stagingTable(t.table))
+        + " s on "
+        + String.join(" and ", on)
+        + " where s."
+        + q(t.key.get(0))
+        + " is null";
   }
 
   String upsertSql(MySqlSchema.Shape t) {

@@ -301,7 +301,8 @@ public abstract class ExportTestBase extends LakehouseTestBase {
 
   /**
    * The analyst marts after batch {@code k}: three rows per batch in each, written by that batch
-   * and never changed, so every batch has rows of every table to stage and publish.
+   * and never changed, so every batch has rows of every table to stage and publish; but from batch
+   * 2 on, the first cohort row is gone, as when the mart deletes a cohort whose users all moved.
    */
   private static void analystMarts(Env env, int k) {
     Map<String, List<Map<String, Object>>> tables = new LinkedHashMap<>();
@@ -368,7 +369,11 @@ public abstract class ExportTestBase extends LakehouseTestBase {
       cohort.put("purchasing_users", (long) i);
       cohort.put("retention_rate", (20.0 + i) / (40 + i));
       cohort.put("updated_batch_id", batch);
-      tables.computeIfAbsent(TableNames.MART_COHORT_RETENTION, t -> new ArrayList<>()).add(cohort);
+      if (i > 0 || k == 1) {
+        tables
+            .computeIfAbsent(TableNames.MART_COHORT_RETENTION, t -> new ArrayList<>())
+            .add(cohort);
+      }
 
       Map<String, Object> carts = new HashMap<>();
       carts.put("session_date", day);
