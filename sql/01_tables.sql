@@ -21,9 +21,9 @@ create table if not exists user_engagement (
   first_event_at         datetime       null,
   last_event_at          datetime       null,
   sessions               bigint         not null default 0 comment 'distinct sessions of the user',
-  recency_score          tinyint        null comment 'RFM R, 1..5: quintile of the last event day among all users (5 = most recent)',
-  frequency_score        tinyint        null comment 'RFM F, 1..5: quintile of sessions among all users',
-  monetary_score         tinyint        null comment 'RFM M, 1..5: quintile of total_revenue among all users',
+  recency_score          tinyint        null comment 'RFM R, 1..5: 1 + floor(5 x share of users whose last event day is older) (5 = most recent)',
+  frequency_score        tinyint        null comment 'RFM F, 1..5: 1 + floor(5 x share of users with fewer sessions)',
+  monetary_score         tinyint        null comment 'RFM M, 1..5: 1 + floor(5 x share of users with less total_revenue)',
   rfm_segment            varchar(16)    null comment 'champions | loyal | new | at_risk | lost | regular, from the three scores',
   updated_batch_id       varchar(128)   null,
   primary key (user_id),
@@ -176,7 +176,7 @@ create table if not exists hourly_activity (
 ) engine = InnoDB default charset = utf8mb4;
 
 create table if not exists cohort_retention (
-  cohort_week            date           not null comment 'Monday of the ISO week (UTC) of the users first clean event',
+  cohort_week            date           not null comment 'Monday of the ISO week (UTC) of the first clean event of the user',
   week_offset            int            not null comment '0 = the cohort week itself',
   cohort_users           bigint         not null comment 'users in the cohort',
   active_users           bigint         not null comment 'cohort users with an event in week cohort_week + week_offset',

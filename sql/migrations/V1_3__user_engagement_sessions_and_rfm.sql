@@ -15,7 +15,7 @@ deallocate prepare clicklake_st;
 
 set @clicklake_s = (
   select if(count(*) = 0,
-            'alter table user_engagement add column recency_score tinyint null comment ''RFM R, 1..5: quintile of the last event day among all users (5 = most recent)'' after sessions',
+            'alter table user_engagement add column recency_score tinyint null comment ''RFM R, 1..5: 1 + floor(5 x share of users whose last event day is older) (5 = most recent)'' after sessions',
             'do 0')
     from information_schema.columns
    where table_schema = database() and table_name = 'user_engagement' and column_name = 'recency_score');
@@ -25,7 +25,7 @@ deallocate prepare clicklake_st;
 
 set @clicklake_s = (
   select if(count(*) = 0,
-            'alter table user_engagement add column frequency_score tinyint null comment ''RFM F, 1..5: quintile of sessions among all users'' after recency_score',
+            'alter table user_engagement add column frequency_score tinyint null comment ''RFM F, 1..5: 1 + floor(5 x share of users with fewer sessions)'' after recency_score',
             'do 0')
     from information_schema.columns
    where table_schema = database() and table_name = 'user_engagement' and column_name = 'frequency_score');
@@ -35,7 +35,7 @@ deallocate prepare clicklake_st;
 
 set @clicklake_s = (
   select if(count(*) = 0,
-            'alter table user_engagement add column monetary_score tinyint null comment ''RFM M, 1..5: quintile of total_revenue among all users'' after frequency_score',
+            'alter table user_engagement add column monetary_score tinyint null comment ''RFM M, 1..5: 1 + floor(5 x share of users with less total_revenue)'' after frequency_score',
             'do 0')
     from information_schema.columns
    where table_schema = database() and table_name = 'user_engagement' and column_name = 'monetary_score');
