@@ -163,15 +163,11 @@ final class MartsReader {
   }
 
   private List<Day> days() throws SQLException {
-    List<Day> days = new ArrayList<>();
-    try (Query q =
-        query(
-            "daily_funnel",
-            "select event_date, views, carts, removes, purchases, revenue, sessions,"
-                + " purchasing_sessions, buyers, users from daily_funnel order by event_date")) {
-      ResultSet rs = q.all();
-      while (rs.next()) {
-        days.add(
+    return rows(
+        "daily_funnel",
+        "select event_date, views, carts, removes, purchases, revenue, sessions,"
+            + " purchasing_sessions, buyers, users from daily_funnel order by event_date",
+        rs ->
             new Day(
                 rs.getObject(1, LocalDate.class),
                 rs.getLong(2),
@@ -183,9 +179,6 @@ final class MartsReader {
                 rs.getLong(8),
                 rs.getLong(9),
                 rs.getLong(10)));
-      }
-    }
-    return days;
   }
 
   private RateHistogram histogram(String rateColumn) throws SQLException {
@@ -356,11 +349,10 @@ final class MartsReader {
   }
 
   private List<Performance> performance(String table, String sql) throws SQLException {
-    List<Performance> out = new ArrayList<>();
-    try (Query q = query(table, sql)) {
-      ResultSet rs = q.all();
-      while (rs.next()) {
-        out.add(
+    return rows(
+        table,
+        sql,
+        rs ->
             new Performance(
                 rs.getLong(1),
                 rs.getString(2),
@@ -368,9 +360,6 @@ final class MartsReader {
                 rs.getLong(4),
                 rs.getLong(5),
                 money(rs.getBigDecimal(6))));
-      }
-    }
-    return out;
   }
 
   /** All 7 x 24 cells of hourly_activity, Monday 0h first; zeros where the table has no row. */
@@ -426,10 +415,7 @@ final class MartsReader {
         LocalDate week = rs.getObject(1, LocalDate.class);
         int offset = rs.getInt(2);
         users.merge(week, rs.getLong(3), Math::max);
-        Double rate = rs.getDouble(6);
-        if (rs.wasNull()) {
-          rate = null;
-        }
+        Double rate = nullableDouble(rs, 6);
         weeks
             .computeIfAbsent(week, w -> new LinkedHashMap<>())
             .put(offset, new CohortWeek(offset, rs.getLong(4), rs.getLong(5), rate));
@@ -453,33 +439,44 @@ final class MartsReader {
   }
 
   private List<AbandonmentDay> abandonment() throws SQLException {
-    List<AbandonmentDay> out = new ArrayList<>();
-    try (Query q =
-        query(
-            "cart_abandonment",
-            "select session_date, carting_sessions, abandoned_sessions, abandoned_value,"
-                + " cart_purchase_rate from cart_abandonment order by session_date")) {
-      ResultSet rs = q.all();
-      while (rs.next()) {
-        Double rate = rs.getDouble(5);
-        if (rs.wasNull()) {
-          rate = null;
-        }
-        out.add(
+    return rows(
+        "cart_abandonment",
+        "select session_date, carting_sessions, abandoned_sessions, abandoned_value,"
+            + " cart_purchase_rate from cart_abandonment order by session_date",
+        rs ->
             new AbandonmentDay(
                 rs.getObject(1, LocalDate.class),
                 rs.getLong(2),
                 rs.getLong(3),
                 money(rs.getBigDecimal(4)),
-                rate));
-      }
-    }
-    return out;
+                nullableDouble(rs, 5)));
   }
 
   private static Long nullableLong(ResultSet rs, int col) throws SQLException {
     long v = rs.getLong(col);
     return rs.wasNull() ? null : v;
+  }
+
+  private static Double nullableDouble(ResultSet rs, int col) throws SQLException {
+    double v = rs.getDouble(col);
+    return rs.wasNull() ? null : v;
+  }
+
+  /** Maps the current row of a result set. */
+  private interface RowMapper<T> {
+    T map(ResultSet rs) throws SQLException;
+  }
+
+  /** Every row of {@code sql} (which reads {@code table}), mapped. */
+  private <T> List<T> rows(String table, String sql, RowMapper<T> mapper) throws SQLException {
+    List<T> out = new ArrayList<>();
+    try (Query q = query(table, sql)) {
+      ResultSet rs = q.all();
+      while (rs.next()) {
+        out.add(mapper.map(rs));
+      }
+    }
+    return out;
   }
 
   private static BigDecimal money(BigDecimal d) {
