@@ -13,10 +13,11 @@ with days as (
 
 ),
 
--- the event_time range prunes files and partitions before the exact day filter
+-- the event_time range prunes files and partitions before the exact day filter; the days are broadcast, as a
+-- shuffled semi-join sends every event of a day to one task (every event, when the batch has one day)
 day_events as (
 
-    select
+    select /*+ BROADCAST(d) */
         event_date,
         coalesce(brand_key, cast(0 as bigint)) as brand_key,
         brand,
@@ -26,9 +27,9 @@ day_events as (
         purchase_revenue,
         user_session,
         user_id
-    from {{ ref('stg_all_events') }}
+    from {{ ref('stg_all_events') }} e
+    left semi join days d on d.d = e.event_date
     where (${full_refresh} or (event_time >= ${first_day} and event_time < ${day_after_last}))
-        and event_date in (select d from days)
 
 ),
 

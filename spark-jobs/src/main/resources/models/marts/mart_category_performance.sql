@@ -15,13 +15,15 @@ with days as (
 
 ),
 
--- the event_time range prunes files and partitions before the exact day filter
+-- the event_time range prunes files and partitions before the exact day filter; the days are broadcast, as a
+-- shuffled semi-join sends every event of a day to one task (every event, when the batch has one day)
 day_events as (
 
-    select event_date, category_id, is_view, is_cart, is_purchase, purchase_revenue, user_session, user_id
-    from {{ ref('stg_all_events') }}
+    select /*+ BROADCAST(d) */
+        event_date, category_id, is_view, is_cart, is_purchase, purchase_revenue, user_session, user_id
+    from {{ ref('stg_all_events') }} e
+    left semi join days d on d.d = e.event_date
     where (${full_refresh} or (event_time >= ${first_day} and event_time < ${day_after_last}))
-        and event_date in (select d from days)
         and category_id is not null
 
 ),
