@@ -58,8 +58,9 @@ import picocli.CommandLine.Option;
     name = "bench",
     description = {
       "benchmark the pipeline against a tutorial-style baseline",
-      "Generates N rows in B hourly files (not timed), runs landing → stage → clean → marts → MySQL"
-          + " → purge and times each stage; with --incremental-rows, then times one more batch of M"
+      "Generates N rows in B files (not timed) at the REES46 October rate of 57,000 events an hour"
+          + " (10M rows span 7.3 days), runs landing → stage → clean → marts → MySQL → purge and"
+          + " times each stage; with --incremental-rows, then times one more batch of M"
           + " rows on top; with --hourly, then N more batches of 57,000 rows, one hourly landing"
           + " instance each (the REES46 October average per hour). The baseline runs on the main"
           + " files. --repeat runs it all N times, each in a fresh <workdir>/run-N, and prints"
@@ -85,7 +86,7 @@ final class BenchCommand implements Callable<Integer> {
       names = "--batches",
       paramLabel = "B",
       defaultValue = "1",
-      description = "hourly batches (default ${DEFAULT-VALUE})")
+      description = "main batches, one landing instance each (default ${DEFAULT-VALUE})")
   int batches;
 
   @Option(
@@ -157,8 +158,17 @@ final class BenchCommand implements Callable<Integer> {
 
   @Mixin EnvOptions options;
 
-  /** The generated input: the main batches' files, the incremental file, the hourly files. */
-  private record Inputs(List<Path> main, Path incremental, List<Path> hourly) {}
+  /**
+   * The generated input: the main batches' files, the incremental file, the hourly files, and the
+   * hour (from {@link #FIRST_HOUR}) each file starts at, which is also its landing instance.
+   */
+  private record Inputs(
+      List<Path> main,
+      List<Integer> mainHours,
+      Path incremental,
+      int incrementalHour,
+      List<Path> hourly,
+      List<Integer> hourlyHours) {}
 
   /** What one run measured. {@code incremental}, {@code fullRefresh}, {@code baseline}: if run. */
   private record RunResult(
@@ -251,32 +261,55 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** Writes the input files (not timed): the main batches, the incremental and hourly batches. */
+  /**
+   * Writes the input files (not timed): the main batches, the incremental and hourly batches. The
+   * events come at the REES46 October rate: a file of n rows spans n / 57,000 hours (at least one),
+   * and each file starts where the one before ended. So 10M rows cover about 7 days of about 1.4M
+   * events each, as the real data does, and the day-grain marts recompute days of a real size.
+   */
   private Inputs generate(Path incoming) throws IOException {
     long users = Math.max(1, (rows + incRows) / 14);
     long t0 = System.nanoTime();
     List<Path> main = new ArrayList<>();
+    List<Integer> mainHours = new ArrayList<>();
+    int hour = 0;
     for (int b = 0; b < batches; b++) {
       long n = rows / batches + (b < rows % batches ? 1 : 0);
-      main.add(write(incoming, b, n, users, 7));
+      mainHours.add(hour);
+      main.add(write(incoming, b, hour, n, users, 7));
+      hour += hours(n);
     }
-    Path inc = incRows > 0 ? write(incoming, batches, incRows, users, 7) : null;
+    int incHour = hour;
+    Path inc = null;
+    if (incRows > 0) {
+      inc = write(incoming, batches, hour, incRows, users, 7);
+      hour += hours(incRows);
+    }
     List<Path> hourlyFiles = new ArrayList<>();
-    int firstHour = batches + (incRows > 0 ? 1 : 0);
+    List<Integer> hourlyHours = new ArrayList<>();
+    int firstFile = batches + (incRows > 0 ? 1 : 0);
     for (int h = 0; h < hourly; h++) {
       // a seed per hour: each hour has its own sessions, as real traffic does
-      hourlyFiles.add(write(incoming, firstHour + h, HOURLY_ROWS, users, 7 + firstHour + h));
+      hourlyHours.add(hour);
+      hourlyFiles.add(write(incoming, firstFile + h, hour, HOURLY_ROWS, users, 7 + firstFile + h));
+      hour++;
     }
     Console.say(
         "generated %,d rows in %d file(s) in %.0f s (not timed)",
         rows + incRows + hourly * HOURLY_ROWS,
         main.size() + (inc != null ? 1 : 0) + hourlyFiles.size(),
         (System.nanoTime() - t0) / 1e9);
-    return new Inputs(main, inc, hourlyFiles);
+    return new Inputs(main, mainHours, inc, incHour, hourlyFiles, hourlyHours);
   }
 
-  private Path write(Path incoming, int hour, long n, long users, long seed) throws IOException {
-    Path f = incoming.resolve(String.format(Locale.ROOT, "events-%02d.csv", hour));
+  /** The hours that n events span at the REES46 October rate of {@link #HOURLY_ROWS} per hour. */
+  static int hours(long n) {
+    return (int) Math.max(1, (n + HOURLY_ROWS - 1) / HOURLY_ROWS);
+  }
+
+  private Path write(Path incoming, int index, int hour, long n, long users, long seed)
+      throws IOException {
+    Path f = incoming.resolve(String.format(Locale.ROOT, "events-%02d.csv", index));
     EventGenerator.write(
         f,
         new EventGenerator.Options()
@@ -285,7 +318,7 @@ final class BenchCommand implements Callable<Integer> {
             .seed(seed)
             .users(users)
             .start(FIRST_HOUR.plusHours(hour))
-            .minutes(60));
+            .minutes(60 * hours(n)));
     return f;
   }
 
@@ -337,7 +370,7 @@ final class BenchCommand implements Callable<Integer> {
     for (Path f : in.main()) {
       bytes += Files.size(f);
     }
-    double total = pipeline(env, cfg, spark, in.main(), rows, bytes, main, 0);
+    double total = pipeline(env, cfg, spark, in.main(), in.mainHours(), rows, bytes, main);
     List<Timing> inc = new ArrayList<>();
     double incTotal = 0;
     Timing fullRefresh = null;
@@ -349,10 +382,10 @@ final class BenchCommand implements Callable<Integer> {
               cfg,
               spark,
               List.of(in.incremental()),
+              List.of(in.incrementalHour()),
               incRows,
               Files.size(in.incremental()),
-              inc,
-              batches);
+              inc);
       // the same marts rebuilt from all events, for comparison with the incremental marts stage
       List<Timing> refresh = new ArrayList<>();
       timed(
@@ -366,14 +399,14 @@ final class BenchCommand implements Callable<Integer> {
       fullRefresh = refresh.get(0);
     }
     List<List<Timing>> hourlyRuns = new ArrayList<>();
-    int firstHour = batches + (in.incremental() != null ? 1 : 0);
     for (int h = 0; h < in.hourly().size(); h++) {
+      int hour = in.hourlyHours().get(h);
       Console.say(
           "hourly batch %d of %d (%s, %,d rows):",
-          h + 1, in.hourly().size(), instance(firstHour + h), HOURLY_ROWS);
+          h + 1, in.hourly().size(), instance(hour), HOURLY_ROWS);
       List<Timing> batch = new ArrayList<>();
       Path f = in.hourly().get(h);
-      pipeline(env, cfg, spark, List.of(f), HOURLY_ROWS, Files.size(f), batch, firstHour + h);
+      pipeline(env, cfg, spark, List.of(f), List.of(hour), HOURLY_ROWS, Files.size(f), batch);
       hourlyRuns.add(batch);
     }
     Timing base = null;
@@ -419,13 +452,13 @@ final class BenchCommand implements Callable<Integer> {
       Console.say("  incremental batch end to end: %.1f s", incTotal);
     }
     if (!hourlyRuns.isEmpty()) {
-      printHourly(hourlyRuns, firstHour);
+      printHourly(hourlyRuns, in.hourlyHours());
     }
     return new RunResult(main, inc, fullRefresh, hourlyRuns, base);
   }
 
   /** One line per hourly batch: its instance, each stage's seconds, end to end. */
-  private static void printHourly(List<List<Timing>> batches, int firstHour) {
+  private static void printHourly(List<List<Timing>> batches, List<Integer> hours) {
     List<String> header = new ArrayList<>(List.of("hourly batch", "instance"));
     for (Timing t : batches.get(0)) {
       header.add(t.stage + " s");
@@ -433,7 +466,7 @@ final class BenchCommand implements Callable<Integer> {
     header.add("end to end s");
     List<List<Object>> lines = new ArrayList<>();
     for (int i = 0; i < batches.size(); i++) {
-      List<Object> line = new ArrayList<>(List.of(i + 1, instance(firstHour + i)));
+      List<Object> line = new ArrayList<>(List.of(i + 1, instance(hours.get(i))));
       for (Timing t : batches.get(i)) {
         line.add(String.format(Locale.ROOT, "%.1f", t.seconds));
       }
@@ -566,18 +599,18 @@ final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Lands each file as its own hourly instance from {@code hourOffset} on and runs the batches;
-   * returns the end-to-end seconds (landing included).
+   * Lands each file as the hourly instance of its first hour and runs the batches; returns the
+   * end-to-end seconds (landing included).
    */
   private static double pipeline(
       LocalEnv env,
       JobConfig cfg,
       SparkSession spark,
       List<Path> files,
+      List<Integer> hours,
       long rows,
       long bytes,
-      List<Timing> out,
-      int hourOffset) {
+      List<Timing> out) {
     String landing = cfg.require(Keys.LANDING_ROOT);
     List<String> instances = new ArrayList<>();
     timed(
@@ -587,7 +620,7 @@ final class BenchCommand implements Callable<Integer> {
         bytes,
         () -> {
           for (int i = 0; i < files.size(); i++) {
-            String inst = instance(hourOffset + i);
+            String inst = instance(hours.get(i));
             try {
               instances.add(
                   Landing.land(

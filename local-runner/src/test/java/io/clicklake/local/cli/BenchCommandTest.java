@@ -44,6 +44,19 @@ class BenchCommandTest {
   }
 
   @Test
+  void filesSpanTheirHoursAtTheRees46Rate() {
+    assertThat(BenchCommand.hours(1)).isEqualTo(1);
+    assertThat(BenchCommand.hours(57_000)).isEqualTo(1);
+    assertThat(BenchCommand.hours(57_001)).isEqualTo(2);
+    assertThat(BenchCommand.hours(10_000_000))
+        .as("10M events: 7.3 days, so a day holds about 1.4M of them")
+        .isEqualTo(176);
+    assertThat(BenchCommand.instance(BenchCommand.hours(10_000_000)))
+        .as("the batch after 10M rows lands on the eighth day")
+        .isEqualTo("2019/10/08/08");
+  }
+
+  @Test
   void repeatedRunsRefuseASharedDatabase() {
     PrintStream err = System.err;
     ByteArrayOutputStream captured = new ByteArrayOutputStream();
