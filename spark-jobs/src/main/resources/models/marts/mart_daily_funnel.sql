@@ -16,7 +16,8 @@ with days as (
 -- shuffled semi-join sends every event of a day to one task (every event, when the batch has one day)
 day_events as (
 
-    select /*+ BROADCAST(d) */ event_date, is_view, is_cart, is_remove, is_purchase, purchase_revenue, user_session, user_id
+    select /*+ BROADCAST(d) */
+        event_date, is_view, is_cart, is_remove, is_purchase, purchase_revenue, user_session, user_id
     from {{ ref('stg_all_events') }} e
     left semi join days d on d.d = e.event_date
     where (${full_refresh} or (event_time >= ${first_day} and event_time < ${day_after_last}))

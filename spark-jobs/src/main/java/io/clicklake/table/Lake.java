@@ -73,11 +73,10 @@ public final class Lake {
       }
     }
     spark.conf().set("spark.sql.session.timeZone", "UTC");
-    // The marts aggregate by (day, key) and then by day. Without this, Spark shuffles the events
-    // once, by day alone, and one task aggregates a whole day: at 10M events on one day, three
-    // single-task stages of 30-38 s each. With it, the first aggregate shuffles by all its keys
-    // (after a map-side partial aggregate) and only its small result is shuffled by day. A value
-    // set in spark-defaults.conf or --conf is kept.
+    // The marts aggregate by (day, key, session) and then by day. Where the input is already
+    // partitioned by day (a shuffled join on the day did that, and sent a whole day to one task),
+    // Spark would reuse that partitioning for the aggregate too; with this, an aggregate always
+    // shuffles by all its keys. A value set in spark-defaults.conf or --conf is kept.
     if (!spark.conf().contains(REQUIRE_ALL_CLUSTER_KEYS)) {
       spark.conf().set(REQUIRE_ALL_CLUSTER_KEYS, "true");
     }

@@ -159,16 +159,13 @@ final class BenchCommand implements Callable<Integer> {
   @Mixin EnvOptions options;
 
   /**
-   * The generated input: the main batches' files, the incremental file, the hourly files, and the
-   * hour (from {@link #FIRST_HOUR}) each file starts at, which is also its landing instance.
+   * One generated file and the hour (from {@link #FIRST_HOUR}) its events start at, which is also
+   * its landing instance.
    */
-  private record Inputs(
-      List<Path> main,
-      List<Integer> mainHours,
-      Path incremental,
-      int incrementalHour,
-      List<Path> hourly,
-      List<Integer> hourlyHours) {}
+  private record Drop(Path file, int hour) {}
+
+  /** The generated input: the main batches, the incremental batch (or null), the hourly batches. */
+  private record Inputs(List<Drop> main, Drop incremental, List<Drop> hourly) {}
 
   /** What one run measured. {@code incremental}, {@code fullRefresh}, {@code baseline}: if run. */
   private record RunResult(
@@ -270,36 +267,31 @@ final class BenchCommand implements Callable<Integer> {
   private Inputs generate(Path incoming) throws IOException {
     long users = Math.max(1, (rows + incRows) / 14);
     long t0 = System.nanoTime();
-    List<Path> main = new ArrayList<>();
-    List<Integer> mainHours = new ArrayList<>();
+    List<Drop> main = new ArrayList<>();
     int hour = 0;
     for (int b = 0; b < batches; b++) {
       long n = rows / batches + (b < rows % batches ? 1 : 0);
-      mainHours.add(hour);
       main.add(write(incoming, b, hour, n, users, 7));
       hour += hours(n);
     }
-    int incHour = hour;
-    Path inc = null;
+    Drop inc = null;
     if (incRows > 0) {
       inc = write(incoming, batches, hour, incRows, users, 7);
       hour += hours(incRows);
     }
-    List<Path> hourlyFiles = new ArrayList<>();
-    List<Integer> hourlyHours = new ArrayList<>();
+    List<Drop> hourlyFiles = new ArrayList<>();
     int firstFile = batches + (incRows > 0 ? 1 : 0);
     for (int h = 0; h < hourly; h++) {
       // a seed per hour: each hour has its own sessions, as real traffic does
-      hourlyHours.add(hour);
-      hourlyFiles.add(write(incoming, firstFile + h, hour, HOURLY_ROWS, users, 7 + firstFile + h));
-      hour++;
+      hourlyFiles.add(
+          write(incoming, firstFile + h, hour + h, HOURLY_ROWS, users, 7 + firstFile + h));
     }
     Console.say(
         "generated %,d rows in %d file(s) in %.0f s (not timed)",
         rows + incRows + hourly * HOURLY_ROWS,
         main.size() + (inc != null ? 1 : 0) + hourlyFiles.size(),
         (System.nanoTime() - t0) / 1e9);
-    return new Inputs(main, mainHours, inc, incHour, hourlyFiles, hourlyHours);
+    return new Inputs(main, inc, hourlyFiles);
   }
 
   /** The hours that n events span at the REES46 October rate of {@link #HOURLY_ROWS} per hour. */
@@ -307,7 +299,7 @@ final class BenchCommand implements Callable<Integer> {
     return (int) Math.max(1, (n + HOURLY_ROWS - 1) / HOURLY_ROWS);
   }
 
-  private Path write(Path incoming, int index, int hour, long n, long users, long seed)
+  private Drop write(Path incoming, int index, int hour, long n, long users, long seed)
       throws IOException {
     Path f = incoming.resolve(String.format(Locale.ROOT, "events-%02d.csv", index));
     EventGenerator.write(
@@ -319,7 +311,7 @@ final class BenchCommand implements Callable<Integer> {
             .users(users)
             .start(FIRST_HOUR.plusHours(hour))
             .minutes(60 * hours(n)));
-    return f;
+    return new Drop(f, hour);
   }
 
   private static LocalEnv.Settings withWorkdir(LocalEnv.Settings s, Path workdir) {
@@ -367,10 +359,10 @@ final class BenchCommand implements Callable<Integer> {
       throws IOException {
     List<Timing> main = new ArrayList<>();
     long bytes = 0;
-    for (Path f : in.main()) {
-      bytes += Files.size(f);
+    for (Drop d : in.main()) {
+      bytes += Files.size(d.file());
     }
-    double total = pipeline(env, cfg, spark, in.main(), in.mainHours(), rows, bytes, main);
+    double total = pipeline(env, cfg, spark, in.main(), rows, bytes, main);
     List<Timing> inc = new ArrayList<>();
     double incTotal = 0;
     Timing fullRefresh = null;
@@ -382,9 +374,8 @@ final class BenchCommand implements Callable<Integer> {
               cfg,
               spark,
               List.of(in.incremental()),
-              List.of(in.incrementalHour()),
               incRows,
-              Files.size(in.incremental()),
+              Files.size(in.incremental().file()),
               inc);
       // the same marts rebuilt from all events, for comparison with the incremental marts stage
       List<Timing> refresh = new ArrayList<>();
@@ -400,20 +391,19 @@ final class BenchCommand implements Callable<Integer> {
     }
     List<List<Timing>> hourlyRuns = new ArrayList<>();
     for (int h = 0; h < in.hourly().size(); h++) {
-      int hour = in.hourlyHours().get(h);
+      Drop d = in.hourly().get(h);
       Console.say(
           "hourly batch %d of %d (%s, %,d rows):",
-          h + 1, in.hourly().size(), instance(hour), HOURLY_ROWS);
+          h + 1, in.hourly().size(), instance(d.hour()), HOURLY_ROWS);
       List<Timing> batch = new ArrayList<>();
-      Path f = in.hourly().get(h);
-      pipeline(env, cfg, spark, List.of(f), List.of(hour), HOURLY_ROWS, Files.size(f), batch);
+      pipeline(env, cfg, spark, List.of(d), HOURLY_ROWS, Files.size(d.file()), batch);
       hourlyRuns.add(batch);
     }
     Timing base = null;
     if (!noBaseline) {
       List<String> paths = new ArrayList<>();
-      for (Path f : in.main()) {
-        paths.add(f.toUri().toString());
+      for (Drop d : in.main()) {
+        paths.add(d.file().toUri().toString());
       }
       List<Timing> b = new ArrayList<>();
       long baseBytes = bytes;
@@ -452,13 +442,13 @@ final class BenchCommand implements Callable<Integer> {
       Console.say("  incremental batch end to end: %.1f s", incTotal);
     }
     if (!hourlyRuns.isEmpty()) {
-      printHourly(hourlyRuns, in.hourlyHours());
+      printHourly(hourlyRuns, in.hourly());
     }
     return new RunResult(main, inc, fullRefresh, hourlyRuns, base);
   }
 
   /** One line per hourly batch: its instance, each stage's seconds, end to end. */
-  private static void printHourly(List<List<Timing>> batches, List<Integer> hours) {
+  private static void printHourly(List<List<Timing>> batches, List<Drop> drops) {
     List<String> header = new ArrayList<>(List.of("hourly batch", "instance"));
     for (Timing t : batches.get(0)) {
       header.add(t.stage + " s");
@@ -466,7 +456,7 @@ final class BenchCommand implements Callable<Integer> {
     header.add("end to end s");
     List<List<Object>> lines = new ArrayList<>();
     for (int i = 0; i < batches.size(); i++) {
-      List<Object> line = new ArrayList<>(List.of(i + 1, instance(hours.get(i))));
+      List<Object> line = new ArrayList<>(List.of(i + 1, instance(drops.get(i).hour())));
       for (Timing t : batches.get(i)) {
         line.add(String.format(Locale.ROOT, "%.1f", t.seconds));
       }
@@ -606,8 +596,7 @@ final class BenchCommand implements Callable<Integer> {
       LocalEnv env,
       JobConfig cfg,
       SparkSession spark,
-      List<Path> files,
-      List<Integer> hours,
+      List<Drop> drops,
       long rows,
       long bytes,
       List<Timing> out) {
@@ -619,15 +608,15 @@ final class BenchCommand implements Callable<Integer> {
         rows,
         bytes,
         () -> {
-          for (int i = 0; i < files.size(); i++) {
-            String inst = instance(hours.get(i));
+          for (Drop d : drops) {
+            String inst = instance(d.hour());
             try {
               instances.add(
                   Landing.land(
                           env.fs(landing),
                           landing,
                           inst,
-                          List.of(files.get(i)),
+                          List.of(d.file()),
                           cfg.get(Keys.DONE_FLAG))
                       .toString());
             } catch (IOException e) {
