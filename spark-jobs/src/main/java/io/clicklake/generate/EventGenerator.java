@@ -18,13 +18,19 @@ import java.util.zip.GZIPOutputStream;
 /**
  * Writes REES46-shaped event files: about 14 events per user and 4.6 per session; view 96%, cart
  * 2.2%, purchase 1.7%, remove_from_cart the rest; empty category_code ~32%, empty brand ~14%;
- * prices 0–2600. With a fault rate, that share of rows is replaced by a row that breaks one rule
- * (every reason code in turn), an exact duplicate of an earlier row, or a valid but odd row
- * (upper-case event type, quoted field with a comma, no " UTC", three-decimal price). Deterministic
- * for a seed; the user and product pools depend only on the seed and pool sizes, so files written
- * for several hours share users. Prices of normal rows run from 1.00 to 2600.00 (log-uniform).
+ * prices 0–2600. Products fall into {@value #CATEGORIES} categories (the REES46 October file has a
+ * few hundred category ids for its 167k products), and the category_code is the category's, so
+ * every product of a category has the same code (none for ~32% of them). With a fault rate, that
+ * share of rows is replaced by a row that breaks one rule (every reason code in turn), an exact
+ * duplicate of an earlier row, or a valid but odd row (upper-case event type, quoted field with a
+ * comma, no " UTC", three-decimal price). Deterministic for a seed; the user and product pools
+ * depend only on the seed and pool sizes, so files written for several hours share users. Prices of
+ * normal rows run from 1.00 to 2600.00 (log-uniform).
  */
 public final class EventGenerator {
+  /** How many category ids the products share. */
+  static final int CATEGORIES = 600;
+
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss");
   public static final String HEADER =
       "event_time,event_type,product_id,category_id,category_code,brand,price,user_id,user_session";
@@ -210,8 +216,12 @@ public final class EventGenerator {
       SplittableRandom ignored) {
     // product attributes are a pure function of the product id, so every file agrees on them
     SplittableRandom p = new SplittableRandom(product * 0x9E3779B97F4A7C15L);
-    long category = 2_053_013_552_000_000_000L + p.nextLong(1_000_000_000L);
-    String code = p.nextDouble() < 0.32 ? "" : CODES[p.nextInt(CODES.length)];
+    // the category and its code are a pure function of the category's index, distinct ids for
+    // distinct indexes
+    int index = p.nextInt(CATEGORIES);
+    SplittableRandom c = new SplittableRandom((index + 1) * 0xC2B2AE3D27D4EB4FL);
+    long category = 2_053_013_552_000_000_000L + index * 1_000_000L + c.nextLong(1_000_000L);
+    String code = c.nextDouble() < 0.32 ? "" : CODES[c.nextInt(CODES.length)];
     String brand = p.nextDouble() < 0.14 ? "" : BRANDS[p.nextInt(BRANDS.length)];
     double base = Math.min(2600.0, Math.exp(p.nextDouble() * Math.log(2600.0)));
     String price = String.format(Locale.ROOT, "%.2f", base);
