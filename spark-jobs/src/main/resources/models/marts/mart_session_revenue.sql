@@ -2,6 +2,7 @@
 --
 -- key: user_session
 -- strategy: replace-keys
+-- prune by: first_event_at
 -- reads: ref('fact_sessions')
 
 with sessions as (

@@ -3,6 +3,7 @@
 --
 -- key: user_session
 -- strategy: combine
+-- prune by: first_event_at
 -- reads: ref('stg_events')
 -- combine (t = the table's row, s = the row built from this run's events):
 --   user_key = least(t.user_key, s.user_key)

@@ -12,6 +12,8 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import org.apache.spark.sql.functions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Builds the star schema and the marts from the model files ({@link Models}: {@code
@@ -32,6 +34,7 @@ import org.apache.spark.sql.functions;
  * </ul>
  */
 public final class MartBuilder {
+  private static final Logger LOG = LoggerFactory.getLogger(MartBuilder.class);
   private static final String EVENTS_VIEW = "clicklake_events";
   private static final String MERGE_SRC = "clicklake_merge_src";
   private static final String STAGE = "marts";
@@ -66,7 +69,7 @@ public final class MartBuilder {
         spark
             .sql(
                 "select date_format(min(event_time), 'yyyy-MM-dd'),"
-                    + " date_format(date_add(max(event_time), 1), 'yyyy-MM-dd')"
+                    + " date_format(date_add(max(event_time), 1), 'yyyy-MM-dd'), count(*)"
                     + " from "
                     + EVENTS_VIEW
                     + " where batch_id = "
@@ -82,6 +85,8 @@ public final class MartBuilder {
         "day_after_last",
         range.isNullAt(1) ? NULL_TIMESTAMP : "timestamp'" + range.getString(1) + " 00:00:00'");
     createViews(params);
+    // a model's rows are at most one per event: a small batch's rows can be broadcast
+    boolean small = range.getLong(2) <= BROADCAST_EVENTS;
     Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
     // what an earlier attempt of this batch already merged: one look for all tables, before any
     // merge
@@ -93,15 +98,36 @@ public final class MartBuilder {
           m -> {
             if (!done.contains(m.name)) {
               Dataset<Row> rowsOfModel = spark.sql(render(m, m.select, params));
-              Dataset<Row> kept = kept(m, rowsOfModel);
               String merge = m.merge();
+              Dataset<Row> appended = null;
               // the first batch meets empty tables: appending equals merging and skips the join
               if (merge == null || lake.iceberg(spark, m.name).currentSnapshot() == null) {
+                appended = kept(m, rowsOfModel);
+              } else if (small && m.strategy == ModelFile.Strategy.INSERT_MISSING) {
+                appended = missing(m, rowsOfModel);
+              } else if (small && m.pruneBy != null) {
+                Bound b = bound(m, rowsOfModel);
+                if (b.matched == 0) {
+                  // no row of the table has a key of the batch: every row is inserted
+                  appended = kept(m, rowsOfModel);
+                  LOG.info("{}: no stored row has a key of batch {}; appending", m.name, batchId);
+                } else {
+                  merge = m.merge(b.condition);
+                  LOG.info(
+                      "{}: {} stored row(s) have a key of batch {}; merging where {}",
+                      m.name,
+                      b.matched,
+                      batchId,
+                      b.condition == null ? "(no bound: a NULL " + m.pruneBy + ")" : b.condition);
+                }
+              }
+              if (appended != null) {
+                Dataset<Row> rows = appended;
                 Lake.tagged(
                     batchId,
                     STAGE,
                     () -> {
-                      kept.writeTo(lake.table(m.name)).append();
+                      rows.writeTo(lake.table(m.name)).append();
                       return null;
                     });
               } else {
@@ -141,6 +167,110 @@ public final class MartBuilder {
   private static final long SPLIT_BYTES = 16L << 20;
 
   private static final int MERGE_THREADS = 3;
+
+  /**
+   * The most events a batch may have for its models' keys to be broadcast to the scans of their
+   * tables (a few hundred MB of heap at most); a larger batch merges by shuffling both sides.
+   */
+  static final long BROADCAST_EVENTS = 2_000_000L;
+
+  /**
+   * The rows of an insert-missing model whose key the table lacks: what its merge would insert. The
+   * table is read once, its key columns only, against the batch's keys broadcast, so neither side
+   * is shuffled or sorted.
+   */
+  private Dataset<Row> missing(ModelFile m, Dataset<Row> rows) {
+    Dataset<Row> present =
+        semi(m, spark.table(lake.table(m.name)).select(columns(m.keyColumns)), rows);
+    return rows.alias("s")
+        .join(functions.broadcast(present).alias("p"), keysEqual(m, "s", "p"), "left_anti")
+        .select("s.*");
+  }
+
+  /**
+   * The rows of {@code table} whose key is among the keys of {@code rows}, which are broadcast: the
+   * table is scanned once, not shuffled.
+   */
+  private static Dataset<Row> semi(ModelFile m, Dataset<Row> table, Dataset<Row> rows) {
+    Dataset<Row> keys = functions.broadcast(rows.select(columns(m.keyColumns)).distinct());
+    return table
+        .alias("t")
+        .join(keys.alias("k"), keysEqual(m, "t", "k"), "left_semi")
+        .select("t.*");
+  }
+
+  /** Equality of every key column between the relations aliased {@code a} and {@code b}. */
+  private static org.apache.spark.sql.Column keysEqual(ModelFile m, String a, String b) {
+    org.apache.spark.sql.Column on = null;
+    for (String k : m.keyColumns) {
+      org.apache.spark.sql.Column eq =
+          functions.col(a + "." + k).equalTo(functions.col(b + "." + k));
+      on = on == null ? eq : on.and(eq);
+    }
+    return on;
+  }
+
+  private static org.apache.spark.sql.Column[] columns(List<String> names) {
+    return names.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new);
+  }
+
+  /** What the table holds for the batch's keys: how many rows, and the prune-by condition. */
+  private static final class Bound {
+    final long matched;
+
+    /** {@code t.<prune by> >= <least value>}, or null when a matching row has it NULL. */
+    final String condition;
+
+    Bound(long matched, String condition) {
+      this.matched = matched;
+      this.condition = condition;
+    }
+  }
+
+  /**
+   * The rows of the table with a key of the batch, counted, and the least value of the model's
+   * {@code prune by} column among them, as a condition over t that every one of them meets. Reads
+   * the key columns and that column of the table against the batch's keys broadcast.
+   */
+  private Bound bound(ModelFile m, Dataset<Row> rows) {
+    Dataset<Row> table = spark.table(lake.table(m.name));
+    org.apache.spark.sql.types.DataType type = table.schema().apply(m.pruneBy).dataType();
+    org.apache.spark.sql.Column c = functions.col(m.pruneBy);
+    String literal;
+    org.apache.spark.sql.Column least;
+    if (type instanceof org.apache.spark.sql.types.TimestampType) {
+      // microseconds since the epoch: exact, and independent of the session's time zone
+      least = functions.min(functions.expr("unix_micros(" + m.pruneBy + ")"));
+      literal = "timestamp_micros(%d)";
+    } else if (type instanceof org.apache.spark.sql.types.DateType) {
+      least = functions.min(functions.expr("unix_date(" + m.pruneBy + ")"));
+      literal = "date_from_unix_date(%d)";
+    } else if (type instanceof org.apache.spark.sql.types.LongType
+        || type instanceof org.apache.spark.sql.types.IntegerType) {
+      least = functions.min(c).cast("long");
+      literal = "%d";
+    } else {
+      throw new IllegalArgumentException(
+          m.path
+              + ": 'prune by: "
+              + m.pruneBy
+              + "' must name a timestamp, date or whole-number column, found "
+              + type.simpleString());
+    }
+    List<String> read = new java.util.ArrayList<>(m.keyColumns);
+    read.add(m.pruneBy);
+    Row r =
+        semi(m, table.select(columns(read)), rows)
+            .agg(functions.count(functions.lit(1)), functions.count(c), least)
+            .first();
+    long matched = r.getLong(0);
+    boolean anyNull = r.getLong(1) < matched;
+    return new Bound(
+        matched,
+        matched == 0 || anyNull
+            ? null
+            : "t." + m.pruneBy + " >= " + String.format(literal, r.getLong(2)));
+  }
 
   private static void runConcurrently(
       SparkSession spark, List<ModelFile> models, Consumer<ModelFile> work) {

@@ -32,6 +32,13 @@ import java.util.regex.Pattern;
  * its row: a matching table row is deleted instead of replaced, and such a row is never inserted.
  * That lets a model that recomputes a key which no longer has data (a cohort whose users all moved
  * to an earlier week) remove it, so that an incremental build keeps equal to a full refresh.
+ *
+ * <p>A combine or replace-keys model may have {@code -- prune by: first_event_at}, a column of its
+ * table (not of the key) that is never NULL and grows with time. Before the merge of a small batch,
+ * the builder looks up the least value of that column among the table's rows with the batch's keys
+ * and adds {@code t.<column> >= <that value>} to the match condition: the result is the same, but
+ * Iceberg skips every data file whose rows all have smaller values, so the merge no longer reads
+ * and shuffles the whole table ({@link MartBuilder}).
  */
 final class ModelFile {
   /** How the rows of a model are combined with what its table already holds. */
@@ -78,7 +85,7 @@ final class ModelFile {
   }
 
   private static final Pattern FIELD =
-      Pattern.compile("--\\s*(key|strategy|reads|delete when):\\s*(.*)");
+      Pattern.compile("--\\s*(key|strategy|reads|delete when|prune by):\\s*(.*)");
   private static final Pattern COMBINE = Pattern.compile("--\\s*combine\\b.*:\\s*");
   private static final Pattern RULE = Pattern.compile("--\\s{2,}(\\w+)\\s*=\\s*(\\S.*)");
   private static final Pattern REF = Pattern.compile("ref\\('(\\w+)'\\)");
@@ -106,6 +113,12 @@ final class ModelFile {
    */
   final String deleteWhen;
 
+  /**
+   * For {@link Strategy#COMBINE} and {@link Strategy#REPLACE_KEYS}: the column whose least value
+   * among the matching rows bounds the merge's scan of the table; null when the merge reads it all.
+   */
+  final String pruneBy;
+
   /** The models and sources the select reads, in the order of the header. */
   final List<String> reads;
 
@@ -127,6 +140,7 @@ final class ModelFile {
       List<String> reads,
       List<String> rules,
       String deleteWhen,
+      String pruneBy,
       String select) {
     this.path = path;
     this.name = name;
@@ -139,6 +153,7 @@ final class ModelFile {
     this.keyColumns = List.copyOf(keys);
     this.strategy = strategy;
     this.deleteWhen = deleteWhen;
+    this.pruneBy = pruneBy;
     this.reads = List.copyOf(reads);
     this.rules = List.copyOf(rules);
     this.select = select;
@@ -160,6 +175,7 @@ final class ModelFile {
     String strategy = null;
     String reads = null;
     String deleteWhen = null;
+    String pruneBy = null;
     List<String> rules = null;
     int i = 0;
     for (; i < lines.length; i++) {
@@ -180,6 +196,9 @@ final class ModelFile {
             break;
           case "delete when":
             deleteWhen = once(path, lineNo, "delete when", deleteWhen, value);
+            break;
+          case "prune by":
+            pruneBy = once(path, lineNo, "prune by", pruneBy, value);
             break;
           default:
             reads = once(path, lineNo, "reads", reads, value);
@@ -237,9 +256,25 @@ final class ModelFile {
               + strategy
               + "; only strategy replace-keys deletes rows");
     }
+    if (pruneBy != null && s != Strategy.COMBINE && s != Strategy.REPLACE_KEYS) {
+      throw new IllegalArgumentException(
+          path
+              + ": a 'prune by:' field, but the strategy is "
+              + strategy
+              + "; only strategies combine and replace-keys merge with a bound");
+    }
     if (!key.matches("\\w+(\\s*,\\s*\\w+)*")) {
       throw new IllegalArgumentException(
           path + ": expected the key as column names separated by commas, found '" + key + "'");
+    }
+    if (pruneBy != null
+        && (!pruneBy.matches("\\w+") || List.of(key.split("\\s*,\\s*")).contains(pruneBy))) {
+      throw new IllegalArgumentException(
+          path
+              + ": expected 'prune by:' to name one column of the table that is not in the key,"
+              + " found '"
+              + pruneBy
+              + "'");
     }
     if (select.isEmpty()) {
       throw new IllegalArgumentException(
@@ -269,6 +304,7 @@ final class ModelFile {
         declared,
         rules == null ? List.of() : rules,
         deleteWhen,
+        pruneBy,
         select);
   }
 
@@ -317,8 +353,19 @@ final class ModelFile {
    * for append and views.
    */
   String merge() {
+    return merge(null);
+  }
+
+  /**
+   * {@link #merge()} with {@code bound}, a condition over t only, added to the match condition;
+   * null adds nothing.
+   */
+  String merge(String bound) {
     List<String> match = new ArrayList<>();
     keyColumns.forEach(k -> match.add("t." + k + " = s." + k));
+    if (bound != null) {
+      match.add(bound);
+    }
     String on = "on " + String.join(" and ", match);
     switch (strategy) {
       case INSERT_MISSING:

@@ -156,6 +156,51 @@ class ModelsTest {
   }
 
   @Test
+  void pruneByAddsItsBoundToTheMatchAndOnlyWhereAMergeCanUseIt() {
+    ModelFile sessions =
+        model(
+            "models/star/s.sql",
+            "-- key: user_session\n-- strategy: replace-keys\n-- prune by: first_event_at\n"
+                + "-- reads: ref('events')",
+            "select * from {{ ref('events') }}");
+    assertThat(sessions.pruneBy).isEqualTo("first_event_at");
+    assertThat(sessions.merge("t.first_event_at >= timestamp_micros(5)"))
+        .as("the bound joins the key's match")
+        .isEqualTo(
+            "on t.user_session = s.user_session and t.first_event_at >= timestamp_micros(5) when"
+                + " matched then update set * when not matched then insert *");
+    assertThat(sessions.merge()).isEqualTo(sessions.merge(null));
+    assertThat(
+            model(
+                    "models/star/s.sql",
+                    "-- key: k\n-- strategy: replace-keys\n-- reads: ref('events')",
+                    "select * from {{ ref('events') }}")
+                .pruneBy)
+        .as("no field, no bound")
+        .isNull();
+    assertThatThrownBy(
+            () ->
+                model(
+                    "models/star/a.sql",
+                    "-- key: k\n-- strategy: insert-missing\n-- prune by: t0\n"
+                        + "-- reads: ref('events')",
+                    "select * from {{ ref('events') }}"))
+        .hasMessage(
+            "models/star/a.sql: a 'prune by:' field, but the strategy is insert-missing; only"
+                + " strategies combine and replace-keys merge with a bound");
+    assertThatThrownBy(
+            () ->
+                model(
+                    "models/star/a.sql",
+                    "-- key: d, k\n-- strategy: replace-keys\n-- prune by: d\n"
+                        + "-- reads: ref('events')",
+                    "select * from {{ ref('events') }}"))
+        .hasMessage(
+            "models/star/a.sql: expected 'prune by:' to name one column of the table that is not in"
+                + " the key, found 'd'");
+  }
+
+  @Test
   void malformedHeadersNameTheFileAndWhatWasExpected() {
     assertThatThrownBy(
             () ->
