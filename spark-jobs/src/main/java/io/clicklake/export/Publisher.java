@@ -329,7 +329,9 @@ public final class Publisher {
         + columnList(t.columns)
         + " from "
         + q(stagingTable(t.table))
-        + " s on duplicate key update "
+        + " s order by "
+        + t.key.stream().map(k -> "s." + q(k)).collect(java.util.stream.Collectors.joining(", "))
+        + " on duplicate key update "
         + String.join(", ", sets);
   }
 
