@@ -7,7 +7,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
@@ -19,7 +26,7 @@ import org.slf4j.LoggerFactory;
  * Builds the star schema and the marts from the model files ({@link Models}: {@code
  * models/staging}, {@code star}, {@code marts}), incrementally for one batch or as a full refresh.
  * It registers the events as the source {@code events}, creates the staging views, then writes the
- * tables wave by wave, the tables of a wave concurrently.
+ * tables, three at a time, each as soon as the tables it reads are written.
  *
  * <p>The models' parameters, each substituted as an SQL literal:
  *
@@ -91,66 +98,62 @@ public final class MartBuilder {
     // what an earlier attempt of this batch already merged: one look for all tables, before any
     // merge
     java.util.Set<String> done = lake.committedTables(spark, models.tables(), batchId, STAGE);
-    for (List<ModelFile> wave : models.tableWaves()) {
-      runConcurrently(
-          spark,
-          wave,
-          m -> {
-            if (!done.contains(m.name)) {
-              Dataset<Row> rowsOfModel = spark.sql(render(m, m.select, params));
-              String merge = m.merge();
-              Dataset<Row> appended = null;
-              // the first batch meets empty tables: appending equals merging and skips the join
-              if (merge == null || lake.iceberg(spark, m.name).currentSnapshot() == null) {
+    runWhenReady(
+        m -> {
+          if (!done.contains(m.name)) {
+            Dataset<Row> rowsOfModel = spark.sql(render(m, m.select, params));
+            String merge = m.merge();
+            Dataset<Row> appended = null;
+            // the first batch meets empty tables: appending equals merging and skips the join
+            if (merge == null || lake.iceberg(spark, m.name).currentSnapshot() == null) {
+              appended = kept(m, rowsOfModel);
+            } else if (small && m.strategy == ModelFile.Strategy.INSERT_MISSING) {
+              appended = missing(m, rowsOfModel);
+            } else if (small && m.pruneBy != null) {
+              Bound b = bound(m, rowsOfModel);
+              if (b.matched == 0) {
+                // no row of the table has a key of the batch: every row is inserted
                 appended = kept(m, rowsOfModel);
-              } else if (small && m.strategy == ModelFile.Strategy.INSERT_MISSING) {
-                appended = missing(m, rowsOfModel);
-              } else if (small && m.pruneBy != null) {
-                Bound b = bound(m, rowsOfModel);
-                if (b.matched == 0) {
-                  // no row of the table has a key of the batch: every row is inserted
-                  appended = kept(m, rowsOfModel);
-                  LOG.info("{}: no stored row has a key of batch {}; appending", m.name, batchId);
-                } else {
-                  merge = m.merge(b.condition);
-                  LOG.info(
-                      "{}: {} stored row(s) have a key of batch {}; merging where {}",
-                      m.name,
-                      b.matched,
-                      batchId,
-                      b.condition == null ? "(no bound: a NULL " + m.pruneBy + ")" : b.condition);
-                }
-              }
-              if (appended != null) {
-                Dataset<Row> rows = appended;
-                Lake.tagged(
-                    batchId,
-                    STAGE,
-                    () -> {
-                      rows.writeTo(lake.table(m.name)).append();
-                      return null;
-                    });
+                LOG.info("{}: no stored row has a key of batch {}; appending", m.name, batchId);
               } else {
-                String view = MERGE_SRC + "_" + m.name;
-                rowsOfModel.createOrReplaceTempView(view);
-                String sql =
-                    "merge into "
-                        + lake.table(m.name)
-                        + " t using "
-                        + view
-                        + " s "
-                        + render(m, merge, params);
-                Lake.tagged(batchId, STAGE, () -> spark.sql(sql));
+                merge = m.merge(b.condition);
+                LOG.info(
+                    "{}: {} stored row(s) have a key of batch {}; merging where {}",
+                    m.name,
+                    b.matched,
+                    batchId,
+                    b.condition == null ? "(no bound: a NULL " + m.pruneBy + ")" : b.condition);
               }
-              // inserted + updated rows of this commit (each source row inserts or updates exactly
-              // one row)
-              written.put(m.name, lake.addedRecords(spark, m.name, batchId, STAGE));
-              // durable: a retry must know this table is done even after its snapshot expired
-              lake.recordCommit(spark, m.name, batchId, STAGE);
             }
-            afterTable.accept(m.name);
-          });
-    }
+            if (appended != null) {
+              Dataset<Row> rows = appended;
+              Lake.tagged(
+                  batchId,
+                  STAGE,
+                  () -> {
+                    rows.writeTo(lake.table(m.name)).append();
+                    return null;
+                  });
+            } else {
+              String view = MERGE_SRC + "_" + m.name;
+              rowsOfModel.createOrReplaceTempView(view);
+              String sql =
+                  "merge into "
+                      + lake.table(m.name)
+                      + " t using "
+                      + view
+                      + " s "
+                      + render(m, merge, params);
+              Lake.tagged(batchId, STAGE, () -> spark.sql(sql));
+            }
+            // inserted + updated rows of this commit (each source row inserts or updates exactly
+            // one row)
+            written.put(m.name, lake.addedRecords(spark, m.name, batchId, STAGE));
+            // durable: a retry must know this table is done even after its snapshot expired
+            lake.recordCommit(spark, m.name, batchId, STAGE);
+          }
+          afterTable.accept(m.name);
+        });
     Map<String, Long> rows = new LinkedHashMap<>();
     for (String t : models.tables()) {
       if (written.containsKey(t)) {
@@ -272,40 +275,54 @@ public final class MartBuilder {
             : "t." + m.pruneBy + " >= " + String.format(literal, r.getLong(2)));
   }
 
-  private static void runConcurrently(
-      SparkSession spark, List<ModelFile> models, Consumer<ModelFile> work) {
-    java.util.concurrent.ExecutorService pool =
-        java.util.concurrent.Executors.newFixedThreadPool(Math.min(MERGE_THREADS, models.size()));
+  /**
+   * Runs {@code work} for every table, {@value #MERGE_THREADS} at a time, each as soon as the
+   * tables it reads are written (not wave by wave: a slow table holds back only the tables that
+   * read it). After a failure no further table starts; the tables already running finish, and the
+   * first failure is thrown.
+   */
+  private void runWhenReady(Consumer<ModelFile> work) {
+    List<ModelFile> tables =
+        models.tableWaves().stream().flatMap(List::stream).collect(Collectors.toList());
+    ExecutorService pool = Executors.newFixedThreadPool(MERGE_THREADS);
+    AtomicReference<Throwable> failure = new AtomicReference<>();
+    Map<String, CompletableFuture<Void>> written = new HashMap<>();
     try {
-      List<java.util.concurrent.Future<?>> futures = new java.util.ArrayList<>();
-      for (ModelFile m : models) {
-        futures.add(
-            pool.submit(
-                () -> {
-                  // Iceberg resolves SparkSession.active() while planning: make it this session,
-                  // not the JVM default
-                  SparkSession.setActiveSession(spark);
-                  work.accept(m);
-                }));
+      // build order: the tables a model reads come before it
+      for (ModelFile m : tables) {
+        CompletableFuture<?>[] reads =
+            models.tablesRead(m).stream().map(written::get).toArray(CompletableFuture[]::new);
+        written.put(
+            m.name,
+            CompletableFuture.allOf(reads)
+                .thenRunAsync(
+                    () -> {
+                      if (failure.get() != null) {
+                        throw new CancellationException(m.name + ": not started after a failure");
+                      }
+                      // Iceberg resolves SparkSession.active() while planning: make it this
+                      // session, not the JVM default
+                      SparkSession.setActiveSession(spark);
+                      try {
+                        work.accept(m);
+                      } catch (RuntimeException | Error e) {
+                        failure.compareAndSet(null, e);
+                        throw e;
+                      }
+                    },
+                    pool));
       }
-      RuntimeException failure = null;
-      for (java.util.concurrent.Future<?> f : futures) {
-        try {
-          f.get();
-        } catch (java.util.concurrent.ExecutionException e) {
-          if (failure == null) {
-            failure =
-                e.getCause() instanceof RuntimeException
-                    ? (RuntimeException) e.getCause()
-                    : new IllegalStateException(e.getCause());
-          }
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while merging", e);
-        }
+      try {
+        CompletableFuture.allOf(written.values().toArray(CompletableFuture[]::new)).join();
+      } catch (CompletionException | CancellationException e) {
+        // the failure itself is in failure
       }
-      if (failure != null) {
-        throw failure;
+      Throwable f = failure.get();
+      if (f instanceof RuntimeException) {
+        throw (RuntimeException) f;
+      }
+      if (f instanceof Error) {
+        throw (Error) f;
       }
     } finally {
       pool.shutdownNow();
@@ -322,22 +339,18 @@ public final class MartBuilder {
     params.put("day_after_last", NULL_TIMESTAMP);
     createViews(params);
     Map<String, Long> written = new java.util.concurrent.ConcurrentHashMap<>();
-    for (List<ModelFile> wave : models.tableWaves()) {
-      runConcurrently(
-          spark,
-          wave,
-          m -> {
-            Dataset<Row> df = kept(m, spark.sql(render(m, m.select, params)));
-            Lake.tagged(
-                label,
-                STAGE + "-full",
-                () -> {
-                  df.writeTo(lake.table(m.name)).overwrite(functions.lit(true));
-                  return null;
-                });
-            written.put(m.name, spark.table(lake.table(m.name)).count());
-          });
-    }
+    runWhenReady(
+        m -> {
+          Dataset<Row> df = kept(m, spark.sql(render(m, m.select, params)));
+          Lake.tagged(
+              label,
+              STAGE + "-full",
+              () -> {
+                df.writeTo(lake.table(m.name)).overwrite(functions.lit(true));
+                return null;
+              });
+          written.put(m.name, spark.table(lake.table(m.name)).count());
+        });
     Map<String, Long> rows = new LinkedHashMap<>();
     models.tables().forEach(t -> rows.put(t, written.get(t)));
     return rows;

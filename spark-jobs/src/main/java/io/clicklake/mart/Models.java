@@ -233,6 +233,15 @@ final class Models {
         .collect(Collectors.toUnmodifiableList());
   }
 
+  /** The tables {@code m} reads directly (the views it reads read no table). */
+  List<String> tablesRead(ModelFile m) {
+    return m.reads.stream()
+        .filter(
+            r ->
+                waves.stream().flatMap(List::stream).anyMatch(t -> t.name.equals(r) && t.isTable()))
+        .collect(Collectors.toUnmodifiableList());
+  }
+
   /** The tables in build order. */
   List<String> tables() {
     return tableWaves().stream()

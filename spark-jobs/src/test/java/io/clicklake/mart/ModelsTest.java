@@ -273,8 +273,13 @@ class ModelsTest {
   void wavesFollowTheRefsAndTheModelsOthersWaitForGoFirst() {
     List<ModelFile> models =
         List.of(table("c", "a", "b"), table("b", "a"), table("z", "events"), table("a", "events"));
-    assertThat(names(new Models(models, SOURCES).waves()))
+    Models ordered = new Models(models, SOURCES);
+    assertThat(names(ordered.waves()))
         .containsExactly(List.of("a", "z"), List.of("b"), List.of("c"));
+    assertThat(ordered.tablesRead(ordered.get("c")))
+        .as("what c waits for before it starts")
+        .containsExactly("a", "b");
+    assertThat(ordered.tablesRead(ordered.get("a"))).as("a source is not waited for").isEmpty();
   }
 
   @Test
