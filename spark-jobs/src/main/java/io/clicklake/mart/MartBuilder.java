@@ -111,18 +111,18 @@ public final class MartBuilder {
               appended = missing(m, rowsOfModel);
             } else if (small && m.pruneBy != null) {
               Bound b = bound(m, rowsOfModel);
-              if (b.matched == 0) {
+              if (b.matched() == 0) {
                 // no row of the table has a key of the batch: every row is inserted
                 appended = kept(m, rowsOfModel);
                 LOG.info("{}: no stored row has a key of batch {}; appending", m.name, batchId);
               } else {
-                merge = m.merge(b.condition);
+                merge = m.merge(b.condition());
                 LOG.info(
                     "{}: {} stored row(s) have a key of batch {}; merging where {}",
                     m.name,
-                    b.matched,
+                    b.matched(),
                     batchId,
-                    b.condition == null ? "(no bound: a NULL " + m.pruneBy + ")" : b.condition);
+                    b.condition() == null ? "(no bound: a NULL " + m.pruneBy + ")" : b.condition());
               }
             }
             if (appended != null) {
@@ -217,18 +217,11 @@ public final class MartBuilder {
     return names.stream().map(functions::col).toArray(org.apache.spark.sql.Column[]::new);
   }
 
-  /** What the table holds for the batch's keys: how many rows, and the prune-by condition. */
-  private static final class Bound {
-    final long matched;
-
-    /** {@code t.<prune by> >= <least value>}, or null when a matching row has it NULL. */
-    final String condition;
-
-    Bound(long matched, String condition) {
-      this.matched = matched;
-      this.condition = condition;
-    }
-  }
+  /**
+   * What the table holds for the batch's keys: how many rows, and the prune-by condition: {@code
+   * t.<prune by> >= <least value>}, or null when a matching row has it NULL.
+   */
+  private record Bound(long matched, String condition) {}
 
   /**
    * The rows of the table with a key of the batch, counted, and the least value of the model's
